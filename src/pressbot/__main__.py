@@ -1,0 +1,6 @@
+"""`python -m pressbot` runs the command line."""
+
+from pressbot.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

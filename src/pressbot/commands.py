@@ -1,0 +1,26 @@
+"""The bot's command list: one source for /help and for setMyCommands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CommandInfo:
+    """A command as users see it in the menu and in /help."""
+
+    name: str
+    usage: str
+    description: str
+
+
+READER_COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo("latest", "/latest [N]", "the N newest items (10 unless you say)"),
+    CommandInfo("read", "/read <id>", "an item in full, also as /read_<id>"),
+    CommandInfo("search", "/search <words>", "find items by words in title or text"),
+    CommandInfo("contacts", "/contacts", "the consular queries phone and e-mail"),
+    CommandInfo("time", "/time", "today's date and the time in Moscow and London"),
+    CommandInfo("subscribe", "/subscribe", "get every new release in this chat"),
+    CommandInfo("unsubscribe", "/unsubscribe", "stop getting new releases (also /stop)"),
+    CommandInfo("help", "/help", "this list of commands"),
+)

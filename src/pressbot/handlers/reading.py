@@ -1,0 +1,128 @@
+"""Reading: /latest with paging, /read, /search, /contacts and /time."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from pressbot.clock import read_clock
+from pressbot.handlers.replying import command_argument, reply_messages
+from pressbot.rendering import (
+    LATEST_CALLBACK_PREFIX,
+    latest_keyboard,
+    parse_latest_callback,
+    render_contacts,
+    render_item_full,
+    render_latest,
+    render_search_results,
+    render_time,
+)
+from pressbot.services import PressApplication, PressContext
+
+DEFAULT_LATEST = 10
+MAX_LATEST = 50
+SEARCH_LIMIT = 20
+_READ_LINK = re.compile(r"^/read_(\d{1,18})(?:@(\w+))?$")
+
+
+def latest_count(argument: str) -> int:
+    """Read N of /latest N: the default for anything that is not a positive number."""
+    if not argument.isdigit() or int(argument) < 1:
+        return DEFAULT_LATEST
+    return min(int(argument), MAX_LATEST)
+
+
+async def latest(update: Update, context: PressContext) -> None:
+    """Send the newest items, one line each, with buttons to page."""
+    page = await context.database.items.latest(latest_count(command_argument(update)))
+    await reply_messages(update, render_latest(page), latest_keyboard(page))
+
+
+async def latest_page(update: Update, context: PressContext) -> None:
+    """Show another page of /latest, in place when it fits in one message."""
+    query = update.callback_query
+    if query is None:
+        return
+    parsed = parse_latest_callback(query.data or "")
+    if parsed is None:
+        await query.answer("This button no longer works. Send /latest.")
+        return
+    limit, offset = min(max(parsed[0], 1), MAX_LATEST), parsed[1]
+    page = await context.database.items.latest(limit, offset)
+    messages, keyboard = render_latest(page), latest_keyboard(page)
+    # The page goes out before the answer, so the button's spinner stops when it is there.
+    if len(messages) == 1 and query.message is not None:
+        try:
+            await query.edit_message_text(messages[0], reply_markup=keyboard)
+        except BadRequest as error:
+            # A second tap on a stale button asks for the page already shown.
+            if "not modified" not in error.message:
+                raise
+    else:
+        await reply_messages(update, messages, keyboard)
+    await query.answer()
+
+
+async def read(update: Update, context: PressContext) -> None:
+    """Send an item in full: /read <id>."""
+    argument = command_argument(update)
+    if not argument.isdigit():
+        await reply_messages(update, ["Send /read followed by an item number, e.g. /read 1."])
+        return
+    await _send_item(update, context, int(argument))
+
+
+async def read_link(update: Update, context: PressContext) -> None:
+    """Send an item in full: the tappable /read_<id>."""
+    message = update.effective_message
+    match = _READ_LINK.match(message.text or "") if message else None
+    if match is None:
+        return
+    addressed_to = match.group(2)
+    if addressed_to and addressed_to.lower() != (context.bot.username or "").lower():
+        return
+    await _send_item(update, context, int(match.group(1)))
+
+
+async def _send_item(update: Update, context: PressContext, item_id: int) -> None:
+    item = await context.database.items.get(item_id)
+    if item is None:
+        await reply_messages(update, [f"Item {item_id} was not found. /latest lists items."])
+        return
+    await reply_messages(update, render_item_full(item))
+
+
+async def search(update: Update, context: PressContext) -> None:
+    """Find items by words in their title or text, newest first."""
+    words = command_argument(update)
+    if not words:
+        await reply_messages(update, ["Send /search followed by words, e.g. /search Bellingcat."])
+        return
+    found = await context.database.items.search(words, SEARCH_LIMIT)
+    await reply_messages(update, render_search_results(words, found, SEARCH_LIMIT))
+
+
+async def contacts(update: Update, context: PressContext) -> None:
+    """Send the consular contacts."""
+    await reply_messages(update, [render_contacts(await context.database.contacts.all())])
+
+
+async def time(update: Update, context: PressContext) -> None:
+    """Send today's date and the time in Moscow and London."""
+    await reply_messages(update, [render_time(read_clock(context.now()))])
+
+
+def register(application: PressApplication) -> None:
+    """Add the reading handlers."""
+    application.add_handler(CommandHandler("latest", latest))
+    application.add_handler(CommandHandler("read", read))
+    application.add_handler(MessageHandler(filters.Regex(_READ_LINK), read_link))
+    application.add_handler(CommandHandler("search", search))
+    application.add_handler(CommandHandler("contacts", contacts))
+    application.add_handler(CommandHandler("time", time))
+    application.add_handler(
+        CallbackQueryHandler(latest_page, pattern=f"^{LATEST_CALLBACK_PREFIX}:")
+    )

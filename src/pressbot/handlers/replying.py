@@ -1,0 +1,42 @@
+"""Sending rendered messages back to the chat an update came from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, Message, Update
+
+
+async def reply_messages(
+    update: Update, messages: Sequence[str], keyboard: InlineKeyboardMarkup | None = None
+) -> list[Message]:
+    """Send the messages in order as HTML; the keyboard goes on the last one."""
+    chat = update.effective_chat
+    if chat is None:
+        return []
+    sent = []
+    for index, text in enumerate(messages):
+        last = index == len(messages) - 1
+        sent.append(
+            await chat.send_message(
+                text,
+                reply_markup=keyboard if last else None,
+                message_thread_id=_thread_id(update),
+            )
+        )
+    return sent
+
+
+def _thread_id(update: Update) -> int | None:
+    message = update.effective_message
+    if message is not None and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
+def command_argument(update: Update) -> str:
+    """Return what follows the command word in the message, stripped."""
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    _, _, rest = text.partition(" ")
+    return rest.strip()

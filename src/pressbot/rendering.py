@@ -1,0 +1,169 @@
+"""Pure functions from models to Telegram HTML and keyboards; the one escaping path.
+
+Every text a user sees that came from an item, a contact or a user passes through `escape`
+(or through `plain_text_to_html` at import time) before it is sent with parse_mode HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from pressbot.clock import ClockReading, format_clock_line, format_long_date, format_short_date
+from pressbot.commands import CommandInfo
+from pressbot.models import Contact, Item, ItemHeadline, ItemPage, SubscriptionChange
+from pressbot.splitting import split_html
+
+_TAG = re.compile(r"<[^>]*>")
+# "… evidence? Answer: There is …" starts a new paragraph at the answer.
+_INLINE_QA_LABEL = re.compile(r"(?<=\S)[ \t]+(?=(?:Question|Answer|Q\.|A\.):\s)")
+# A paragraph opening with a speaker's label: "Question:", "Q.:", "Sergey Lavrov:".
+_SPEAKER_LABEL = re.compile(r"^((?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*){0,2}):(?=\s)")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+LATEST_CALLBACK_PREFIX = "latest"
+
+
+def escape(text: str) -> str:
+    """Escape user or item text for parse_mode HTML."""
+    return html.escape(text, quote=True)
+
+
+def plain_text_to_html(text: str) -> str:
+    """Turn a plain-text body into Telegram HTML, keeping its Question/Answer structure."""
+    paragraphs = []
+    for paragraph in _PARAGRAPH_BREAK.split(text.strip()):
+        paragraphs.extend(_INLINE_QA_LABEL.sub("\n\n", paragraph.strip()).split("\n\n"))
+    rendered = []
+    for paragraph in paragraphs:
+        label = _SPEAKER_LABEL.match(paragraph)
+        if label:
+            rest = paragraph[label.end() :]
+            rendered.append(f"<b>{escape(label.group(1))}:</b>{escape(rest)}")
+        else:
+            rendered.append(escape(paragraph))
+    return "\n\n".join(rendered)
+
+
+def html_to_plain(markup: str) -> str:
+    """Return the text a reader sees of Telegram HTML: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def render_headline(headline: ItemHeadline) -> str:
+    """One line of a list: 15.10.2018 — Title /read_12."""
+    date = format_short_date(headline.published_at)
+    return f"<b>{date}</b> — {escape(headline.title)} /read_{headline.id}"
+
+
+def render_latest(page: ItemPage) -> list[str]:
+    """Render a page of /latest as one or more messages."""
+    if not page.headlines:
+        return ["No items have been published yet."]
+    first, last = page.offset + 1, page.offset + len(page.headlines)
+    header = f"<b>Latest events</b> ({first}–{last} of {page.total})"
+    lines = [render_headline(headline) for headline in page.headlines]
+    return split_html("\n\n".join([header, *lines]))
+
+
+def latest_keyboard(page: ItemPage) -> InlineKeyboardMarkup | None:
+    """Buttons that page to newer and older items, or None when all fit on one page."""
+    buttons = []
+    if page.has_newer:
+        newer = max(page.offset - page.limit, 0)
+        buttons.append(_page_button("‹ Newer", page.limit, newer))
+    if page.has_older:
+        buttons.append(_page_button("Older ›", page.limit, page.offset + len(page.headlines)))
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+def _page_button(text: str, limit: int, offset: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=f"{LATEST_CALLBACK_PREFIX}:{limit}:{offset}")
+
+
+def parse_latest_callback(data: str) -> tuple[int, int] | None:
+    """Read (limit, offset) from a page button's callback data; None when it is not one."""
+    prefix, _, rest = data.partition(":")
+    limit, _, offset = rest.partition(":")
+    if prefix != LATEST_CALLBACK_PREFIX or not (limit.isdigit() and offset.isdigit()):
+        return None
+    return int(limit), int(offset)
+
+
+def render_item_full(item: Item) -> list[str]:
+    """Render a whole item (bold title, date, body) as messages under Telegram's limit."""
+    date = format_short_date(item.published_at)
+    head = f"<b>{escape(item.title)}</b>\n<i>{date} · {escape(item.kind.label)}</i>"
+    return split_html(f"{head}\n\n{item.body_html}")
+
+
+def render_search_results(query: str, headlines: Sequence[ItemHeadline], limit: int) -> list[str]:
+    """Render /search results newest first, or say that nothing matched."""
+    if not headlines:
+        return [f"Nothing found for “{escape(query)}”. Try fewer or other words."]
+    shown = "first " if len(headlines) >= limit else ""
+    header = f"<b>Search:</b> “{escape(query)}” — {shown}{len(headlines)} found, newest first"
+    lines = [render_headline(headline) for headline in headlines]
+    return split_html("\n\n".join([header, *lines]))
+
+
+def render_contacts(contacts: Sequence[Contact]) -> str:
+    """Render the consular contacts."""
+    if not contacts:
+        return "No contacts are on record."
+    blocks = [
+        f"<b>{escape(contact.label)}</b>\nPhone: {escape(contact.phone)}\n"
+        f"E-mail: {escape(contact.email)}"
+        for contact in contacts
+    ]
+    return "\n\n".join(blocks)
+
+
+def render_time(reading: ClockReading) -> str:
+    """Render today's date and the time in Moscow and London, as on the page header."""
+    return f"<b>{format_long_date(reading.london.date())}</b>\n{format_clock_line(reading)}"
+
+
+def render_welcome(change: SubscriptionChange) -> str:
+    """Greet a new reader: what the bot does, the subscription, the main commands."""
+    state = (
+        "You are subscribed: new releases will arrive in this chat."
+        if change is SubscriptionChange.SUBSCRIBED
+        else "You are already subscribed to new releases."
+    )
+    return (
+        "<b>Welcome to the Embassy's press updates.</b>\n\n"
+        f"{state} Send /stop to end it at any time.\n\n"
+        "/latest — the newest items\n/search — find an item\n"
+        "/contacts — consular queries\n/time — Moscow and London time\n/help — every command"
+    )
+
+
+_SUBSCRIPTION_REPLIES = {
+    SubscriptionChange.SUBSCRIBED: "Subscribed: new releases will arrive in this chat. "
+    "/unsubscribe ends it.",
+    SubscriptionChange.ALREADY_SUBSCRIBED: "This chat is already subscribed. "
+    "/unsubscribe ends it.",
+    SubscriptionChange.UNSUBSCRIBED: "Unsubscribed: no more releases will be sent here. "
+    "/subscribe starts them again.",
+    SubscriptionChange.NOT_SUBSCRIBED: "This chat is not subscribed. /subscribe starts it.",
+}
+
+
+def render_subscription_change(change: SubscriptionChange) -> str:
+    """Say the chat's new subscription state."""
+    return _SUBSCRIPTION_REPLIES[change]
+
+
+def render_help(commands: Sequence[CommandInfo]) -> str:
+    """List every command, one line each."""
+    lines = [f"{escape(command.usage)} — {escape(command.description)}" for command in commands]
+    return "<b>Commands</b>\n" + "\n".join(lines)
+
+
+def render_unknown() -> str:
+    """Point a reader who sent something unexpected to /help."""
+    return "Sorry, I did not understand that. Send /help to see what I can do."

@@ -1,0 +1,55 @@
+"""What handlers share: settings, the database and the clock, in a typed context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from pressbot.config import Settings
+from pressbot.storage import Database
+
+Clock = Callable[[], datetime]
+SERVICES_KEY = "services"
+
+
+def utc_now() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The objects every handler may use, made once in post_init."""
+
+    settings: Settings
+    database: Database
+    clock: Clock
+
+
+class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        """The services put into bot_data at start-up."""
+        services = self.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)  # noqa: S101 - wiring invariant, set in post_init
+        return services
+
+    @property
+    def database(self) -> Database:
+        """The database."""
+        return self.services.database
+
+    def now(self) -> datetime:
+        """The current instant by the application's clock."""
+        return self.services.clock()
+
+
+PressApplication = Application[
+    ExtBot[Any], PressContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]

@@ -1,0 +1,101 @@
+"""Ordered schema migrations, each applied with its record in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pressbot.storage.connection import Connection
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema: its number, a name, and its statements in order."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "items, subscribers, contacts, full-text search",
+        (
+            """
+            CREATE TABLE items (
+                id INTEGER PRIMARY KEY,
+                uid TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                title TEXT NOT NULL CHECK (length(title) > 0),
+                body_html TEXT NOT NULL,
+                published_at TEXT NOT NULL,
+                -- (published minute << 32) | id: one newest-first order for lists and search
+                recency INTEGER NOT NULL UNIQUE,
+                source TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            # rowid = items.recency, so a MATCH can walk newest first and stop at LIMIT.
+            """
+            CREATE VIRTUAL TABLE items_fts USING fts5(
+                title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+            )
+            """,
+            """
+            CREATE TABLE subscribers (
+                chat_id INTEGER PRIMARY KEY,
+                chat_type TEXT NOT NULL,
+                active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                language_code TEXT,
+                subscribed_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX subscribers_active ON subscribers (chat_id) WHERE active = 1",
+            """
+            CREATE TABLE contacts (
+                position INTEGER PRIMARY KEY,
+                label TEXT NOT NULL UNIQUE,
+                phone TEXT NOT NULL,
+                email TEXT NOT NULL
+            )
+            """,
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ),
+    ),
+)
+
+
+async def apply_migrations(
+    connection: Connection, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> list[int]:
+    """Apply the migrations not yet recorded, in order; return the versions applied."""
+    async with connection.transaction() as raw:
+        await raw.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+    async with (
+        connection.reading() as raw,
+        raw.execute("SELECT version FROM schema_migrations") as cursor,
+    ):
+        done = {row[0] async for row in cursor}
+    applied = []
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version in done:
+            continue
+        async with connection.transaction() as raw:
+            for statement in migration.statements:
+                await raw.execute(statement)
+            await raw.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, datetime.now(UTC).isoformat()),
+            )
+        logger.info("applied migration %d: %s", migration.version, migration.name)
+        applied.append(migration.version)
+    return applied

@@ -1,0 +1,68 @@
+"""Subscribers: the chats that get new releases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pressbot.models import ChatType, SubscriptionChange
+from pressbot.storage.connection import Connection
+from pressbot.storage.items import to_db_time
+
+
+class SubscriberStore:
+    """The subscribers table."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def subscribe(
+        self, chat_id: int, chat_type: ChatType, language_code: str | None, now: datetime
+    ) -> SubscriptionChange:
+        """Make the chat an active subscriber; say whether it already was."""
+        stamp = to_db_time(now)
+        async with self._connection.transaction() as db:
+            async with db.execute(
+                "SELECT active FROM subscribers WHERE chat_id = ?", (chat_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None and row["active"]:
+                return SubscriptionChange.ALREADY_SUBSCRIBED
+            await db.execute(
+                "INSERT INTO subscribers"
+                " (chat_id, chat_type, active, language_code, subscribed_at, updated_at)"
+                " VALUES (?, ?, 1, ?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET active = 1, chat_type = excluded.chat_type,"
+                " language_code = coalesce(excluded.language_code, language_code),"
+                " subscribed_at = excluded.subscribed_at, updated_at = excluded.updated_at",
+                (chat_id, chat_type.value, language_code, stamp, stamp),
+            )
+        return SubscriptionChange.SUBSCRIBED
+
+    async def unsubscribe(self, chat_id: int, now: datetime) -> SubscriptionChange:
+        """Make the chat inactive; say whether it was subscribed."""
+        async with self._connection.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE subscribers SET active = 0, updated_at = ?"
+                " WHERE chat_id = ? AND active = 1",
+                (to_db_time(now), chat_id),
+            )
+            changed = cursor.rowcount == 1
+        return SubscriptionChange.UNSUBSCRIBED if changed else SubscriptionChange.NOT_SUBSCRIBED
+
+    async def is_active(self, chat_id: int) -> bool:
+        """Return whether the chat gets new releases."""
+        async with (
+            self._connection.reading() as db,
+            db.execute("SELECT active FROM subscribers WHERE chat_id = ?", (chat_id,)) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return bool(row and row["active"])
+
+    async def count_active(self) -> int:
+        """Return how many chats get new releases."""
+        async with (
+            self._connection.reading() as db,
+            db.execute("SELECT count(*) FROM subscribers WHERE active = 1") as cursor,
+        ):
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,126 @@
+"""Telegram's errors on demand (fail_next) and its flood control (429 with retry_after)."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from dataclasses import dataclass
+
+from .models import ApiError, ChatInfo, JsonDict
+
+logger = logging.getLogger(__name__)
+
+_DESCRIPTIONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    404: "Not Found",
+    409: "Conflict: terminated by other getUpdates request",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
+PAID_BROADCAST_LIMIT = 1000  # messages per second with allow_paid_broadcast
+PRIVATE_CHAT_WINDOW = (1, 1.0)  # about one message per second in a private chat
+GROUP_CHAT_WINDOW = (20, 60.0)  # twenty messages per minute in a group
+
+
+def counts_as_message(method: str) -> bool:
+    """Whether flood control counts the method as a message sent."""
+    if method in ("sendChatAction", "sendMessageDraft"):
+        return False
+    return method.startswith(("send", "copyMessage", "forwardMessage"))
+
+
+def too_many_requests(retry_after: int) -> ApiError:
+    """Telegram's 429 answer."""
+    return ApiError(
+        429,
+        f"Too Many Requests: retry after {retry_after}",
+        parameters={"retry_after": retry_after},
+    )
+
+
+@dataclass(slots=True)
+class FailRule:
+    """The next ``times`` calls of ``method`` (to ``chat_id``, if set) fail with ``error``."""
+
+    method: str
+    error: ApiError
+    chat_id: int | None
+    times: int
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        status: int,
+        description: str | None,
+        *,
+        retry_after: int | None,
+        migrate_to_chat_id: int | None,
+        chat_id: int | None,
+        times: int,
+    ) -> FailRule:
+        """A rule with Telegram's description and parameters for this kind of failure."""
+        if migrate_to_chat_id is not None:
+            text = description or "Bad Request: group chat was upgraded to a supergroup chat"
+            error = ApiError(status, text, parameters={"migrate_to_chat_id": migrate_to_chat_id})
+        elif status == 429:
+            error = too_many_requests(retry_after or 1)
+            error.description = description or error.description
+        else:
+            text = description or _DESCRIPTIONS.get(status, f"Error {status}")
+            error = ApiError(status, text)
+        return cls(method, error, chat_id, times)
+
+    def matches(self, method: str, params: JsonDict) -> bool:
+        """Whether this call is one the rule fails."""
+        if self.times <= 0 or method != self.method:
+            return False
+        return self.chat_id is None or params.get("chat_id") == self.chat_id
+
+
+class FloodControl:
+    """Sliding-window limits on messages sent, answering 429 as Telegram does.
+
+    ``rate_limit`` caps messages per second over all chats (``allow_paid_broadcast`` raises it
+    to 1000); ``per_chat`` adds about 1/s per private chat and 20/min per group. Only accepted
+    messages count. Time is real (``time.monotonic``), not the fake's clock.
+    """
+
+    def __init__(self, rate_limit: int | None = None, per_chat: bool = False) -> None:
+        self.rate_limit = rate_limit
+        self.per_chat = per_chat
+        self.rejected = 0
+        self._sent: deque[float] = deque()
+        self._per_chat: dict[int, deque[float]] = {}
+
+    def admit(self, method: str, params: JsonDict, chat: ChatInfo | None, now: float) -> None:
+        """Count one call; raise the 429 ApiError when it would exceed a limit."""
+        if not counts_as_message(method) or (self.rate_limit is None and not self.per_chat):
+            return
+        limit = PAID_BROADCAST_LIMIT if params.get("allow_paid_broadcast") else self.rate_limit
+        retry = 0.0
+        if limit is not None:
+            retry = _wait_needed(self._sent, limit, 1.0, now)
+        chat_window: deque[float] | None = None
+        if self.per_chat and chat is not None:
+            count, seconds = PRIVATE_CHAT_WINDOW if chat.type == "private" else GROUP_CHAT_WINDOW
+            chat_window = self._per_chat.setdefault(chat.id, deque())
+            retry = max(retry, _wait_needed(chat_window, count, seconds, now))
+        if retry > 0:
+            self.rejected += 1
+            raise too_many_requests(max(1, math.ceil(retry)))
+        self._sent.append(now)
+        if chat_window is not None:
+            chat_window.append(now)
+
+
+def _wait_needed(window: deque[float], count: int, seconds: float, now: float) -> float:
+    """Forget entries older than the window; return how long until one more fits (0: now)."""
+    while window and window[0] <= now - seconds:
+        window.popleft()
+    if len(window) < count:
+        return 0.0
+    return window[-count] + seconds - now

@@ -1,0 +1,103 @@
+"""The bot as a user meets it: the real Application, long polling a fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fakes import FakeBotApi, SentMessage
+from pressbot.app import build_application
+from pressbot.config import Settings
+from pressbot.services import SERVICES_KEY, PressApplication, Services
+from pressbot.storage import Database
+
+TOKEN = "123456:TEST-fake-token-abc"
+USER = 1001
+
+
+@dataclass
+class SettableClock:
+    """A clock the test moves by hand: the application's `clock` argument."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class RunningBot:
+    """A started Application and the fake Telegram it talks to."""
+
+    fake: FakeBotApi
+    application: PressApplication
+    clock: SettableClock
+    seen: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def database(self) -> Database:
+        services = self.application.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)
+        return services.database
+
+    async def say(
+        self, text: str, *, replies: int = 1, chat_id: int = USER, **sender: Any
+    ) -> list[SentMessage]:
+        """Send text as a user and return the bot's `replies` new messages in that chat."""
+        self.fake.user_sends(text, chat_id=chat_id, **sender)
+        return await self.new_messages(chat_id, replies)
+
+    async def press(
+        self, message: SentMessage, callback_data: str, *, replies: int = 0, user_id: int = USER
+    ) -> str:
+        """Press a button under a bot message; wait for the answer and `replies` messages."""
+        query_id = self.fake.user_presses(
+            message.message_id, message.chat_id, callback_data, user_id=user_id
+        )
+        await self.fake.wait_until(lambda: query_id in self.fake.answered_callbacks)
+        await self.new_messages(message.chat_id, replies)
+        return query_id
+
+    async def new_messages(self, chat_id: int, count: int) -> list[SentMessage]:
+        """Wait for `count` bot messages in the chat after those already seen."""
+        already = self.seen.get(chat_id, 0)
+        await self.fake.wait_for_messages(chat_id, already + count)
+        messages = self.fake.messages(chat_id)[already:]
+        self.seen[chat_id] = already + len(messages)
+        assert len(messages) == count, [m.text for m in messages]
+        return messages
+
+
+def bot_settings(fake: FakeBotApi, db_path: Path, **overrides: Any) -> Settings:
+    """Settings that point the bot at the fake server and a file in the test's folder."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, bot_token=TOKEN, api_base_url=fake.base_url, db_path=db_path, **overrides
+    )
+
+
+async def start_bot(application: PressApplication) -> None:
+    """Start as run_polling does: initialize, post_init, poll, start."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await application.start()
+
+
+async def stop_bot(application: PressApplication) -> None:
+    """Stop as run_polling does."""
+    assert application.updater is not None
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+def make_bot(fake: FakeBotApi, db_path: Path, clock: SettableClock, **settings: Any) -> RunningBot:
+    """Build (not start) the application against the fake."""
+    application = build_application(bot_settings(fake, db_path, **settings), clock=clock)
+    return RunningBot(fake, application, clock)

@@ -1,0 +1,114 @@
+"""The command line as an operator uses it: real processes, real files, real signals."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_FILE
+from fakes import FakeBotApi
+from harness import TOKEN, USER
+
+
+def pressbot_env(tmp_path: Path, **variables: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSBOT_")}
+    env["PRESSBOT_DB_PATH"] = str(tmp_path / "cli.sqlite3")
+    env.update({f"PRESSBOT_{name}": value for name, value in variables.items()})
+    return env
+
+
+async def run_cli(tmp_path: Path, *args: str, **variables: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pressbot", *args,
+        cwd=tmp_path,
+        env=pressbot_env(tmp_path, **variables),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_run_without_a_token_names_the_variable(tmp_path: Path) -> None:
+    code, out, err = await run_cli(tmp_path, "run")
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [
+        "pressbot: PRESSBOT_BOT_TOKEN is not set: put it in the environment or in .env"
+        " (see .env.example)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variables", "line"),
+    [
+        (
+            {"ADMIN_IDS": "111,x"},
+            "pressbot: PRESSBOT_ADMIN_IDS is invalid: must be comma-separated",
+        ),
+        ({"BOT_TOKEN": "oops-secret"}, "pressbot: PRESSBOT_BOT_TOKEN is invalid: must look like"),
+        ({"API_BASE_URL": "nowhere"}, "pressbot: PRESSBOT_API_BASE_URL is invalid"),
+    ],
+)
+async def test_malformed_settings_stop_with_one_line(
+    tmp_path: Path, variables: dict[str, str], line: str
+) -> None:
+    code, _, err = await run_cli(tmp_path, "run", **variables)
+    assert code == 2
+    [only] = err.strip().splitlines()
+    assert only.startswith(line)
+    assert "Traceback" not in err and "oops-secret" not in err
+
+
+async def test_import_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
+    code, out, _ = await run_cli(tmp_path, "import", str(SEED_FILE))
+    assert code == 0 and "11 of 11 items added, 0 already there" in out
+    code, out, _ = await run_cli(tmp_path, "import", str(SEED_FILE))
+    assert code == 0 and "0 of 11 items added, 11 already there" in out
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone() == (11,)
+
+
+async def test_import_of_a_bad_file_says_why(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "pressbot-items/1", "items": [{"kind": "memo"}]}', encoding="utf-8")
+    code, _, err = await run_cli(tmp_path, "import", str(bad))
+    assert code == 2
+    assert err.startswith(f"pressbot: {bad}: items.0.kind: Input should be")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+async def test_run_answers_and_stops_cleanly_on_a_signal(
+    fake_api: FakeBotApi, tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pressbot", "run",
+        cwd=tmp_path,
+        env=pressbot_env(tmp_path, BOT_TOKEN=TOKEN, API_BASE_URL=fake_api.base_url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await fake_api.wait_until(lambda: bool(fake_api.commands), timeout=30)
+        fake_api.user_sends("/start")
+        [welcome] = await fake_api.wait_for_messages(USER, 1, timeout=30)
+        assert "You are subscribed" in welcome.text
+    finally:
+        process.send_signal(stop_signal)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    log = err.decode()
+    assert process.returncode == 0, log
+    assert "seeded 11 items" in log
+    assert TOKEN not in log and TOKEN.partition(":")[2] not in log
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        assert db.execute(
+            "SELECT active FROM subscribers WHERE chat_id = ?", (USER,)
+        ).fetchone() == (1,)

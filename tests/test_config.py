@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from pressbot.config import DEFAULT_API_BASE_URL, Settings, describe_settings_error
+
+TOKEN = "123456:AAF-secret-part"
+
+
+def settings_error(monkeypatch: pytest.MonkeyPatch, **env: str) -> str:
+    for name, value in env.items():
+        monkeypatch.setenv(f"PRESSBOT_{name}", value)
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    return describe_settings_error(caught.value)
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSBOT_BOT_TOKEN", TOKEN)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.require_token() == TOKEN
+    assert settings.api_base_url == DEFAULT_API_BASE_URL
+    assert settings.admin_ids == frozenset()
+    assert settings.db_path == Path("pressbot.sqlite3")
+    assert TOKEN not in repr(settings) and TOKEN not in str(settings)
+
+
+def test_admin_ids_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSBOT_ADMIN_IDS", " 111, 222 ,")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.admin_ids == frozenset({111, 222})
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({"ADMIN_IDS": "111,abc"}, "PRESSBOT_ADMIN_IDS is invalid: must be comma-separated"),
+        ({"ADMIN_IDS": "-100123"}, "PRESSBOT_ADMIN_IDS is invalid: user ids are positive"),
+        ({"API_BASE_URL": "ftp://x"}, "PRESSBOT_API_BASE_URL is invalid: must be an http"),
+        ({"BOT_TOKEN": "not-a-token"}, "PRESSBOT_BOT_TOKEN is invalid: must look like"),
+    ],
+)
+def test_a_malformed_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], line: str
+) -> None:
+    message = settings_error(monkeypatch, **env)
+    assert message.startswith(line)
+    assert "not-a-token" not in message  # a bad token is still a secret
+
+
+def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"PRESSBOT_BOT_TOKEN={TOKEN}\nPRESSBOT_DB_PATH=x.db\n", encoding="utf-8")
+    settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+    assert settings.require_token() == TOKEN and settings.db_path == Path("x.db")

@@ -1,0 +1,139 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA_DIR, PAGE_TIME, SEED_FILE
+from pressbot.clock import format_short_date
+from pressbot.importer import ItemsFileError, import_items_file, seed_if_new
+from pressbot.models import Contact, ItemKind
+from pressbot.rendering import html_to_plain
+from pressbot.storage import Database
+
+EVENT_DATES = [
+    "15.10.2018", "15.10.2018", "13.10.2018", "12.10.2018", "09.10.2018",
+    "08.10.2018", "05.10.2018", "04.10.2018", "04.10.2018", "03.10.2018",
+]  # fmt: skip
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+async def test_first_start_fills_every_seed_item_word_for_word(database: Database) -> None:
+    page = await database.items.latest(50)
+    events = [h for h in page.headlines if h.kind is ItemKind.EVENT]
+
+    assert [format_short_date(h.published_at) for h in events] == EVENT_DATES
+    document = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    stored = {}
+    for headline in page.headlines:
+        item = await database.items.get(headline.id)
+        assert item is not None
+        stored[item.title] = item
+    assert len(stored) == len(document["items"]) == 11
+    for entry in document["items"]:
+        item = stored[entry["title"]]
+        assert words(html_to_plain(item.body_html)) == words(entry["body"])
+    assert await database.contacts.all() == [
+        Contact("Consular queries", "+44 (0) 203 668 7474", "info@rusemb.org.uk")
+    ]
+
+
+async def test_the_statement_keeps_its_question_and_answer(database: Database) -> None:
+    found = await database.items.search("Lavrov Manila", 5)
+    assert [h.kind for h in found] == [ItemKind.STATEMENT]
+    statement = await database.items.get(found[0].id)
+    assert statement is not None
+    assert statement.title.startswith("Foreign Minister Sergey Lavrov’s statement")
+    assert statement.published_at.date().isoformat() == "2017-08-07"  # 08.08.2017 00:00 BST
+    assert (
+        "<b>Question:</b> Are there any changes in North Korea’s position after the adoption "
+        "of the UN Security Council resolution?\n\n<b>Sergey Lavrov:</b> I heard that"
+    ) in statement.body_html
+
+
+async def test_inline_answers_become_their_own_paragraph(database: Database) -> None:
+    [found] = await database.items.search("Glushkov seven months", 5)
+    item = await database.items.get(found.id)
+    assert item is not None
+    assert item.body_html.startswith("<b>Q.:</b> 12 October marks seven months")
+    assert "\n\n<b>A.:</b> Unfortunately, once again" in item.body_html
+
+
+async def test_seeding_happens_once_in_a_databases_life(database: Database) -> None:
+    assert await seed_if_new(database, DATA_DIR, PAGE_TIME) == []
+    assert await database.items.count() == 11
+
+
+async def test_importing_the_same_file_twice_adds_nothing(empty_database: Database) -> None:
+    first = await import_items_file(empty_database, SEED_FILE, PAGE_TIME)
+    second = await import_items_file(empty_database, SEED_FILE, PAGE_TIME)
+    assert (first.items_added, first.contacts_changed) == (11, 1)
+    assert (second.items_in_file, second.items_added, second.contacts_changed) == (11, 0, 0)
+    assert await empty_database.items.count() == 11
+
+
+def write(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"items": []}, "format: Field required"),
+        ({"format": "pressbot-items/1", "items": [{"kind": "memo"}]}, "items.0.kind"),
+        (
+            {
+                "format": "pressbot-items/1",
+                "items": [{"kind": "event", "published": "2018-10-15", "title": " ", "body": "x"}],
+            },
+            "items.0.title: Value error, must not be blank",
+        ),
+        (
+            {
+                "format": "pressbot-items/1",
+                "items": [
+                    {"kind": "event", "published": "2018-10-15T09:00", "title": "t", "body": "b"}
+                ],
+            },
+            "needs its offset",
+        ),
+        ({"format": "pressbot-items/1", "surprise": 1}, "surprise: Extra inputs"),
+    ],
+)
+async def test_a_bad_file_is_refused_with_a_clear_message_and_changes_nothing(
+    empty_database: Database, tmp_path: Path, document: object, message: str
+) -> None:
+    path = write(tmp_path / "bad.json", document)
+    with pytest.raises(ItemsFileError, match=message):
+        await import_items_file(empty_database, path, PAGE_TIME)
+    assert await empty_database.items.count() == 0
+
+
+async def test_not_json_and_missing_file(empty_database: Database, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(ItemsFileError, match="not JSON"):
+        await import_items_file(empty_database, broken, PAGE_TIME)
+    with pytest.raises(ItemsFileError, match="cannot read"):
+        await import_items_file(empty_database, tmp_path / "missing.json", PAGE_TIME)
+
+
+async def test_explicit_uid_and_time_are_kept(empty_database: Database, tmp_path: Path) -> None:
+    entry = {
+        "uid": "https://example.org/press/1",
+        "kind": "press_release",
+        "published": "2026-11-28T09:30:00+00:00",
+        "title": "A <new> release & more",
+        "body": "First paragraph.\n\nSecond <b>not bold</b>.",
+    }
+    path = write(tmp_path / "one.json", {"format": "pressbot-items/1", "items": [entry]})
+    await import_items_file(empty_database, path, PAGE_TIME)
+    item = await empty_database.items.get(1)
+    assert item is not None
+    assert item.uid == "https://example.org/press/1"
+    assert item.title == "A <new> release & more"
+    assert item.body_html == "First paragraph.\n\nSecond &lt;b&gt;not bold&lt;/b&gt;."
+    assert item.published_at.isoformat() == "2026-11-28T09:30:00+00:00"

@@ -1,0 +1,131 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from conftest import PAGE_TIME
+from fakes.html_entities import parse
+from pressbot.commands import READER_COMMANDS
+from pressbot.models import Contact, Item, ItemHeadline, ItemKind, ItemPage
+from pressbot.rendering import (
+    latest_keyboard,
+    parse_latest_callback,
+    plain_text_to_html,
+    render_contacts,
+    render_help,
+    render_item_full,
+    render_latest,
+    render_search_results,
+)
+from pressbot.storage import Database
+
+HOSTILE = 'Tom & Jerry <script>alert("x")</script> </b> &amp; <a href="x">'
+
+
+def telegram_text(markup: str) -> str:
+    """What Telegram shows for a parse_mode=HTML text; raises if Telegram would refuse it."""
+    return parse(markup, "HTML").text
+
+
+def headline(n: int, title: str = "Title") -> ItemHeadline:
+    return ItemHeadline(n, ItemKind.EVENT, title, PAGE_TIME - timedelta(days=n))
+
+
+def test_item_and_user_text_is_escaped_everywhere() -> None:
+    page = ItemPage((headline(1, HOSTILE),), 0, 10, 1)
+    item = Item(
+        1,
+        "u",
+        ItemKind.EVENT,
+        HOSTILE,
+        plain_text_to_html(HOSTILE),
+        PAGE_TIME,
+        "",
+        PAGE_TIME,
+        PAGE_TIME,
+    )
+    rendered = [
+        *render_latest(page),
+        *render_item_full(item),
+        *render_search_results(HOSTILE, [headline(1, HOSTILE)], 20),
+        *render_search_results(HOSTILE, [], 20),
+        render_contacts([Contact(HOSTILE, HOSTILE, HOSTILE)]),
+    ]
+    for markup in rendered:
+        assert HOSTILE in telegram_text(markup)
+
+
+def test_latest_lines_show_date_title_and_read_link() -> None:
+    page = ItemPage((headline(1, "First"), headline(2, "Second")), 0, 10, 2)
+    [message] = render_latest(page)
+    assert telegram_text(message) == (
+        "Latest events (1–2 of 2)\n\n17.10.2018 — First /read_1\n\n16.10.2018 — Second /read_2"
+    )
+    assert latest_keyboard(page) is None
+
+
+def test_fifty_long_titles_split_into_valid_messages() -> None:
+    title = "Embassy Press Officer’s reply to a media question concerning " + "x" * 120
+    page = ItemPage(tuple(headline(n, f"{title} {n}") for n in range(50)), 0, 50, 500)
+    messages = render_latest(page)
+    assert len(messages) > 1
+    lines = [line for m in messages for line in telegram_text(m).split("\n\n")]
+    assert [line.rsplit(" ", 1)[1] for line in lines[1:]] == [f"/read_{n}" for n in range(50)]
+
+
+def test_paging_buttons_and_their_data() -> None:
+    page = ItemPage(tuple(headline(n) for n in range(10, 20)), 10, 10, 35)
+    keyboard = latest_keyboard(page)
+    assert keyboard is not None
+    [[newer, older]] = keyboard.inline_keyboard
+    assert (newer.text, newer.callback_data) == ("‹ Newer", "latest:10:0")
+    assert (older.text, older.callback_data) == ("Older ›", "latest:10:20")
+    assert parse_latest_callback("latest:10:20") == (10, 20)
+
+
+@pytest.mark.parametrize(
+    "data", ["", "latest", "latest:x:1", "latest:1:-1", "other:1:2", "latest:1"]
+)
+def test_junk_callback_data_is_not_a_page(data: str) -> None:
+    assert parse_latest_callback(data) is None
+
+
+async def test_long_statement_is_split_into_valid_messages_in_order(database: Database) -> None:
+    [found] = await database.items.search("ASEANAPOL", 5)
+    item = await database.items.get(found.id)
+    assert item is not None
+    messages = render_item_full(item)
+    assert len(messages) == 2
+    texts = [telegram_text(m) for m in messages]
+    assert all(0 < len(t) <= 4096 for t in texts)
+    assert texts[0].startswith(f"{item.title}\n08.08.2017 · Statement\n\nManila has been hosting")
+    assert parse(messages[0], "HTML").entities[0] == {
+        "type": "bold",
+        "offset": 0,
+        "length": len(item.title),
+    }
+    assert texts[1].endswith("a solution that suits all parties.")
+    # Cut between paragraphs: each message ends a paragraph, the next starts one.
+    assert texts[0].endswith(".") and texts[1][0].isupper()
+
+
+def test_speaker_labels_are_bold_only_at_paragraph_start() -> None:
+    html = plain_text_to_html(
+        "Question: Why? Answer: Because.\n\nLadies and gentlemen, In recent weeks: a colon."
+    )
+    assert html == (
+        "<b>Question:</b> Why?\n\n<b>Answer:</b> Because.\n\n"
+        "Ladies and gentlemen, In recent weeks: a colon."
+    )
+
+
+def test_help_lists_every_command_once() -> None:
+    text = telegram_text(render_help(READER_COMMANDS))
+    for command in READER_COMMANDS:
+        assert text.count(f"/{command.name}") >= 1
+    assert len(text.splitlines()) == len(READER_COMMANDS) + 1
+
+
+def test_item_dates_are_the_embassys_dates() -> None:
+    late_evening = datetime(2018, 10, 15, 23, 30, tzinfo=UTC)  # 16.10 00:30 in London
+    item = Item(1, "u", ItemKind.EVENT, "T", "B", late_evening, "", late_evening, late_evening)
+    assert telegram_text(render_item_full(item)[0]).splitlines()[1] == "16.10.2018 · Event"
