@@ -60,6 +60,10 @@ class RunningBot:
         await self.new_messages(message.chat_id, replies)
         return query_id
 
+    def mark_seen(self, chat_id: int) -> None:
+        """Count every bot message in the chat so far as seen (e.g. after a broadcast)."""
+        self.seen[chat_id] = len(self.fake.messages(chat_id))
+
     async def new_messages(self, chat_id: int, count: int) -> list[SentMessage]:
         """Wait for `count` bot messages in the chat after those already seen."""
         already = self.seen.get(chat_id, 0)
@@ -92,6 +96,8 @@ async def stop_bot(application: PressApplication) -> None:
     assert application.updater is not None
     await application.updater.stop()
     await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)
     await application.shutdown()
     if application.post_shutdown is not None:
         await application.post_shutdown(application)

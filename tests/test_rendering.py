@@ -31,7 +31,7 @@ def headline(n: int, title: str = "Title") -> ItemHeadline:
 
 
 def test_item_and_user_text_is_escaped_everywhere() -> None:
-    page = ItemPage((headline(1, HOSTILE),), 0, 10, 1)
+    page = ItemPage((headline(1, HOSTILE),), 0, 10, more=False)
     item = Item(
         1,
         "u",
@@ -55,17 +55,17 @@ def test_item_and_user_text_is_escaped_everywhere() -> None:
 
 
 def test_latest_lines_show_date_title_and_read_link() -> None:
-    page = ItemPage((headline(1, "First"), headline(2, "Second")), 0, 10, 2)
+    page = ItemPage((headline(1, "First"), headline(2, "Second")), 0, 10, more=False)
     [message] = render_latest(page)
     assert telegram_text(message) == (
-        "Latest events (1–2 of 2)\n\n17.10.2018 — First /read_1\n\n16.10.2018 — Second /read_2"
+        "Latest events (1–2)\n\n17.10.2018 — First /read_1\n\n16.10.2018 — Second /read_2"
     )
     assert latest_keyboard(page) is None
 
 
 def test_fifty_long_titles_split_into_valid_messages() -> None:
     title = "Embassy Press Officer’s reply to a media question concerning " + "x" * 120
-    page = ItemPage(tuple(headline(n, f"{title} {n}") for n in range(50)), 0, 50, 500)
+    page = ItemPage(tuple(headline(n, f"{title} {n}") for n in range(50)), 0, 50, more=True)
     messages = render_latest(page)
     assert len(messages) > 1
     lines = [line for m in messages for line in telegram_text(m).split("\n\n")]
@@ -73,7 +73,7 @@ def test_fifty_long_titles_split_into_valid_messages() -> None:
 
 
 def test_paging_buttons_and_their_data() -> None:
-    page = ItemPage(tuple(headline(n) for n in range(10, 20)), 10, 10, 35)
+    page = ItemPage(tuple(headline(n) for n in range(10, 20)), 10, 10, more=True)
     keyboard = latest_keyboard(page)
     assert keyboard is not None
     [[newer, older]] = keyboard.inline_keyboard

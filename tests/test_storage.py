@@ -47,7 +47,7 @@ async def test_a_failing_migration_rolls_back_whole(tmp_path: Path) -> None:
 
 async def test_items_are_listed_newest_first_and_paged(database: Database) -> None:
     page = await database.items.latest(3)
-    assert page.total == 11
+    assert page.more
     assert [h.published_at.date().isoformat() for h in page.headlines] == [
         "2018-10-14",  # 15.10.2018 00:00 London is 14 October 23:00 UTC
         "2018-10-14",
@@ -90,7 +90,7 @@ async def test_search_matches_title_and_body_words_and_prefixes(database: Databa
     ]
     statement = await database.items.search("ASEANAPOL", 20)
     assert [h.kind for h in statement] == [ItemKind.STATEMENT]
-    assert len(await database.items.search("sanction", 20)) == 1  # prefix of "sanctions"
+    assert len(await database.items.search("sanction", 20)) == 1  # stemmed, as "sanctions"
     assert len(await database.items.search("Bellingcat", 1)) == 1
 
 
@@ -103,7 +103,7 @@ async def test_fts_syntax_in_input_is_never_an_error(database: Database, words: 
 
 
 def test_fts_query_quotes_every_word() -> None:
-    assert fts_query('NEAR("a" b*) OR x') == '"NEAR"* "a" "b" "OR" "x"'
+    assert fts_query('NEAR("a" b*) OR x') == '"NEAR" "a" "b" "OR" "x"'
     assert fts_query(" (* ") is None
 
 

@@ -7,16 +7,20 @@ import logging
 import os
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
-from pressbot.commands import READER_COMMANDS
+from pressbot.commands import ADMIN_COMMANDS, READER_COMMANDS
 from pressbot.config import Settings
+from pressbot.delivery import DeliveryEngine, EngineSettings
+from pressbot.handlers import admin_manage, admin_post, reading, subscriptions
 from pressbot.handlers import help as help_handlers
-from pressbot.handlers import reading, subscriptions
 from pressbot.importer import default_data_dir, seed_if_new
+from pressbot.progress import ProgressTracker
+from pressbot.release_jobs import start_jobs
+from pressbot.sender import BotApiSender
 from pressbot.services import (
     SERVICES_KEY,
     Clock,
@@ -35,44 +39,79 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplication:
-    """Build the Application: handlers registered, the database opened in post_init."""
+    """Build the Application: handlers registered; database and engine opened in post_init."""
+    token = settings.require_token()
 
     async def post_init(application: PressApplication) -> None:
         database = await open_database(settings.db_path)
         data_dir = settings.data_dir or default_data_dir()
         for report in await seed_if_new(database, data_dir, clock()):
             logger.info("seeded %d items from %s", report.items_added, data_dir)
-        application.bot_data[SERVICES_KEY] = Services(settings, database, clock)
-        await application.bot.set_my_commands(
-            [BotCommand(command.name, command.description) for command in READER_COMMANDS]
+        engine = DeliveryEngine(
+            database,
+            BotApiSender(settings.api_base_url, token, timeout=settings.delivery_timeout),
+            EngineSettings(
+                rate=settings.broadcast_rate,
+                paid_broadcast=settings.paid_broadcast,
+                max_attempts=settings.delivery_max_attempts,
+                retry_base=settings.delivery_retry_base,
+            ),
+            clock,
         )
+        application.bot_data[SERVICES_KEY] = Services(
+            settings, database, clock, engine, ProgressTracker()
+        )
+        engine.start()
+        await start_jobs(application, clock())
+        await register_commands(application, settings)
+
+    async def post_stop(application: PressApplication) -> None:
+        # Updates and jobs have stopped: let sends in flight finish and record them.
+        services = application.bot_data.get(SERVICES_KEY)
+        if isinstance(services, Services):
+            await services.engine.stop()
 
     async def post_shutdown(application: PressApplication) -> None:
         services = application.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
+            await services.engine.close()
             await services.database.close()
 
     application: PressApplication = (
         ApplicationBuilder()
-        .token(settings.require_token())
+        .token(token)
         .base_url(settings.api_base_url)
         .context_types(ContextTypes(context=PressContext))
         .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
+            # No default parse_mode: it would leak into methods without one (see replying.py).
+            Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
     reading.register(application)
     subscriptions.register(application)
+    admin_post.register(application)
+    admin_manage.register(application)
     help_handlers.register(application)  # last: its fallbacks take what nothing else did
     application.add_error_handler(report_error)
     return application
+
+
+async def register_commands(application: PressApplication, settings: Settings) -> None:
+    """Show the reader commands in every chat's menu, and the admin commands to admins."""
+    reader = [BotCommand(command.name, command.description) for command in READER_COMMANDS]
+    admin = reader + [BotCommand(c.name, c.description) for c in ADMIN_COMMANDS]
+    await application.bot.set_my_commands(reader)
+    for admin_id in sorted(settings.admin_ids):
+        try:
+            await application.bot.set_my_commands(admin, scope=BotCommandScopeChat(admin_id))
+        except BadRequest as error:
+            # An admin who never opened a chat with the bot: they still can type the commands.
+            logger.warning("admin menu for %d not set: %s", admin_id, error.message)
 
 
 async def report_error(update: object, context: PressContext) -> None:
@@ -86,6 +125,7 @@ async def report_error(update: object, context: PressContext) -> None:
         await context.bot.send_message(
             update.effective_chat.id,
             html.escape("Sorry, something went wrong. Please try again in a minute."),
+            parse_mode=ParseMode.HTML,
         )
 
 

@@ -24,3 +24,12 @@ READER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("unsubscribe", "/unsubscribe", "stop getting new releases (also /stop)"),
     CommandInfo("help", "/help", "this list of commands"),
 )
+
+ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo("post", "/post", "write and publish a new release"),
+    CommandInfo("edit", "/edit <id>", "correct a published item and every delivered copy"),
+    CommandInfo("delete", "/delete <id>", "withdraw an item and its delivered copies"),
+    CommandInfo("scheduled", "/scheduled", "releases waiting for their time"),
+    CommandInfo("stats", "/stats", "subscribers, items and delivery counts"),
+    CommandInfo("cancel", "/cancel", "drop the draft in progress"),
+)

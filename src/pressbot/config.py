@@ -5,10 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from pressbot.models import ItemKind
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+#: Telegram answers 429 above about 30 messages a second, unless broadcasts are paid for.
+FREE_BROADCAST_LIMIT = 30.0
+PAID_BROADCAST_LIMIT = 1000.0
 
 _HTTP_URL = TypeAdapter(AnyHttpUrl)
 
@@ -38,6 +51,54 @@ class Settings(BaseSettings):
     data_dir: Path | None = Field(
         default=None, description="Where the seed items live; the packaged data/ when unset."
     )
+
+    broadcast_rate: float = Field(
+        default=25.0, gt=0, description="Messages a second the delivery engine sends overall."
+    )
+    paid_broadcast: bool = Field(
+        default=False, description="Pay for allow_paid_broadcast: up to 1000 messages a second."
+    )
+    post_kinds: Annotated[tuple[ItemKind, ...], NoDecode] = Field(
+        default=(ItemKind.PRESS_RELEASE, ItemKind.STATEMENT, ItemKind.EVENT),
+        description="The kinds an admin chooses from in /post.",
+    )
+    progress_interval: float = Field(
+        default=3.0, ge=0.5, description="Seconds between edits of an admin's progress message."
+    )
+    delivery_max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Tries of one message on network errors and 5xx."
+    )
+    delivery_timeout: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds to wait for Telegram's answer to a send."
+    )
+    delivery_retry_base: float = Field(
+        default=2.0, gt=0, description="Seconds before the first retry; doubles each time."
+    )
+
+    @field_validator("post_kinds", mode="before")
+    @classmethod
+    def _parse_kinds(cls, value: object) -> object:
+        if isinstance(value, str):
+            names = [name.strip() for name in value.split(",") if name.strip()]
+            known = {kind.value for kind in ItemKind}
+            unknown = [name for name in names if name not in known]
+            if unknown or not names:
+                raise ValueError(
+                    f"must be comma-separated kinds out of {', '.join(sorted(known))};"
+                    f" got {value!r}"
+                )
+            return tuple(ItemKind(name) for name in dict.fromkeys(names))
+        return value
+
+    @model_validator(mode="after")
+    def _rate_within_telegrams_limit(self) -> Settings:
+        limit = PAID_BROADCAST_LIMIT if self.paid_broadcast else FREE_BROADCAST_LIMIT
+        if self.broadcast_rate > limit:
+            hint = (
+                "" if self.paid_broadcast else "; PRESSBOT_PAID_BROADCAST=true allows up to 1000"
+            )
+            raise ValueError(f"broadcast_rate: at most {limit:.0f} messages a second{hint}")
+        return self
 
     @field_validator("bot_token")
     @classmethod
@@ -99,9 +160,11 @@ class MissingSettingError(Exception):
 def describe_settings_error(error: ValidationError) -> str:
     """Turn a settings validation error into one line naming the variable and the problem."""
     first = error.errors()[0]
-    field = str(first["loc"][0]) if first["loc"] else "settings"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    field = str(first["loc"][0]) if first["loc"] else ""
+    if not field:  # a rule across fields names its field first: "broadcast_rate: …"
+        field, _, message = message.partition(": ")
     variable = f"PRESSBOT_{field.upper()}"
     if first["type"] == "missing":
         return f"{variable} is not set: put it in the environment or in .env (see .env.example)"
-    message = str(first["msg"]).removeprefix("Value error, ")
     return f"{variable} is invalid: {message}"

@@ -41,6 +41,14 @@ class NewItem:
     source: str
 
 
+class ItemStatus(enum.StrEnum):
+    """Where an item is in its life."""
+
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """A stored publication: a press release, a statement, an event."""
@@ -54,6 +62,14 @@ class Item:
     source: str
     created_at: datetime
     updated_at: datetime
+    status: ItemStatus = ItemStatus.PUBLISHED
+    publish_at: datetime | None = None
+    revision: int = 0
+
+    @property
+    def revised(self) -> bool:
+        """True when the item was corrected after it was published."""
+        return self.revision > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +89,7 @@ class ItemPage:
     headlines: tuple[ItemHeadline, ...]
     offset: int
     limit: int
-    total: int
+    more: bool  # older items exist beyond this page
 
     @property
     def has_newer(self) -> bool:
@@ -83,7 +99,7 @@ class ItemPage:
     @property
     def has_older(self) -> bool:
         """True when items older than this page exist."""
-        return self.offset + len(self.headlines) < self.total
+        return self.more
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +138,70 @@ class SubscriptionChange(enum.Enum):
     ALREADY_SUBSCRIBED = "already_subscribed"
     UNSUBSCRIBED = "unsubscribed"
     NOT_SUBSCRIBED = "not_subscribed"
+
+
+class DraftStage(enum.StrEnum):
+    """The step of /post or /edit an admin is at."""
+
+    TITLE = "title"
+    BODY = "body"
+    KIND = "kind"
+    PREVIEW = "preview"
+    SCHEDULE = "schedule"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An admin's release in the making; stored at every step, so it survives restarts."""
+
+    admin_id: int
+    chat_id: int
+    stage: DraftStage
+    item_id: int | None  # set when the draft corrects an existing item (/edit)
+    title: str
+    body_html: str
+    kind: ItemKind | None
+
+
+class BroadcastAction(enum.StrEnum):
+    """What a broadcast does to subscribers' chats."""
+
+    SEND = "send"
+    EDIT = "edit"
+    WITHDRAW = "withdraw"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where one delivery of a broadcast is."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastProgress:
+    """Counts of one broadcast's deliveries, for the progress message and /stats."""
+
+    broadcast_id: int
+    item_id: int
+    action: BroadcastAction
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    progress_chat_id: int | None
+    progress_message_id: int | None
+    finished: bool
+    created_at: datetime
+
+    @property
+    def done(self) -> int:
+        """Deliveries that will not be tried again."""
+        return self.sent + self.blocked + self.failed
+
+    @property
+    def pending(self) -> int:
+        """Deliveries still to be tried."""
+        return self.total - self.done

@@ -14,7 +14,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from pressbot.clock import ClockReading, format_clock_line, format_long_date, format_short_date
 from pressbot.commands import CommandInfo
-from pressbot.models import Contact, Item, ItemHeadline, ItemPage, SubscriptionChange
+from pressbot.models import (
+    BroadcastAction,
+    BroadcastProgress,
+    Contact,
+    Item,
+    ItemHeadline,
+    ItemPage,
+    SubscriptionChange,
+)
 from pressbot.splitting import split_html
 
 _TAG = re.compile(r"<[^>]*>")
@@ -25,6 +33,9 @@ _SPEAKER_LABEL = re.compile(r"^((?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*){0,2}):
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 LATEST_CALLBACK_PREFIX = "latest"
+READ_CALLBACK_PREFIX = "read"
+#: How much of an item's opening paragraph a release shows, in characters.
+OPENING_LIMIT = 600
 
 
 def escape(text: str) -> str:
@@ -64,7 +75,7 @@ def render_latest(page: ItemPage) -> list[str]:
     if not page.headlines:
         return ["No items have been published yet."]
     first, last = page.offset + 1, page.offset + len(page.headlines)
-    header = f"<b>Latest events</b> ({first}–{last} of {page.total})"
+    header = f"<b>Latest events</b> ({first}–{last})"
     lines = [render_headline(headline) for headline in page.headlines]
     return split_html("\n\n".join([header, *lines]))
 
@@ -98,6 +109,48 @@ def render_item_full(item: Item) -> list[str]:
     date = format_short_date(item.published_at)
     head = f"<b>{escape(item.title)}</b>\n<i>{date} · {escape(item.kind.label)}</i>"
     return split_html(f"{head}\n\n{item.body_html}")
+
+
+def render_opening(body_html: str, limit: int = OPENING_LIMIT) -> str:
+    """The opening paragraph, or about `limit` characters of it cut after a sentence."""
+    first = _PARAGRAPH_BREAK.split(body_html.strip(), maxsplit=1)[0]
+    pieces = split_html(first, limit=limit)
+    if not pieces:
+        return ""
+    return pieces[0] if len(pieces) == 1 else f"{pieces[0]} …"
+
+
+def render_release(item: Item) -> str:
+    """What a subscriber receives: title, date, the opening, and how to read it all."""
+    date = format_short_date(item.published_at)
+    updated = " · <b>Updated</b>" if item.revised else ""
+    return (
+        f"<b>{escape(item.title)}</b>\n<i>{date} · {escape(item.kind.label)}</i>{updated}\n\n"
+        f"{render_opening(item.body_html)}\n\nRead in full: /read_{item.id}"
+    )
+
+
+def release_keyboard(item: Item) -> InlineKeyboardMarkup:
+    """The button under a release that sends the whole item."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Read in full", callback_data=f"{READ_CALLBACK_PREFIX}:{item.id}")]]
+    )
+
+
+def parse_read_callback(data: str) -> int | None:
+    """Read the item id from a "Read in full" button; None when it is not one."""
+    prefix, _, item_id = data.partition(":")
+    if prefix != READ_CALLBACK_PREFIX or not item_id.isdigit() or len(item_id) > 18:
+        return None
+    return int(item_id)
+
+
+def render_withdrawn(item: Item) -> str:
+    """What a delivered copy becomes when the item is withdrawn and can't be deleted."""
+    return (
+        f"<s>{escape(item.title)}</s>\n"
+        f"<i>This item of {format_short_date(item.published_at)} was withdrawn by the Embassy.</i>"
+    )
 
 
 def render_search_results(query: str, headlines: Sequence[ItemHeadline], limit: int) -> list[str]:
@@ -167,3 +220,65 @@ def render_help(commands: Sequence[CommandInfo]) -> str:
 def render_unknown() -> str:
     """Point a reader who sent something unexpected to /help."""
     return "Sorry, I did not understand that. Send /help to see what I can do."
+
+
+_ACTIVE = {
+    BroadcastAction.SEND: "Delivering",
+    BroadcastAction.EDIT: "Correcting delivered copies of",
+    BroadcastAction.WITHDRAW: "Withdrawing delivered copies of",
+}
+_DONE = {
+    BroadcastAction.SEND: "Delivery report",
+    BroadcastAction.EDIT: "Correction report",
+    BroadcastAction.WITHDRAW: "Withdrawal report",
+}
+
+
+def format_duration(seconds: float) -> str:
+    """Say a duration the way people do: 45 s, 3 min 20 s, 1 h 05 min."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def progress_bar(done: int, total: int, cells: int = 10) -> str:
+    """A bar of `cells` squares, filled in proportion."""
+    filled = cells if total == 0 else min(cells, done * cells // total)
+    return "▰" * filled + "▱" * (cells - filled)
+
+
+def _counts(progress: BroadcastProgress) -> str:
+    return (
+        f"Sent {progress.sent:,} of {progress.total:,} · blocked {progress.blocked:,}"
+        f" · failed {progress.failed:,}"
+    )
+
+
+def render_progress(
+    progress: BroadcastProgress, title: str, rate: float | None, seconds_left: float | None
+) -> str:
+    """The admin's progress message while a broadcast runs."""
+    percent = 100 if progress.total == 0 else progress.done * 100 // progress.total
+    pace = "measuring the rate …"
+    if rate is not None and seconds_left is not None:
+        pace = f"{rate:.1f} messages/s · about {format_duration(seconds_left)} left"
+    return (
+        f"<b>{_ACTIVE[progress.action]}:</b> {escape(title)}\n"
+        f"{progress_bar(progress.done, progress.total)} {percent}%\n{_counts(progress)}\n{pace}"
+    )
+
+
+def render_delivery_report(progress: BroadcastProgress, title: str, seconds: float) -> str:
+    """The progress message once every delivery is final."""
+    if progress.total == 0:
+        return f"<b>{_DONE[progress.action]}:</b> {escape(title)}\nThere was nobody to send it to."
+    return (
+        f"<b>{_DONE[progress.action]}:</b> {escape(title)}\n"
+        f"{progress_bar(progress.done, progress.total)} 100%\n{_counts(progress)}\n"
+        f"Took {format_duration(seconds)}."
+    )

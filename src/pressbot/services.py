@@ -10,6 +10,8 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from pressbot.config import Settings
+from pressbot.delivery import DeliveryEngine
+from pressbot.progress import ProgressTracker
 from pressbot.storage import Database
 
 Clock = Callable[[], datetime]
@@ -28,6 +30,8 @@ class Services:
     settings: Settings
     database: Database
     clock: Clock
+    engine: DeliveryEngine
+    progress: ProgressTracker
 
 
 class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -44,6 +48,15 @@ class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], 
     def database(self) -> Database:
         """The database."""
         return self.services.database
+
+    @property
+    def engine(self) -> DeliveryEngine:
+        """The delivery engine."""
+        return self.services.engine
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """Whether the user is one of PRESSBOT_ADMIN_IDS, asked afresh at every action."""
+        return user_id is not None and user_id in self.services.settings.admin_ids
 
     def now(self) -> datetime:
         """The current instant by the application's clock."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from pressbot.commands import READER_COMMANDS
+from pressbot.commands import ADMIN_COMMANDS, READER_COMMANDS
 from pressbot.handlers.replying import reply_messages
 from pressbot.rendering import render_help, render_unknown
 from pressbot.services import PressApplication, PressContext
@@ -13,7 +13,11 @@ from pressbot.services import PressApplication, PressContext
 
 async def help_command(update: Update, context: PressContext) -> None:
     """List every command, one line each."""
-    await reply_messages(update, [render_help(READER_COMMANDS)])
+    user = update.effective_user
+    commands = READER_COMMANDS
+    if context.is_admin(user.id if user else None):
+        commands += ADMIN_COMMANDS
+    await reply_messages(update, [render_help(commands)])
 
 
 async def unknown(update: Update, context: PressContext) -> None:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from pressbot.clock import read_clock
 from pressbot.handlers.replying import command_argument, reply_messages
+from pressbot.models import ItemStatus
 from pressbot.rendering import (
     LATEST_CALLBACK_PREFIX,
+    READ_CALLBACK_PREFIX,
     latest_keyboard,
     parse_latest_callback,
+    parse_read_callback,
     render_contacts,
     render_item_full,
     render_latest,
@@ -56,7 +60,9 @@ async def latest_page(update: Update, context: PressContext) -> None:
     # The page goes out before the answer, so the button's spinner stops when it is there.
     if len(messages) == 1 and query.message is not None:
         try:
-            await query.edit_message_text(messages[0], reply_markup=keyboard)
+            await query.edit_message_text(
+                messages[0], parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
         except BadRequest as error:
             # A second tap on a stale button asks for the page already shown.
             if "not modified" not in error.message:
@@ -89,10 +95,23 @@ async def read_link(update: Update, context: PressContext) -> None:
 
 async def _send_item(update: Update, context: PressContext, item_id: int) -> None:
     item = await context.database.items.get(item_id)
-    if item is None:
+    if item is None or item.status is not ItemStatus.PUBLISHED:
         await reply_messages(update, [f"Item {item_id} was not found. /latest lists items."])
         return
     await reply_messages(update, render_item_full(item))
+
+
+async def read_button(update: Update, context: PressContext) -> None:
+    """Send the whole item when "Read in full" under a release is pressed."""
+    query = update.callback_query
+    if query is None:
+        return
+    item_id = parse_read_callback(query.data or "")
+    if item_id is None:
+        await query.answer("This button no longer works. Send /latest.")
+        return
+    await _send_item(update, context, item_id)
+    await query.answer()
 
 
 async def search(update: Update, context: PressContext) -> None:
@@ -126,3 +145,4 @@ def register(application: PressApplication) -> None:
     application.add_handler(
         CallbackQueryHandler(latest_page, pattern=f"^{LATEST_CALLBACK_PREFIX}:")
     )
+    application.add_handler(CallbackQueryHandler(read_button, pattern=f"^{READ_CALLBACK_PREFIX}:"))

@@ -1,10 +1,15 @@
-"""Sending rendered messages back to the chat an update came from."""
+"""Sending rendered messages back to the chat an update came from.
+
+parse_mode is passed at each call rather than through Defaults: python-telegram-bot would
+otherwise add the default parse_mode to methods that have none (editMessageReplyMarkup).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
 
 
 async def reply_messages(
@@ -20,6 +25,7 @@ async def reply_messages(
         sent.append(
             await chat.send_message(
                 text,
+                parse_mode=ParseMode.HTML,
                 reply_markup=keyboard if last else None,
                 message_thread_id=_thread_id(update),
             )

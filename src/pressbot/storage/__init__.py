@@ -7,8 +7,10 @@ from pathlib import Path
 
 from pressbot.storage.connection import Connection, open_connection
 from pressbot.storage.contacts import ContactStore, MetaStore
+from pressbot.storage.drafts import DraftStore
 from pressbot.storage.items import ItemStore
 from pressbot.storage.migrations import apply_migrations
+from pressbot.storage.outbox import OutboxStore
 from pressbot.storage.subscribers import SubscriberStore
 
 __all__ = ["Database", "open_database"]
@@ -23,6 +25,8 @@ class Database:
     subscribers: SubscriberStore
     contacts: ContactStore
     meta: MetaStore
+    drafts: DraftStore
+    outbox: OutboxStore
 
     async def close(self) -> None:
         """Close the connection."""
@@ -39,4 +43,6 @@ async def open_database(path: Path | str) -> Database:
         subscribers=SubscriberStore(connection),
         contacts=ContactStore(connection),
         meta=MetaStore(connection),
+        drafts=DraftStore(connection),
+        outbox=OutboxStore(connection),
     )

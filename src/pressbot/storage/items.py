@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from pressbot.models import Item, ItemHeadline, ItemKind, ItemPage, NewItem
+from pressbot.models import Item, ItemHeadline, ItemKind, ItemPage, ItemStatus, NewItem
 from pressbot.storage.connection import Connection
 
 _WORD = re.compile(r"\w+")
 _MAX_QUERY_WORDS = 12
-_PREFIX_MIN_LENGTH = 3
 
 
 def to_db_time(moment: datetime) -> str:
@@ -34,17 +33,15 @@ def recency_key(published_at: datetime, item_id: int) -> int:
 
 
 def fts_query(words: str) -> str | None:
-    """Turn anything a user typed into a safe FTS5 query: every word, prefixes allowed.
+    """Turn anything a user typed into a safe FTS5 query that needs every word.
 
-    Only word characters survive, each word is quoted, so FTS5 syntax (quotes, brackets,
+    Only word characters survive and each word is quoted, so FTS5 syntax (quotes, brackets,
     NEAR, OR, *) in the input is searched for as text or dropped, never interpreted.
     """
     tokens = _WORD.findall(words)[:_MAX_QUERY_WORDS]
     if not tokens:
         return None
-    return " ".join(
-        f'"{token}"*' if len(token) >= _PREFIX_MIN_LENGTH else f'"{token}"' for token in tokens
-    )
+    return " ".join(f'"{token}"' for token in tokens)
 
 
 def _headline(row: aiosqlite.Row) -> ItemHeadline:
@@ -67,7 +64,120 @@ def _item(row: aiosqlite.Row) -> Item:
         source=row["source"],
         created_at=from_db_time(row["created_at"]),
         updated_at=from_db_time(row["updated_at"]),
+        status=ItemStatus(row["status"]),
+        publish_at=from_db_time(row["publish_at"]) if row["publish_at"] else None,
+        revision=row["revision"],
     )
+
+
+async def insert_item(
+    db: aiosqlite.Connection,
+    item: NewItem,
+    plain: str,
+    *,
+    status: ItemStatus,
+    publish_at: datetime | None,
+    posted_by: int | None,
+    now: datetime,
+) -> int | None:
+    """Insert an item inside the caller's transaction; None when its uid exists already.
+
+    Ids are chosen here, inside the write lock, so that the recency key is known up front.
+    """
+    async with db.execute("SELECT coalesce(max(id), 0) + 1 FROM items") as cursor:
+        row = await cursor.fetchone()
+    item_id = int(row[0]) if row else 1
+    recency = recency_key(item.published_at, item_id)
+    stamp = to_db_time(now)
+    cursor = await db.execute(
+        "INSERT INTO items (id, uid, kind, title, body_html, published_at, recency, source,"
+        " created_at, updated_at, status, publish_at, posted_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
+        (
+            item_id,
+            item.uid,
+            item.kind.value,
+            item.title,
+            item.body_html,
+            to_db_time(item.published_at),
+            recency,
+            item.source,
+            stamp,
+            stamp,
+            status.value,
+            to_db_time(publish_at) if publish_at else None,
+            posted_by,
+        ),
+    )
+    if cursor.rowcount != 1:
+        return None
+    if status is ItemStatus.PUBLISHED:
+        await db.execute(
+            "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (recency, item.title, plain),
+        )
+    return item_id
+
+
+async def publish_held_item(
+    db: aiosqlite.Connection, item_id: int, plain: str, published_at: datetime, now: datetime
+) -> bool:
+    """Make a scheduled item published, inside the caller's transaction."""
+    async with db.execute(
+        "SELECT title FROM items WHERE id = ? AND status = 'scheduled'", (item_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return False
+    recency = recency_key(published_at, item_id)
+    await db.execute(
+        "UPDATE items SET status = 'published', published_at = ?, recency = ?, updated_at = ?,"
+        " created_at = ? WHERE id = ?",
+        (to_db_time(published_at), recency, to_db_time(now), to_db_time(now), item_id),
+    )
+    await db.execute(
+        "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)",
+        (recency, row["title"], plain),
+    )
+    return True
+
+
+async def revise_item(
+    db: aiosqlite.Connection,
+    item_id: int,
+    *,
+    title: str,
+    body_html: str,
+    plain: str,
+    now: datetime,
+) -> bool:
+    """Replace a published item's title and text, inside the caller's transaction."""
+    cursor = await db.execute(
+        "UPDATE items SET title = ?, body_html = ?, updated_at = ?, revision = revision + 1"
+        " WHERE id = ? AND status = 'published' RETURNING recency",
+        (title, body_html, to_db_time(now), item_id),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        return False
+    await db.execute(
+        "UPDATE items_fts SET title = ?, body = ? WHERE rowid = ?", (title, plain, row["recency"])
+    )
+    return True
+
+
+async def withdraw_item(db: aiosqlite.Connection, item_id: int, now: datetime) -> bool:
+    """Take a published item out of lists and search, inside the caller's transaction."""
+    cursor = await db.execute(
+        "UPDATE items SET status = 'withdrawn', updated_at = ?"
+        " WHERE id = ? AND status = 'published' RETURNING recency",
+        (to_db_time(now), item_id),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        return False
+    await db.execute("DELETE FROM items_fts WHERE rowid = ?", (row["recency"],))
+    return True
 
 
 class ItemStore:
@@ -77,42 +187,80 @@ class ItemStore:
         self._connection = connection
 
     async def add_many(self, items: list[NewItem], plain_bodies: list[str], now: datetime) -> int:
-        """Store items whose uid is new, in order, in one transaction; return how many."""
+        """Store published items whose uid is new, in order, in one transaction; say how many."""
         added = 0
-        stamp = to_db_time(now)
         async with self._connection.transaction() as db:
-            # Ids are chosen here, inside the write lock, so the recency key is known up front.
-            async with db.execute("SELECT coalesce(max(id), 0) + 1 FROM items") as cursor:
-                row = await cursor.fetchone()
-            next_id = int(row[0]) if row else 1
             for item, plain in zip(items, plain_bodies, strict=True):
-                recency = recency_key(item.published_at, next_id)
-                cursor = await db.execute(
-                    "INSERT INTO items (id, uid, kind, title, body_html, published_at, recency,"
-                    " source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (uid) DO NOTHING",
-                    (
-                        next_id,
-                        item.uid,
-                        item.kind.value,
-                        item.title,
-                        item.body_html,
-                        to_db_time(item.published_at),
-                        recency,
-                        item.source,
-                        stamp,
-                        stamp,
-                    ),
-                )
-                if cursor.rowcount != 1:
-                    continue
-                await db.execute(
-                    "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)",
-                    (recency, item.title, plain),
-                )
-                next_id += 1
-                added += 1
+                if await insert_item(
+                    db,
+                    item,
+                    plain,
+                    status=ItemStatus.PUBLISHED,
+                    publish_at=None,
+                    posted_by=None,
+                    now=now,
+                ):
+                    added += 1
         return added
+
+    async def add_scheduled(
+        self, item: NewItem, publish_at: datetime, posted_by: int, now: datetime
+    ) -> int:
+        """Store an item held for release at publish_at; return its id."""
+        async with self._connection.transaction() as db:
+            item_id = await insert_item(
+                db,
+                item,
+                "",
+                status=ItemStatus.SCHEDULED,
+                publish_at=publish_at,
+                posted_by=posted_by,
+                now=now,
+            )
+        if item_id is None:
+            raise ValueError(f"an item with uid {item.uid!r} exists already")
+        return item_id
+
+    async def scheduled(self) -> list[Item]:
+        """Return the items held for release, soonest first."""
+        async with (
+            self._connection.reading() as db,
+            db.execute(
+                "SELECT id, uid, kind, title, body_html, published_at, source, created_at,"
+                " updated_at, status, publish_at, revision FROM items WHERE status = 'scheduled'"
+                " ORDER BY publish_at, id"
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return [_item(row) for row in rows]
+
+    async def cancel_scheduled(self, item_id: int) -> bool:
+        """Drop a held item before its release; False when it is not held (any more)."""
+        async with self._connection.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM items WHERE id = ? AND status = 'scheduled'", (item_id,)
+            )
+            return cursor.rowcount == 1
+
+    async def next_id(self) -> int:
+        """The id the next item will get (for previews; storing chooses it again)."""
+        async with (
+            self._connection.reading() as db,
+            db.execute("SELECT coalesce(max(id), 0) + 1 FROM items") as cursor,
+        ):
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 1
+
+    async def count_by_kind(self) -> dict[ItemKind, int]:
+        """Return how many published items there are of each kind."""
+        async with (
+            self._connection.reading() as db,
+            db.execute(
+                "SELECT kind, count(*) AS n FROM items WHERE status = 'published' GROUP BY kind"
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return {ItemKind(row["kind"]): int(row["n"]) for row in rows}
 
     async def get(self, item_id: int) -> Item | None:
         """Return the item with this id, or None."""
@@ -120,7 +268,7 @@ class ItemStore:
             self._connection.reading() as db,
             db.execute(
                 "SELECT id, uid, kind, title, body_html, published_at, source, created_at,"
-                " updated_at FROM items WHERE id = ?",
+                " updated_at, status, publish_at, revision FROM items WHERE id = ?",
                 (item_id,),
             ) as cursor,
         ):
@@ -131,24 +279,25 @@ class ItemStore:
         """Return how many items there are."""
         async with (
             self._connection.reading() as db,
-            db.execute("SELECT count(*) FROM items") as cursor,
+            db.execute("SELECT count(*) FROM items WHERE status = 'published'") as cursor,
         ):
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
     async def latest(self, limit: int, offset: int = 0) -> ItemPage:
         """Return a page of headlines, newest first."""
-        async with self._connection.reading() as db:
-            async with db.execute(
-                "SELECT id, kind, title, published_at FROM items"
+        # One row more than asked says whether older items exist, without counting them all.
+        async with (
+            self._connection.reading() as db,
+            db.execute(
+                "SELECT id, kind, title, published_at FROM items WHERE status = 'published'"
                 " ORDER BY recency DESC LIMIT ? OFFSET ?",
-                (limit, offset),
-            ) as cursor:
-                rows = await cursor.fetchall()
-            async with db.execute("SELECT count(*) FROM items") as cursor:
-                total_row = await cursor.fetchone()
-        total = int(total_row[0]) if total_row else 0
-        return ItemPage(tuple(_headline(row) for row in rows), offset, limit, total)
+                (limit + 1, offset),
+            ) as cursor,
+        ):
+            rows = list(await cursor.fetchall())
+        headlines = tuple(_headline(row) for row in rows[:limit])
+        return ItemPage(headlines, offset, limit, more=len(rows) > limit)
 
     async def search(self, words: str, limit: int) -> list[ItemHeadline]:
         """Return up to `limit` items matching every word, newest first."""

@@ -41,9 +41,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             )
             """,
             # rowid = items.recency, so a MATCH can walk newest first and stop at LIMIT.
+            # Stemming (porter) rather than prefix queries: "sanction" still finds
+            # "sanctions", and a whole-word query streams instead of merging every prefix.
             """
             CREATE VIRTUAL TABLE items_fts USING fts5(
-                title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+                title, body, tokenize = 'porter unicode61 remove_diacritics 2'
             )
             """,
             """
@@ -66,6 +68,67 @@ MIGRATIONS: tuple[Migration, ...] = (
             )
             """,
             "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ),
+    ),
+    Migration(
+        2,
+        "publishing: item status, scheduled releases, drafts, the delivery outbox",
+        (
+            # Only published items are listed and in the search index; scheduled ones wait for
+            # publish_at, withdrawn ones keep their row so corrections can find their copies.
+            "ALTER TABLE items ADD COLUMN status TEXT NOT NULL DEFAULT 'published'"
+            " CHECK (status IN ('scheduled', 'published', 'withdrawn'))",
+            "ALTER TABLE items ADD COLUMN publish_at TEXT",
+            "ALTER TABLE items ADD COLUMN posted_by INTEGER",
+            # Bumped by every correction: a revised item is marked "Updated".
+            "ALTER TABLE items ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX items_scheduled ON items (publish_at) WHERE status = 'scheduled'",
+            """
+            CREATE TABLE drafts (
+                admin_id INTEGER PRIMARY KEY,
+                chat_id INTEGER NOT NULL,
+                stage TEXT NOT NULL,
+                item_id INTEGER REFERENCES items (id),
+                title TEXT NOT NULL DEFAULT '',
+                body_html TEXT NOT NULL DEFAULT '',
+                kind TEXT,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            # One broadcast per release, correction or withdrawal of an item.
+            """
+            CREATE TABLE broadcasts (
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES items (id),
+                action TEXT NOT NULL CHECK (action IN ('send', 'edit', 'withdraw')),
+                requested_by INTEGER,
+                progress_chat_id INTEGER,
+                progress_message_id INTEGER,
+                total INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                finished_at TEXT
+            )
+            """,
+            # The outbox: one row per chat and broadcast, written before anything is sent.
+            """
+            CREATE TABLE deliveries (
+                id INTEGER PRIMARY KEY,
+                broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id),
+                chat_id INTEGER NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'sent', 'blocked', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                not_before REAL NOT NULL DEFAULT 0,
+                message_id INTEGER,
+                copy_sent_at REAL,
+                error TEXT,
+                done_at REAL,
+                UNIQUE (broadcast_id, chat_id)
+            )
+            """,
+            "CREATE INDEX deliveries_pending ON deliveries (id) WHERE status = 'pending'",
+            "CREATE INDEX deliveries_by_status ON deliveries (broadcast_id, status)",
+            "CREATE INDEX broadcasts_by_item ON broadcasts (item_id, action, id)",
         ),
     ),
 )

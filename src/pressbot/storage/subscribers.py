@@ -66,3 +66,12 @@ class SubscriberStore:
         ):
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def count_inactive(self) -> int:
+        """Return how many chats unsubscribed, blocked the bot or were removed."""
+        async with (
+            self._connection.reading() as db,
+            db.execute("SELECT count(*) FROM subscribers WHERE active = 0") as cursor,
+        ):
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,379 @@
+"""The broadcast engine: sends the outbox at Telegram's pace and loses nothing.
+
+A background task claims pending deliveries in id order, waits for the overall rate and each
+chat's own limit, and sends up to `concurrency` requests at once through the lean sender.
+Outcomes are written back in batches; a delivery stays "in flight" in memory until its outcome
+is on disk, so it is never claimed twice by this process. Killed at any moment, the engine
+restarts from the outbox: what was sent but not yet recorded is sent again (a few duplicates,
+never a loss).
+
+The item's text is read again at most every `item_refresh` seconds. A release withdrawn or
+corrected meanwhile is not sent any more, or sent with its new text; a copy that left with the
+old text in that short window (or was on the wire) is added to the withdrawal or correction when
+its outcome is recorded: each outcome says which revision of the item the copy carries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from pressbot.models import BroadcastAction, DeliveryStatus, Item, ItemStatus
+from pressbot.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict, decide, retry_delay
+from pressbot.pacing import ChatPacing, TokenBucket
+from pressbot.rendering import release_keyboard, render_release, render_withdrawn
+from pressbot.sender import ApiAnswer, BotApiSender, PreparedRequest
+from pressbot.storage import Database
+from pressbot.storage.outbox import DeliveryOutcome, DueDelivery
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """How fast and how stubbornly the engine sends."""
+
+    rate: float = 25.0
+    paid_broadcast: bool = False
+    concurrency: int = 32
+    max_attempts: int = 5
+    retry_base: float = 2.0
+    batch: int = 500
+    flush_interval: float = 0.25
+    idle_poll: float = 1.0
+    item_refresh: float = 0.25
+
+
+@dataclass(slots=True)
+class _Requests:
+    """The prepared requests of one item's broadcast, for the item as last read."""
+
+    item: Item
+    checked_at: float  # monotonic time the item was last read
+    send: PreparedRequest
+    edit: PreparedRequest
+    withdrawn: PreparedRequest
+    delete: PreparedRequest
+
+
+class DeliveryEngine:
+    """Sends what the outbox holds; `wake()` after queueing new work."""
+
+    def __init__(
+        self,
+        database: Database,
+        sender: BotApiSender,
+        settings: EngineSettings,
+        clock: Clock,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._database = database
+        self._sender = sender
+        self._settings = settings
+        self._clock = clock
+        self._monotonic = monotonic
+        self._bucket = TokenBucket(settings.rate, burst=max(1.0, settings.rate / 10))
+        self._chats = ChatPacing()
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        # Claim about a second's worth at a time: what is claimed was read from the outbox, and
+        # a reader who unsubscribes meanwhile should not get it a minute later.
+        self._claim = min(settings.batch, max(16, math.ceil(settings.rate)))
+        self._wake = asyncio.Event()
+        self._flooded_until = 0.0
+        self._in_flight: set[int] = set()
+        self._outcomes: list[DeliveryOutcome] = []
+        self._flushing = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._requests: dict[int, _Requests] = {}
+        self._runner: asyncio.Task[None] | None = None
+        self._flusher: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def start(self) -> None:
+        """Start sending in the background."""
+        self._stopping = False
+        self._runner = asyncio.create_task(self._run(), name="delivery-engine")
+        self._flusher = asyncio.create_task(self._flush_periodically(), name="delivery-flush")
+
+    def wake(self) -> None:
+        """Look at the outbox now rather than at the next idle poll."""
+        self._wake.set()
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop claiming, let sends in flight finish (at most `grace` s), record outcomes."""
+        self._stopping = True
+        self._wake.set()
+        for task in (self._runner, self._flusher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if self._tasks:
+            _, unfinished = await asyncio.wait(self._tasks, timeout=grace)
+            for task in unfinished:
+                task.cancel()
+        await self._flush()
+
+    async def close(self) -> None:
+        """Close the sender's connections (after stop)."""
+        await self._sender.close()
+
+    @property
+    def in_flight(self) -> int:
+        """Deliveries claimed whose outcome is not yet on disk."""
+        return len(self._in_flight)
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                await self._claim_and_send()
+            except (sqlite3.Error, OSError):
+                # The database is busy or the disk full: nothing is lost, try again shortly.
+                logger.exception("delivery engine could not read the outbox; retrying")
+                await self._idle(self._settings.idle_poll)
+
+    async def _claim_and_send(self) -> None:
+        after_id = 0
+        while not self._stopping:
+            await self._wait_out_flood()
+            now_ts = self._clock().timestamp()
+            due = await self._database.outbox.due(after_id, now_ts, self._claim)
+            self._chats.forget_before(self._monotonic())
+            if not due:
+                if after_id:
+                    after_id = 0  # back to the start for retries and deferred chats
+                    continue
+                await self._idle(await self._time_to_next(now_ts))
+                continue
+            after_id = due[-1].id
+            dispatched = 0
+            for delivery in due:
+                if self._stopping:
+                    return
+                if delivery.id not in self._in_flight:
+                    dispatched += await self._dispatch(delivery)
+            if not dispatched:
+                # Everything due is in flight or its chat must wait: don't spin on it.
+                await self._idle(self._settings.flush_interval)
+
+    async def _time_to_next(self, now_ts: float) -> float:
+        """Seconds to idle when nothing is due: until the next retry, at most idle_poll."""
+        next_at = await self._database.outbox.next_due_at()
+        if next_at is None:
+            return self._settings.idle_poll
+        return min(self._settings.idle_poll, max(0.0, next_at - now_ts))
+
+    async def _dispatch(self, delivery: DueDelivery) -> bool:
+        """Send one delivery when its chat allows; False when the chat must wait."""
+        requests = await self._prepared(delivery.item_id)
+        reason = _reason_not_to_send(delivery, requests)
+        if reason is not None or requests is None:
+            self._in_flight.add(delivery.id)
+            decision = Decision(Verdict.FAILED, error=reason)
+            self._outcomes.append(self._outcome(delivery, decision))
+            return True
+        if self._chats.wait_time(delivery.chat_id, self._monotonic()) > 0:
+            return False
+        while (wait := self._bucket.wait_time(self._monotonic())) > 0:  # noqa: ASYNC110 - a computed time, not an event
+            await asyncio.sleep(wait)
+        await self._wait_out_flood()
+        await self._slots.acquire()
+        now = self._monotonic()
+        self._bucket.take(now)
+        self._chats.record(delivery.chat_id, now)
+        self._in_flight.add(delivery.id)
+        task = asyncio.create_task(self._deliver(delivery, requests))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def _deliver(self, delivery: DueDelivery, requests: _Requests) -> None:
+        try:
+            try:
+                decision = await self._attempt(delivery, requests)
+                if decision.verdict is Verdict.MIGRATED and decision.new_chat_id is not None:
+                    await self._database.outbox.migrate_chat(
+                        delivery.chat_id, decision.new_chat_id, self._clock()
+                    )
+            except Exception as error:  # whatever it was, the row must not hang in flight
+                logger.exception("delivery %d went wrong", delivery.id)
+                decision = self._unexpected(error, delivery)
+            self._outcomes.append(self._outcome(delivery, decision, requests.item.revision))
+            if len(self._outcomes) >= self._settings.batch:
+                await asyncio.shield(self._flush())
+        finally:
+            self._slots.release()
+
+    async def _attempt(self, delivery: DueDelivery, requests: _Requests) -> Decision:
+        action = delivery.action
+        if action is BroadcastAction.SEND:
+            request = requests.send
+            body = request.body_for(delivery.chat_id)
+        else:
+            assert delivery.message_id is not None  # noqa: S101 - edit rows copy a message id
+            request = requests.edit
+            if action is BroadcastAction.WITHDRAW:
+                age = self._clock().timestamp() - (delivery.copy_sent_at or 0.0)
+                request = requests.delete if age < DELETE_WINDOW_SECONDS else requests.withdrawn
+            body = request.body_for(delivery.chat_id, message_id=delivery.message_id)
+        decision = self._decide(await self._sender.call(request.method, body), delivery)
+        if decision.verdict is Verdict.EDIT_INSTEAD and delivery.message_id is not None:
+            body = requests.withdrawn.body_for(delivery.chat_id, message_id=delivery.message_id)
+            answer = await self._sender.call(requests.withdrawn.method, body)
+            decision = self._decide(answer, delivery)
+        if decision.verdict is Verdict.FLOOD:
+            self._flooded_until = max(self._flooded_until, self._monotonic() + decision.wait)
+            logger.warning(
+                "Telegram asked to wait %.0f s (429); all sending paused", decision.wait
+            )
+        return decision
+
+    def _unexpected(self, error: Exception, delivery: DueDelivery) -> Decision:
+        """A bug or a database error while sending: retried like a network error."""
+        attempts = delivery.attempts + 1
+        text = f"{type(error).__name__}: {error}"
+        if attempts >= self._settings.max_attempts:
+            return Decision(Verdict.FAILED, error=f"{text} (after {attempts} attempts)")
+        return Decision(
+            Verdict.RETRY, error=text, wait=retry_delay(attempts, self._settings.retry_base)
+        )
+
+    def _decide(self, answer: ApiAnswer, delivery: DueDelivery) -> Decision:
+        return decide(
+            answer,
+            delivery.action,
+            attempts=delivery.attempts + 1,
+            max_attempts=self._settings.max_attempts,
+            retry_base=self._settings.retry_base,
+        )
+
+    def _outcome(
+        self, delivery: DueDelivery, decision: Decision, revision: int | None = None
+    ) -> DeliveryOutcome:
+        now = self._clock().timestamp()
+        verdict = decision.verdict
+        if verdict in (Verdict.FLOOD, Verdict.MIGRATED):
+            # Not the chat's fault: the same message again, without using up an attempt.
+            return DeliveryOutcome(
+                delivery.id,
+                delivery.chat_id,
+                DeliveryStatus.PENDING,
+                now,
+                error=decision.error,
+                not_before=now + decision.wait,
+                counts_as_attempt=False,
+            )
+        if verdict is Verdict.RETRY:
+            return DeliveryOutcome(
+                delivery.id,
+                delivery.chat_id,
+                DeliveryStatus.PENDING,
+                now,
+                error=decision.error,
+                not_before=now + decision.wait,
+            )
+        status = {
+            Verdict.SENT: DeliveryStatus.SENT,
+            Verdict.BLOCKED: DeliveryStatus.BLOCKED,
+        }.get(verdict, DeliveryStatus.FAILED)
+        new_copy = delivery.action is BroadcastAction.SEND
+        return DeliveryOutcome(
+            delivery.id,
+            delivery.chat_id,
+            status,
+            now,
+            message_id=decision.message_id if new_copy else None,
+            error=decision.error,
+            revision=revision if new_copy else None,
+        )
+
+    async def _prepared(self, item_id: int) -> _Requests | None:
+        """The item's requests, reading the item again when the last read is stale."""
+        now = self._monotonic()
+        cached = self._requests.get(item_id)
+        if cached is not None and now - cached.checked_at < self._settings.item_refresh:
+            return cached
+        item = await self._database.items.get(item_id)
+        if item is None:
+            self._requests.pop(item_id, None)
+            return None
+        return self._remember(item, now)
+
+    def _remember(self, item: Item, now: float) -> _Requests:
+        """Cache the item's requests, preparing them again only when the item changed."""
+        cached = self._requests.get(item.id)
+        if cached is not None and cached.item == item:
+            cached.checked_at = now
+            return cached
+        requests = self._prepare(item, now)
+        self._requests[item.id] = requests
+        return requests
+
+    def _prepare(self, item: Item, now: float) -> _Requests:
+        common = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
+        text = {"text": render_release(item), "reply_markup": release_keyboard(item).to_dict()}
+        send_extra = {"allow_paid_broadcast": True} if self._settings.paid_broadcast else {}
+        return _Requests(
+            item=item,
+            checked_at=now,
+            send=PreparedRequest("sendMessage", {**common, **text, **send_extra}),
+            edit=PreparedRequest("editMessageText", {**common, **text}),
+            withdrawn=PreparedRequest(
+                "editMessageText", {**common, "text": render_withdrawn(item)}
+            ),
+            delete=PreparedRequest("deleteMessage", {}),
+        )
+
+    async def _wait_out_flood(self) -> None:
+        while (wait := self._flooded_until - self._monotonic()) > 0:  # noqa: ASYNC110 - a computed time
+            await asyncio.sleep(wait)
+
+    async def _idle(self, seconds: float) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.flush_interval)
+            # Shielded: stop() cancels this task, but a batch half written must be finished.
+            await asyncio.shield(self._flush())
+
+    async def _flush(self) -> None:
+        async with self._flushing:
+            if not self._outcomes:
+                return
+            batch, self._outcomes = self._outcomes, []
+            try:
+                await self._database.outbox.record(batch, self._clock())
+            except (sqlite3.Error, OSError):
+                # Keep them in flight and try again at the next flush: never claimed twice.
+                logger.exception("could not record %d delivery outcomes; will retry", len(batch))
+                self._outcomes[:0] = batch
+                return
+            for outcome in batch:
+                self._in_flight.discard(outcome.delivery_id)
+        if any(o.status is DeliveryStatus.PENDING for o in batch):
+            self._wake.set()
+
+
+def _reason_not_to_send(delivery: DueDelivery, requests: _Requests | None) -> str | None:
+    """Why a due delivery is not to be sent after all; None when it is."""
+    if requests is None:
+        return "the item no longer exists"
+    if delivery.action is BroadcastAction.WITHDRAW:
+        return None
+    if requests.item.status is not ItemStatus.PUBLISHED:
+        return "withdrawn before delivery"
+    if delivery.action is BroadcastAction.SEND and not delivery.subscribed:
+        return "no longer subscribed"
+    return None

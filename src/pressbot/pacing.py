@@ -1,0 +1,86 @@
+"""Telegram's sending limits as plain arithmetic over a monotonic `now` (seconds).
+
+About 30 messages a second overall (1,000 with paid broadcasts), about one a second to the
+same chat, and 20 a minute to the same group. The engine asks before each send; nothing here
+sleeps or reads a clock, so tests can drive it with any times.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+PRIVATE_CHAT_INTERVAL = 1.0
+GROUP_WINDOW = 60.0
+GROUP_MESSAGES_PER_WINDOW = 20
+#: Refilling by float arithmetic leaves 0.99999999… of a token now and then: that is one.
+_EPSILON = 1e-9
+
+
+@dataclass
+class TokenBucket:
+    """`rate` sends a second on average, with bursts of at most `burst`."""
+
+    rate: float
+    burst: float = 1.0
+    _tokens: float = field(default=0.0, init=False)
+    _last: float | None = field(default=None, init=False)
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until one token is there; 0 when one is there now."""
+        self._refill(now)
+        missing = 1.0 - self._tokens
+        return 0.0 if missing <= _EPSILON else missing / self.rate
+
+    def take(self, now: float) -> None:
+        """Spend one token (callers wait for `wait_time` first)."""
+        self._refill(now)
+        self._tokens -= 1.0
+
+    def _refill(self, now: float) -> None:
+        if self._last is None:
+            self._tokens = self.burst
+        else:
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = now
+
+
+@dataclass
+class ChatPacing:
+    """Per-chat limits: about 1 a second to a private chat, 20 a minute to a group."""
+
+    _last_private: dict[int, float] = field(default_factory=dict)
+    _group_sends: dict[int, deque[float]] = field(default_factory=dict)
+
+    def wait_time(self, chat_id: int, now: float) -> float:
+        """Seconds until this chat may get another message; 0 when it may now."""
+        if chat_id > 0:
+            last = self._last_private.get(chat_id)
+            return 0.0 if last is None else max(0.0, last + PRIVATE_CHAT_INTERVAL - now)
+        sends = self._group_sends.get(chat_id)
+        if sends is None:
+            return 0.0
+        while sends and sends[0] <= now - GROUP_WINDOW:
+            sends.popleft()
+        if len(sends) < GROUP_MESSAGES_PER_WINDOW:
+            return 0.0
+        return sends[0] + GROUP_WINDOW - now
+
+    def record(self, chat_id: int, now: float) -> None:
+        """Note a send to this chat."""
+        if chat_id > 0:
+            self._last_private[chat_id] = now
+        else:
+            self._group_sends.setdefault(chat_id, deque()).append(now)
+
+    @property
+    def tracked(self) -> int:
+        """How many chats are remembered (private and group)."""
+        return len(self._last_private) + len(self._group_sends)
+
+    def forget_before(self, now: float) -> None:
+        """Drop what no longer limits anything, so memory stays small on long broadcasts."""
+        horizon = now - PRIVATE_CHAT_INTERVAL
+        self._last_private = {c: t for c, t in self._last_private.items() if t > horizon}
+        for chat_id in [c for c, s in self._group_sends.items() if not s or s[-1] <= now - 60]:
+            del self._group_sends[chat_id]

@@ -1,0 +1,109 @@
+"""Publishing, scheduling, correcting and withdrawing items: the admin's actions as functions.
+
+Each writes its change and the resulting deliveries in one transaction (storage/outbox.py),
+then wakes the delivery engine. Handlers call these; so does the scheduler.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pressbot.delivery import DeliveryEngine
+from pressbot.models import Draft, ItemKind, NewItem
+from pressbot.rendering import html_to_plain
+from pressbot.storage import Database
+
+
+class PublishingError(Exception):
+    """An action that can't be done; the message says why, for the admin."""
+
+
+def draft_item(draft: Draft, now: datetime) -> NewItem:
+    """The item a finished draft describes, dated `now`."""
+    if not draft.title.strip() or not draft.body_html.strip():
+        raise PublishingError("The draft needs a title and a text.")
+    return NewItem(
+        uid=f"pressbot:{uuid.uuid4()}",
+        kind=draft.kind or ItemKind.PRESS_RELEASE,
+        title=draft.title.strip(),
+        body_html=draft.body_html.strip(),
+        published_at=now,
+        source="",
+    )
+
+
+async def publish_draft(
+    database: Database, engine: DeliveryEngine, draft: Draft, now: datetime
+) -> tuple[int, int]:
+    """Store the draft as a published item and start delivery; return (item, broadcast)."""
+    item = draft_item(draft, now)
+    item_id, broadcast_id = await database.outbox.publish_new(
+        item, html_to_plain(item.body_html), draft.admin_id, draft.chat_id, now
+    )
+    await database.drafts.delete(draft.admin_id)
+    engine.wake()
+    return item_id, broadcast_id
+
+
+async def schedule_draft(
+    database: Database, draft: Draft, publish_at: datetime, now: datetime
+) -> int:
+    """Store the draft as an item held until publish_at; return its id."""
+    item = draft_item(draft, publish_at)
+    item_id = await database.items.add_scheduled(item, publish_at, draft.admin_id, now)
+    await database.drafts.delete(draft.admin_id)
+    return item_id
+
+
+async def release_held(
+    database: Database, engine: DeliveryEngine, item_id: int, now: datetime
+) -> int | None:
+    """Publish a held item now; None when it was cancelled or released already."""
+    item = await database.items.get(item_id)
+    if item is None:
+        return None
+    broadcast_id = await database.outbox.publish_held(
+        item_id, html_to_plain(item.body_html), progress_chat_id=None, now=now
+    )
+    engine.wake()
+    return broadcast_id
+
+
+async def correct_item(
+    database: Database, engine: DeliveryEngine, draft: Draft, now: datetime
+) -> int:
+    """Apply an /edit draft: the item changes and every delivered copy is edited in place."""
+    if draft.item_id is None:
+        raise PublishingError("This draft does not correct an item.")
+    broadcast_id = await database.outbox.correct(
+        draft.item_id,
+        title=draft.title.strip(),
+        body_html=draft.body_html.strip(),
+        plain=html_to_plain(draft.body_html),
+        requested_by=draft.admin_id,
+        progress_chat_id=draft.chat_id,
+        now=now,
+    )
+    if broadcast_id is None:
+        raise PublishingError(f"Item {draft.item_id} is not published, so it can't be corrected.")
+    await database.drafts.delete(draft.admin_id)
+    engine.wake()
+    return broadcast_id
+
+
+async def withdraw(
+    database: Database,
+    engine: DeliveryEngine,
+    item_id: int,
+    *,
+    admin_id: int,
+    chat_id: int,
+    now: datetime,
+) -> int:
+    """Withdraw an item: out of lists and search, delivered copies deleted or marked."""
+    broadcast_id = await database.outbox.withdraw(item_id, admin_id, chat_id, now)
+    if broadcast_id is None:
+        raise PublishingError(f"Item {item_id} is not published, so it can't be withdrawn.")
+    engine.wake()
+    return broadcast_id

@@ -1,0 +1,78 @@
+"""Release times typed by admins: "18:00", "18:00 London", "2026-12-01 09:00 Moscow".
+
+Pure: the text and `now` in, an aware instant out, or a ReleaseTimeError that says what to type.
+London time when no city is given: the embassy is in London.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pressbot.clock import LONDON, MOSCOW
+
+_CITIES = {"london": LONDON, "moscow": MOSCOW, "москва": MOSCOW, "лондон": LONDON}
+_PATTERN = re.compile(
+    r"^\s*(?:(?P<date>\d{4}-\d{2}-\d{2})\s+)?(?P<time>\d{1,2}[:.]\d{2})"
+    r"(?:\s+(?P<city>[^\W\d_]+))?\s*$"
+)
+#: Scheduling further ahead is more likely a typo than a plan.
+MAX_AHEAD = timedelta(days=366)
+
+EXAMPLES = '"18:00", "18:00 London" or "2026-12-01 09:00 Moscow"'
+
+
+class ReleaseTimeError(ValueError):
+    """A release time that can't be used; the message tells the admin why."""
+
+
+def parse_release_time(text: str, now: datetime) -> datetime:
+    """Return the instant `text` names, in the future of `now`."""
+    match = _PATTERN.match(text)
+    if match is None:
+        raise ReleaseTimeError(f"Send a time such as {EXAMPLES}.")
+    zone = LONDON
+    if match["city"]:
+        found = _CITIES.get(match["city"].lower())
+        if found is None:
+            raise ReleaseTimeError("Name London or Moscow after the time, or no city for London.")
+        zone = found
+    hours, minutes = (int(part) for part in re.split(r"[:.]", match["time"]))
+    if hours > 23 or minutes > 59:
+        raise ReleaseTimeError(f"{match['time']} is not a time of day.")
+    clock_time = time(hours, minutes)
+    local_now = now.astimezone(zone)
+    if match["date"]:
+        try:
+            day = date.fromisoformat(match["date"])
+        except ValueError:
+            raise ReleaseTimeError(f"{match['date']} is not a date.") from None
+        when = _local_instant(day, clock_time, zone)
+    else:
+        when = _local_instant(local_now.date(), clock_time, zone)
+        if when <= now:
+            when = _local_instant(local_now.date() + timedelta(days=1), clock_time, zone)
+    if when <= now:
+        raise ReleaseTimeError("That time has passed. Send a time in the future.")
+    if when - now > MAX_AHEAD:
+        raise ReleaseTimeError("That is more than a year ahead. Send a nearer time.")
+    return when
+
+
+def _local_instant(day: date, clock_time: time, zone: ZoneInfo) -> datetime:
+    """The instant (in UTC) of a wall-clock time; a time skipped by a clock change is refused.
+
+    A time that happens twice in autumn is the first of the two (fold 0). UTC, because
+    Python never finds such a local time equal to any instant in another zone.
+    """
+    local = datetime.combine(day, clock_time, tzinfo=zone)
+    # In the hour skipped in spring, the wall time does not survive a round trip through UTC.
+    if local.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None) != local.replace(
+        tzinfo=None
+    ):
+        raise ReleaseTimeError(
+            f"{clock_time:%H:%M} does not exist on {day:%d.%m.%Y} in {zone.key.split('/')[1]}:"
+            " the clocks go forward then. Send another time."
+        )
+    return local.astimezone(UTC)

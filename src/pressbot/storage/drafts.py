@@ -1,0 +1,64 @@
+"""Drafts: an admin's release in the making, written at every step of /post and /edit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pressbot.models import Draft, DraftStage, ItemKind
+from pressbot.storage.connection import Connection
+from pressbot.storage.items import to_db_time
+
+
+class DraftStore:
+    """The drafts table: at most one draft per admin."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def get(self, admin_id: int) -> Draft | None:
+        """Return the admin's draft, or None."""
+        async with (
+            self._connection.reading() as db,
+            db.execute(
+                "SELECT admin_id, chat_id, stage, item_id, title, body_html, kind FROM drafts"
+                " WHERE admin_id = ?",
+                (admin_id,),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Draft(
+            admin_id=row["admin_id"],
+            chat_id=row["chat_id"],
+            stage=DraftStage(row["stage"]),
+            item_id=row["item_id"],
+            title=row["title"],
+            body_html=row["body_html"],
+            kind=ItemKind(row["kind"]) if row["kind"] else None,
+        )
+
+    async def save(self, draft: Draft, now: datetime) -> None:
+        """Store the draft, replacing the admin's previous one."""
+        async with self._connection.transaction() as db:
+            await db.execute(
+                "INSERT OR REPLACE INTO drafts"
+                " (admin_id, chat_id, stage, item_id, title, body_html, kind, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.admin_id,
+                    draft.chat_id,
+                    draft.stage.value,
+                    draft.item_id,
+                    draft.title,
+                    draft.body_html,
+                    draft.kind.value if draft.kind else None,
+                    to_db_time(now),
+                ),
+            )
+
+    async def delete(self, admin_id: int) -> bool:
+        """Drop the admin's draft; False when there was none."""
+        async with self._connection.transaction() as db:
+            cursor = await db.execute("DELETE FROM drafts WHERE admin_id = ?", (admin_id,))
+            return cursor.rowcount == 1

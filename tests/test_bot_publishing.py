@@ -1,0 +1,373 @@
+"""End to end: an admin publishes, corrects, withdraws and schedules from Telegram alone."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import PAGE_TIME
+from fakes import FakeBotApi, SentMessage
+from harness import RunningBot, SettableClock, make_bot, start_bot, stop_bot
+from pressbot import admin_texts
+
+ADMIN = 9001
+READERS = (2001, 2002, 2003)
+TITLE = "Embassy statement on <b>nothing</b> & more"
+
+
+def admin_settings() -> dict[str, object]:
+    return {"admin_ids": frozenset({ADMIN}), "progress_interval": 0.5}
+
+
+@pytest.fixture
+async def admin_bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    running = make_bot(
+        fake_api, tmp_path / "bot.sqlite3", SettableClock(PAGE_TIME), **admin_settings()
+    )
+    await start_bot(running.application)
+    yield running
+    await stop_bot(running.application)
+
+
+async def admin_says(
+    bot: RunningBot, text: str, replies: int = 1, **sender: object
+) -> list[SentMessage]:
+    return await bot.say(
+        text, replies=replies, chat_id=ADMIN, user_id=ADMIN, first_name="Press", **sender
+    )
+
+
+async def subscribe_readers(bot: RunningBot) -> None:
+    for reader in READERS:
+        await bot.say("/start", chat_id=reader, user_id=reader)
+
+
+async def write_draft(bot: RunningBot) -> SentMessage:
+    """/post, title, a two-part text with formatting, /done: return the kind question."""
+    [ask_title] = await admin_says(bot, "/post")
+    assert ask_title.raw_text == admin_texts.ASK_TITLE
+    [ask_body] = await admin_says(bot, TITLE)
+    assert "full text" in ask_body.text
+    first = "Today the Embassy sent a Note Verbale about Zanzibar. It asks for evidence."
+    [got] = await admin_says(bot, first, entities=[{"type": "bold", "offset": 0, "length": 5}])
+    assert got.text.startswith("Got it")
+    await admin_says(bot, "Question: any answer? Answer: none yet.")
+    [ask_kind] = await admin_says(bot, "/done")
+    assert ask_kind.text == admin_texts.ASK_KIND
+    assert [row[0]["text"] for row in ask_kind.reply_markup["inline_keyboard"]] == [
+        "Press release",
+        "Statement",
+        "Event",
+    ]
+    return ask_kind
+
+
+async def publish(bot: RunningBot) -> int:
+    """Write a draft, choose Statement, press Publish; return the new item's id."""
+    ask_kind = await write_draft(bot)
+    await bot.press(ask_kind, "kind:statement", replies=2, user_id=ADMIN)
+    preview = bot.fake.messages(ADMIN)[-1]
+    await bot.press(preview, "post:publish", replies=1, user_id=ADMIN)
+    [confirmation] = bot.fake.messages(ADMIN)[-1:]
+    assert confirmation.text.startswith("Published as /read_")
+    return int(confirmation.text.split("/read_")[1].split(".")[0])
+
+
+async def wait_for_report(bot: RunningBot, heading: str) -> SentMessage:
+    def report() -> SentMessage | None:
+        for message in bot.fake.messages(ADMIN):
+            if message.text and message.text.startswith(heading):
+                return message
+        return None
+
+    await bot.fake.wait_until(lambda: report() is not None, timeout=15)
+    found = report()
+    assert found is not None
+    bot.mark_seen(ADMIN)  # the progress message came from a job, not as a reply
+    return found
+
+
+def last_text(bot: RunningBot, chat_id: int) -> str:
+    return bot.fake.messages(chat_id)[-1].text or ""
+
+
+async def test_others_are_refused_and_nothing_changes(admin_bot: RunningBot) -> None:
+    for command in ("/post", "/edit 1", "/delete 1", "/scheduled", "/stats", "/done", "/skip"):
+        [reply] = await admin_bot.say(command)
+        assert reply.text == admin_texts.NOT_ADMIN
+    assert await admin_bot.database.drafts.get(1001) is None
+    assert await admin_bot.database.items.count() == 11
+    [help_reply] = await admin_bot.say("/help")
+    assert "/post" not in help_reply.text
+
+
+async def test_admin_commands_are_in_the_admins_menu_and_help(admin_bot: RunningBot) -> None:
+    [help_reply] = await admin_says(admin_bot, "/help")
+    assert "/post" in help_reply.text and "/stats" in help_reply.text
+    scoped = admin_bot.fake.scoped_commands
+    assert any("post" in [c["command"] for c in commands] for commands in scoped.values())
+
+
+async def test_publish_reaches_every_subscriber_once_as_previewed(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    await subscribe_readers(bot)
+    ask_kind = await write_draft(bot)
+    await bot.press(ask_kind, "kind:statement", replies=2, user_id=ADMIN)
+    intro, preview = bot.fake.messages(ADMIN)[-2:]
+    assert intro.text == admin_texts.preview_intro(correction=False)
+    assert [b["text"] for b in preview.reply_markup["inline_keyboard"][0]] == [
+        "Publish",
+        "Schedule",
+        "Cancel",
+    ]
+    await bot.press(preview, "post:publish", replies=1, user_id=ADMIN)
+    assert last_text(bot, ADMIN) == (
+        "Published as /read_12. Delivery to 3 subscribers has started; a progress message follows."
+    )
+    for reader in READERS:
+        await bot.fake.wait_for_messages(reader, 2)
+        [welcome, release] = bot.fake.messages(reader)
+        assert welcome.text.startswith("Welcome")  # once each: the welcome, then the release
+        assert release.text == preview.text  # exactly as previewed
+        assert release.text.startswith(f"{TITLE}\n")
+        assert "Statement" in release.text and "/read_12" in release.text
+        assert {
+            "type": "bold",
+            "offset": release.text.index("Today"),
+            "length": 5,
+        } in release.entities
+        assert release.reply_markup == {
+            "inline_keyboard": [[{"text": "Read in full", "callback_data": "read:12"}]]
+        }
+    report = await wait_for_report(bot, "Delivery report")
+    assert "Sent 3 of 3 · blocked 0 · failed 0" in (report.text or "")
+    # A second press of Publish does nothing: the buttons are gone and the draft is spent.
+    assert preview.reply_markup is None or bot.fake.messages(ADMIN)[-3].reply_markup is None
+    # Reading it in full from the button, and from the lists.
+    release = bot.fake.messages(READERS[0])[-1]
+    bot.mark_seen(READERS[0])
+    await bot.press(release, "read:12", replies=1, user_id=READERS[0])
+    full = last_text(bot, READERS[0])
+    assert full.startswith(f"{TITLE}\n18.10.2018 · Statement\n\nToday the Embassy")
+    assert full.endswith("Question: any answer? Answer: none yet.")  # as the admin wrote it
+    [latest] = await bot.say("/latest 1")
+    assert TITLE in latest.text
+    [found] = await bot.say("/search Zanzibar")
+    assert "/read_12" in found.text
+    sent = await bot.database.outbox.progress(1)
+    assert sent is not None and (sent.total, sent.sent) == (3, 3)
+
+
+async def test_cancel_at_any_step_publishes_nothing(admin_bot: RunningBot) -> None:
+    await admin_says(admin_bot, "/post")
+    await admin_says(admin_bot, "A title")
+    [cancelled] = await admin_says(admin_bot, "/cancel")
+    assert cancelled.text == admin_texts.CANCELLED
+    [again] = await admin_says(admin_bot, "/cancel")
+    assert again.text == admin_texts.NOTHING_TO_CANCEL
+    [chat] = await admin_says(admin_bot, "hello")
+    assert "/help" in chat.text  # no draft: an admin's text is ordinary text again
+    ask_kind = await write_draft(admin_bot)
+    await admin_bot.press(ask_kind, "kind:event", replies=2, user_id=ADMIN)
+    preview = admin_bot.fake.messages(ADMIN)[-1]
+    await admin_bot.press(preview, "post:cancel", replies=1, user_id=ADMIN)
+    assert last_text(admin_bot, ADMIN) == admin_texts.CANCELLED
+    assert await admin_bot.database.items.count() == 11
+
+
+async def test_bad_input_in_a_draft_gets_a_clear_reply(admin_bot: RunningBot) -> None:
+    await admin_says(admin_bot, "/post")
+    [early] = await admin_says(admin_bot, "/done")
+    assert early.text == admin_texts.TITLE_FIRST
+    [too_long] = await admin_says(admin_bot, "x" * 301)
+    assert too_long.text.startswith("That title is too long (301 characters")
+    [busy] = await admin_says(admin_bot, "/post")
+    assert busy.text.startswith("You have an unfinished draft")
+    await admin_says(admin_bot, "Title")
+    [empty] = await admin_says(admin_bot, "/done")
+    assert empty.text == admin_texts.EMPTY_BODY
+    [skip] = await admin_says(admin_bot, "/skip")
+    assert skip.text.startswith("/skip works when correcting")
+    for bad in ("/edit", "/edit x", "/delete 12b"):
+        await admin_says(admin_bot, "/cancel")
+        [usage] = await admin_says(admin_bot, bad)
+        assert usage.text.startswith("Send /")
+    [missing] = await admin_says(admin_bot, "/edit 999")
+    assert missing.text == admin_texts.not_published(999)
+    [in_group] = await admin_bot.say("/post", chat_id=-100500, chat_type="group", user_id=ADMIN)
+    assert in_group.text == admin_texts.PRIVATE_ONLY
+
+
+async def test_a_draft_survives_a_restart(fake_api: FakeBotApi, tmp_path: Path) -> None:
+    clock = SettableClock(PAGE_TIME)
+    first = make_bot(fake_api, tmp_path / "bot.sqlite3", clock, **admin_settings())
+    await start_bot(first.application)
+    await admin_says(first, "/post")
+    await admin_says(first, "Kept across restarts")
+    await admin_says(first, "The text.")
+    await stop_bot(first.application)
+    second = make_bot(fake_api, tmp_path / "bot.sqlite3", clock, **admin_settings())
+    second.seen = dict(first.seen)
+    await start_bot(second.application)
+    try:
+        [ask_kind] = await admin_says(second, "/done")
+        assert ask_kind.text == admin_texts.ASK_KIND
+        await second.press(ask_kind, "kind:event", replies=2, user_id=ADMIN)
+        assert second.fake.messages(ADMIN)[-1].text.startswith("Kept across restarts\n")
+    finally:
+        await stop_bot(second.application)
+
+
+async def test_a_correction_edits_every_delivered_copy(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    await subscribe_readers(bot)
+    item_id = await publish(bot)
+    for reader in READERS:
+        await bot.fake.wait_for_messages(reader, 2)
+    await wait_for_report(bot, "Delivery report")
+    copies = {reader: bot.fake.messages(reader)[-1].message_id for reader in READERS}
+    [started] = await admin_says(bot, f"/edit {item_id}")
+    assert started.text.startswith(f"Correcting item {item_id}")
+    await admin_says(bot, "Corrected title")
+    [intro, preview] = await admin_says(bot, "/skip", replies=2)
+    assert intro.text == admin_texts.preview_intro(correction=True)
+    assert preview.text.startswith("Corrected title\n") and "Updated" in preview.text
+    await bot.press(preview, "post:confirm", replies=1, user_id=ADMIN)
+    assert last_text(bot, ADMIN) == admin_texts.corrected(item_id, 3)
+
+    def all_edited() -> bool:
+        return all(
+            (bot.fake.messages(r)[-1].text or "").startswith("Corrected title") for r in READERS
+        )
+
+    await bot.fake.wait_until(all_edited)
+    for reader in READERS:
+        copy = bot.fake.messages(reader)[-1]
+        assert copy.message_id == copies[reader] and copy.edited
+        assert "Updated" in (copy.text or "") and "Note Verbale" in (copy.text or "")
+    await wait_for_report(bot, "Correction report")
+    [latest] = await bot.say("/latest 1")
+    assert "Corrected title" in latest.text
+
+
+async def test_a_withdrawal_deletes_young_copies(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    await subscribe_readers(bot)
+    item_id = await publish(bot)
+    for reader in READERS:
+        await bot.fake.wait_for_messages(reader, 2)
+    await wait_for_report(bot, "Delivery report")
+    [question] = await admin_says(bot, f"/delete {item_id}")
+    assert question.text.startswith(f"Withdraw item {item_id}")
+    await bot.press(question, f"withdraw:{item_id}", replies=1, user_id=ADMIN)
+    assert last_text(bot, ADMIN) == admin_texts.withdrawn(item_id, 3)
+    await bot.fake.wait_until(lambda: all(bot.fake.messages(r)[-1].deleted for r in READERS))
+    [gone] = await bot.say(f"/read_{item_id}")
+    assert gone.text.startswith(f"Item {item_id} was not found")
+    [latest] = await bot.say("/latest 1")
+    assert TITLE not in latest.text
+    [search] = await bot.say("/search Zanzibar")
+    assert search.text.startswith("Nothing found")
+    report = await wait_for_report(bot, "Withdrawal report")
+    assert "Sent 3 of 3" in (report.text or "")
+    [again] = await admin_says(bot, f"/delete {item_id}")
+    assert again.text == admin_texts.not_published(item_id)
+
+
+async def test_copies_older_than_48_hours_are_marked_withdrawn(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    await subscribe_readers(bot)
+    item_id = await publish(bot)
+    for reader in READERS:
+        await bot.fake.wait_for_messages(reader, 2)
+    bot.clock.now = PAGE_TIME + timedelta(hours=49)
+    [question] = await admin_says(bot, f"/delete {item_id}")
+    await bot.press(question, f"withdraw:{item_id}", replies=1, user_id=ADMIN)
+
+    def all_marked() -> bool:
+        return all("was withdrawn" in (bot.fake.messages(r)[-1].text or "") for r in READERS)
+
+    await bot.fake.wait_until(all_marked)
+    copy = bot.fake.messages(READERS[0])[-1]
+    assert not copy.deleted and copy.reply_markup is None
+    assert copy.text == f"{TITLE}\nThis item of 18.10.2018 was withdrawn by the Embassy."
+
+
+async def test_keep_it_withdraws_nothing(admin_bot: RunningBot) -> None:
+    [question] = await admin_says(admin_bot, "/delete 11")
+    await admin_bot.press(question, "withdraw:keep", replies=1, user_id=ADMIN)
+    assert last_text(admin_bot, ADMIN) == "Kept: nothing was withdrawn."
+    [item] = await admin_bot.say("/read_11")
+    assert item.text.startswith("Embassy Press Officer’s reply")
+
+
+async def test_a_scheduled_release_is_published_on_time_across_a_restart(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    # 17:59:58 in London: "18:00" is two seconds away.
+    clock = SettableClock(datetime(2018, 10, 18, 16, 59, 58, tzinfo=UTC))
+    first = make_bot(fake_api, tmp_path / "bot.sqlite3", clock, **admin_settings())
+    await start_bot(first.application)
+    await subscribe_readers(first)
+    ask_kind = await write_draft(first)
+    await first.press(ask_kind, "kind:event", replies=2, user_id=ADMIN)
+    await first.press(first.fake.messages(ADMIN)[-1], "post:schedule", replies=1, user_id=ADMIN)
+    assert last_text(first, ADMIN) == admin_texts.ASK_TIME.replace("<b>", "").replace("</b>", "")
+    [bad] = await admin_says(first, "25:00")
+    assert bad.text == "25:00 is not a time of day."
+    [done] = await admin_says(first, "18:00")
+    assert done.text == (
+        "Scheduled: item 12 will be published on 18 October 2018, 18:00 London · 20:00 Moscow."
+        " /scheduled lists held items."
+    )
+    [listed] = await admin_says(first, "/scheduled")
+    assert TITLE in listed.text
+    [gone] = await first.say("/read_12")
+    assert "was not found" in gone.text  # held items are not readable yet
+    await stop_bot(first.application)
+    assert all(len(fake_api.messages(r)) == 1 for r in READERS)  # nothing sent before its time
+
+    second = make_bot(fake_api, tmp_path / "bot.sqlite3", clock, **admin_settings())
+    second.seen = dict(first.seen)
+    await start_bot(second.application)
+    try:
+        for reader in READERS:
+            await fake_api.wait_for_messages(reader, 2, timeout=15)
+            assert fake_api.messages(reader)[-1].text.startswith(TITLE)
+        report = await wait_for_report(second, "Delivery report")
+        assert "Sent 3 of 3" in (report.text or "")
+        [listed] = await admin_says(second, "/scheduled")
+        assert listed.text == "No items are scheduled."
+    finally:
+        await stop_bot(second.application)
+
+
+async def test_a_scheduled_release_can_be_cancelled(admin_bot: RunningBot) -> None:
+    ask_kind = await write_draft(admin_bot)
+    await admin_bot.press(ask_kind, "kind:event", replies=2, user_id=ADMIN)
+    await admin_bot.press(
+        admin_bot.fake.messages(ADMIN)[-1], "post:schedule", replies=1, user_id=ADMIN
+    )
+    await admin_says(admin_bot, "2018-12-01 09:00 Moscow")
+    [listed] = await admin_says(admin_bot, "/scheduled")
+    assert "1 December 2018, 06:00 London · 09:00 Moscow" in listed.text
+    query = await admin_bot.press(listed, "unschedule:12", user_id=ADMIN)
+    assert admin_bot.fake.answered_callbacks[query]["text"] == "Item 12 will not be published."
+    [now_listed] = [m for m in admin_bot.fake.messages(ADMIN) if m.message_id == listed.message_id]
+    assert now_listed.text == "No items are scheduled." and now_listed.edited
+    assert await admin_bot.database.items.scheduled() == []
+
+
+async def test_stats_counts_subscribers_items_and_deliveries(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    await subscribe_readers(bot)
+    await bot.say("/stop", chat_id=READERS[2], user_id=READERS[2])
+    await publish(bot)
+    await wait_for_report(bot, "Delivery report")
+    [stats] = await admin_says(bot, "/stats")
+    assert "Active 2 · inactive 1" in stats.text
+    assert "Statement: 2" in stats.text and "Event: 10" in stats.text
+    assert "/read_12 send: sent 2 of 2, blocked 0, failed 0" in stats.text
