@@ -17,6 +17,10 @@ TELEGRAM_TEXT_LIMIT = 4096
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>")
 # Each unit of text ends at a run of white space; what the run holds ranks it as a boundary.
 _BOUNDARY = re.compile(r"\s+")
+# Coarse units first: white space that holds a line break or follows a sentence's end.
+_COARSE_BOUNDARY = re.compile(
+    r"\s*\n\s*|(?:(?<=[.!?…])|(?<=[.!?…][”’\"')»\]])|(?<=[.!?…][”’\"')»\]]{2}))\s+"
+)
 # A sentence ends in . ! ? or …, perhaps followed by closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')»\]]{0,2}$")
 
@@ -38,7 +42,7 @@ class _Text:
 
 def utf16_length(text: str) -> int:
     """Return the length Telegram counts: UTF-16 code units."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def _boundary_priority(separator: str) -> int:
@@ -51,18 +55,43 @@ def _boundary_priority(separator: str) -> int:
     return _WORD
 
 
-def _tokenize(markup: str) -> list[_Tag | _Text]:
+def _tokenize(markup: str, limit: int) -> list[_Tag | _Text]:
     tokens: list[_Tag | _Text] = []
     position = 0
     for match in _TAG.finditer(markup):
-        tokens.extend(_text_units(html.unescape(markup[position : match.start()])))
+        tokens.extend(_text_units(html.unescape(markup[position : match.start()]), limit))
         tokens.append(_Tag(match.group(2).lower(), match.group(0), closing=bool(match.group(1))))
         position = match.end()
-    tokens.extend(_text_units(html.unescape(markup[position:])))
+    tokens.extend(_text_units(html.unescape(markup[position:]), limit))
     return tokens
 
 
-def _text_units(text: str) -> list[_Tag | _Text]:
+def _text_units(text: str, limit: int) -> list[_Tag | _Text]:
+    """Units ending at sentences, lines and paragraphs; words only inside an overlong one."""
+    units: list[_Tag | _Text] = []
+    position = 0
+    for match in _COARSE_BOUNDARY.finditer(text):
+        if match.end() > position:
+            units.extend(_units_of(text[position : match.end()], limit))
+            position = match.end()
+    if position < len(text):
+        units.extend(_units_of(text[position:], limit))
+    return units
+
+
+def _units_of(piece: str, limit: int) -> list[_Tag | _Text]:
+    if utf16_length(piece) <= limit:
+        tail = piece[len(piece.rstrip()) :]
+        if not tail:
+            return [_Text(piece, _NONE)]
+        priority = _boundary_priority(tail)
+        if priority == _WORD and _SENTENCE_END.search(piece.rstrip()):
+            priority = _SENTENCE
+        return [_Text(piece, priority)]
+    return _word_units(piece)
+
+
+def _word_units(text: str) -> list[_Tag | _Text]:
     units: list[_Tag | _Text] = []
     position = 0
     for match in _BOUNDARY.finditer(text):
@@ -135,8 +164,11 @@ def _trim(tokens: list[_Tag | _Text], *, leading: bool) -> None:
 
 def split_html(markup: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     """Split Telegram HTML into messages of at most `limit` UTF-16 units of visible text."""
+    visible = html.unescape(_TAG.sub("", markup))
+    if utf16_length(visible) <= limit:  # the usual case: one message, nothing to cut
+        return [markup.strip()] if visible.strip() else []
     tokens: list[_Tag | _Text] = []
-    for token in _tokenize(markup):
+    for token in _tokenize(markup, limit):
         if isinstance(token, _Text) and utf16_length(token.text) > limit:
             tokens.extend(_hard_split(token, limit))
         else:
