@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import statistics
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from pressbot.models import ItemKind, NewItem
 from pressbot.rendering import html_to_plain, plain_text_to_html
@@ -113,3 +116,34 @@ def summary(samples_ms: list[float]) -> str:
         f"p50 {statistics.median(samples_ms):6.2f} ms  p99 {percentile(samples_ms, 0.99):6.2f} ms"
         f"  max {max(samples_ms):6.2f} ms"
     )
+
+
+def only_child_pid() -> int | None:
+    """The pid of this process's one child (the fake, before any variant starts), on Linux."""
+    children: list[str] = []
+    for task in Path("/proc/self/task").glob("*"):
+        children += (task / "children").read_text().split()
+    return int(children[0]) if len(children) == 1 else None
+
+
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds (user+sys) that process ``pid`` has used so far; 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        # Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name.
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fake_stats(base_url: str) -> dict[str, Any]:
+    """The fake's counts: calls, statuses, 429s, violations."""
+    stats_url = base_url.removesuffix("/bot") + "/_fake/stats"
+    with urllib.request.urlopen(stats_url, timeout=30) as response:  # noqa: S310 - loopback
+        stats: dict[str, Any] = json.load(response)
+    return stats
+
+
+# -- the parent: one child per variant, one table --------------------------------------------

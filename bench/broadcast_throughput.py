@@ -23,19 +23,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from _support import TOKEN, fake_bot_api
+from _support import TOKEN, fake_bot_api, fake_stats, only_child_pid, process_cpu
 
 HERE = Path(__file__).resolve()
 VARIANTS = ("ptb-loop", "pressbot")
@@ -197,37 +194,6 @@ def measured_since(
         # ru_maxrss is in KiB on Linux.
         "peak_rss_mib": after.ru_maxrss / 1024,
     }
-
-
-def only_child_pid() -> int | None:
-    """The pid of this process's one child (the fake, before any variant starts), on Linux."""
-    children: list[str] = []
-    for task in Path("/proc/self/task").glob("*"):
-        children += (task / "children").read_text().split()
-    return int(children[0]) if len(children) == 1 else None
-
-
-def process_cpu(pid: int | None) -> float:
-    """CPU seconds (user+sys) that process ``pid`` has used so far; 0 when unknown."""
-    if pid is None:
-        return 0.0
-    try:
-        # Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name.
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def fake_stats(base_url: str) -> dict[str, Any]:
-    """The fake's counts: calls, statuses, 429s, violations."""
-    stats_url = base_url.removesuffix("/bot") + "/_fake/stats"
-    with urllib.request.urlopen(stats_url, timeout=30) as response:  # noqa: S310 - loopback
-        stats: dict[str, Any] = json.load(response)
-    return stats
-
-
-# -- the parent: one child per variant, one table --------------------------------------------
 
 
 def run_child(variant: str, base_url: str, count: int, fake_pid: int | None) -> Measured:

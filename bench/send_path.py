@@ -27,17 +27,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from _support import TOKEN, fake_bot_api
+from _support import TOKEN, fake_bot_api, fake_stats, only_child_pid, process_cpu
 
 HERE = Path(__file__).resolve()
 VARIANTS = ("ptb-loop", "ptb-gather", "httpx", "sender", "sender-batch")
@@ -231,33 +229,6 @@ def run_child(
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result: Measured = json.loads(output.strip().splitlines()[-1])
     return result
-
-
-def only_child_pid() -> int | None:
-    """The pid of this process's one child (the fake, before any variant starts), on Linux."""
-    children: list[str] = []
-    for task in Path("/proc/self/task").glob("*"):
-        children += (task / "children").read_text().split()
-    return int(children[0]) if len(children) == 1 else None
-
-
-def process_cpu(pid: int | None) -> float:
-    """CPU seconds (user+sys) that process ``pid`` has used so far; 0 when unknown."""
-    if pid is None:
-        return 0.0
-    try:
-        # Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the name.
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def fake_stats(base_url: str) -> dict[str, Any]:
-    stats_url = base_url.removesuffix("/bot") + "/_fake/stats"
-    with urllib.request.urlopen(stats_url, timeout=30) as response:  # noqa: S310 - loopback
-        stats: dict[str, Any] = json.load(response)
-    return stats
 
 
 def table(rows: list[tuple[str, Measured]], messages: int) -> str:

@@ -76,6 +76,16 @@ async def publish(bot: RunningBot) -> int:
     return int(confirmation.text.split("/read_")[1].split(".")[0])
 
 
+async def publish_to_readers(bot: RunningBot) -> int:
+    """Subscribe the readers, publish a release, wait until every copy went out."""
+    await subscribe_readers(bot)
+    item_id = await publish(bot)
+    for reader in READERS:
+        await bot.fake.wait_for_messages(reader, 2)
+    await wait_for_report(bot, "Delivery report")
+    return item_id
+
+
 async def wait_for_report(bot: RunningBot, heading: str) -> SentMessage:
     def report() -> SentMessage | None:
         for message in bot.fake.messages(ADMIN):
@@ -223,11 +233,7 @@ async def test_a_draft_survives_a_restart(fake_api: FakeBotApi, tmp_path: Path) 
 
 async def test_a_correction_edits_every_delivered_copy(admin_bot: RunningBot) -> None:
     bot = admin_bot
-    await subscribe_readers(bot)
-    item_id = await publish(bot)
-    for reader in READERS:
-        await bot.fake.wait_for_messages(reader, 2)
-    await wait_for_report(bot, "Delivery report")
+    item_id = await publish_to_readers(bot)
     copies = {reader: bot.fake.messages(reader)[-1].message_id for reader in READERS}
     [started] = await admin_says(bot, f"/edit {item_id}")
     assert started.text.startswith(f"Correcting item {item_id}")
@@ -255,11 +261,7 @@ async def test_a_correction_edits_every_delivered_copy(admin_bot: RunningBot) ->
 
 async def test_a_withdrawal_deletes_young_copies(admin_bot: RunningBot) -> None:
     bot = admin_bot
-    await subscribe_readers(bot)
-    item_id = await publish(bot)
-    for reader in READERS:
-        await bot.fake.wait_for_messages(reader, 2)
-    await wait_for_report(bot, "Delivery report")
+    item_id = await publish_to_readers(bot)
     [question] = await admin_says(bot, f"/delete {item_id}")
     assert question.text.startswith(f"Withdraw item {item_id}")
     await bot.press(question, f"withdraw:{item_id}", replies=1, user_id=ADMIN)

@@ -261,8 +261,9 @@ class DeliveryEngine:
     ) -> DeliveryOutcome:
         now = self._clock().timestamp()
         verdict = decision.verdict
-        if verdict in (Verdict.FLOOD, Verdict.MIGRATED):
-            # Not the chat's fault: the same message again, without using up an attempt.
+        if verdict in (Verdict.FLOOD, Verdict.MIGRATED, Verdict.RETRY):
+            # The same message again later; a flood wait or a migration is not the chat's
+            # fault, so only a real retry uses up an attempt.
             return DeliveryOutcome(
                 delivery.id,
                 delivery.chat_id,
@@ -270,16 +271,7 @@ class DeliveryEngine:
                 now,
                 error=decision.error,
                 not_before=now + decision.wait,
-                counts_as_attempt=False,
-            )
-        if verdict is Verdict.RETRY:
-            return DeliveryOutcome(
-                delivery.id,
-                delivery.chat_id,
-                DeliveryStatus.PENDING,
-                now,
-                error=decision.error,
-                not_before=now + decision.wait,
+                counts_as_attempt=verdict is Verdict.RETRY,
             )
         status = {
             Verdict.SENT: DeliveryStatus.SENT,
