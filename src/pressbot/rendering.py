@@ -180,16 +180,24 @@ def render_time(reading: ClockReading) -> str:
     return f"<b>{format_long_date(reading.london.date())}</b>\n{format_clock_line(reading)}"
 
 
-def render_welcome(change: SubscriptionChange) -> str:
-    """Greet a new reader: what the bot does, the subscription, the main commands."""
-    state = (
-        "You are subscribed: new releases will arrive in this chat."
-        if change is SubscriptionChange.SUBSCRIBED
-        else "You are already subscribed to new releases."
-    )
+GROUP_ADMINS_ONLY = "Only this group's admins can subscribe or unsubscribe it."
+
+
+def render_welcome(change: SubscriptionChange | None) -> str:
+    """Greet a new reader: what the bot does, the subscription, the main commands.
+
+    `change` is None where the reader may not change the chat's subscription (a group member).
+    """
+    if change is None:
+        state = "A group admin can send /subscribe to get new releases in this group."
+    elif change is SubscriptionChange.SUBSCRIBED:
+        state = "You are subscribed: new releases will arrive in this chat."
+    else:
+        state = "You are already subscribed to new releases."
+    stop = "" if change is None else " Send /stop to end it at any time."
     return (
         "<b>Welcome to the Embassy's press updates.</b>\n\n"
-        f"{state} Send /stop to end it at any time.\n\n"
+        f"{state}{stop}\n\n"
         "/latest — the newest items\n/search — find an item\n"
         "/contacts — consular queries\n/time — Moscow and London time\n/help — every command"
     )
@@ -204,6 +212,14 @@ _SUBSCRIPTION_REPLIES = {
     "/subscribe starts them again.",
     SubscriptionChange.NOT_SUBSCRIBED: "This chat is not subscribed. /subscribe starts it.",
 }
+
+
+def render_added_to_group() -> str:
+    """What the bot says when it is added to a group."""
+    return (
+        "Hello! I deliver the Embassy's press releases. A group admin can send /subscribe to"
+        " get them here; anyone can use /latest, /search and /help."
+    )
 
 
 def render_subscription_change(change: SubscriptionChange) -> str:

@@ -174,7 +174,7 @@ class Methods:
         user = self.world.users.get(
             user_id, {"id": user_id, "is_bot": False, "first_name": "User"}
         )
-        return self.world.chat_member("member", user)
+        return self.world.chat_member(chat.member_status.get(user_id, "member"), user)
 
     def get_chat_administrators(
         self, params: JsonDict, texts: Any, chat: ChatInfo | None
@@ -184,6 +184,12 @@ class Methods:
             raise _bad("there are no administrators in the private chat")
         owner = {"id": 1, "is_bot": False, "first_name": "Owner"}
         admins = [self.world.chat_member("creator", owner)]
+        for user_id, status in chat.member_status.items():
+            if status in ("creator", "administrator"):
+                user = self.world.users.get(
+                    user_id, {"id": user_id, "is_bot": False, "first_name": "User"}
+                )
+                admins.append(self.world.chat_member(status, user))
         if chat.bot_status == "administrator":
             admins.append(self.world.chat_member("administrator", self.world.bot_sender))
         return admins

@@ -81,6 +81,8 @@ class ChatInfo:
     missing: bool = False  # every request naming this chat answers "chat not found"
     migrated_to: int | None = None
     menu_button: JsonDict | None = None
+    # Users' ChatMember statuses here (creator, administrator, left …); others are members.
+    member_status: dict[int, str] = field(default_factory=dict)
 
     def to_api(self) -> JsonDict:
         """The Bot API Chat object."""

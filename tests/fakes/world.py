@@ -130,6 +130,10 @@ class World:
         self.chats[chat_id] = chat
         return chat
 
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """Make a user the group's creator, an administrator, a member, or gone (left)."""
+        self.chat(chat_id).member_status[user_id] = status
+
     def chat(self, chat_id: int) -> ChatInfo:
         """The chat with this id, inferred from the id's sign and range when not registered."""
         chat = self.chats.get(chat_id)

@@ -1,14 +1,39 @@
-"""Subscriptions: /start, /subscribe, /unsubscribe and /stop."""
+"""Subscriptions: /start, /subscribe, /unsubscribe and /stop.
+
+In a group only the group's admins may change its subscription; everyone may read.
+"""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, ChatMember, Update
 from telegram.ext import CommandHandler
 
 from pressbot.handlers.replying import reply_messages
 from pressbot.models import ChatType, SubscriptionChange
-from pressbot.rendering import render_subscription_change, render_welcome
+from pressbot.rendering import (
+    GROUP_ADMINS_ONLY,
+    render_subscription_change,
+    render_welcome,
+)
 from pressbot.services import PressApplication, PressContext
+
+#: Telegram's user for messages an anonymous group admin sends "as the group".
+ANONYMOUS_ADMIN_ID = 1087968824
+_GROUP_ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+
+
+async def may_change_subscription(update: Update) -> bool:
+    """Anyone in a private chat; in a group, its admins (asked afresh each time)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None:
+        return False
+    if chat.type == Chat.PRIVATE:
+        return True
+    if message is not None and message.sender_chat is not None:
+        # An anonymous admin writes as the group itself; nobody else can.
+        return message.sender_chat.id == chat.id and user.id == ANONYMOUS_ADMIN_ID
+    member = await chat.get_member(user.id)
+    return member.status in _GROUP_ADMIN_STATUSES
 
 
 async def _subscribe(update: Update, context: PressContext) -> SubscriptionChange | None:
@@ -23,6 +48,9 @@ async def _subscribe(update: Update, context: PressContext) -> SubscriptionChang
 
 async def start(update: Update, context: PressContext) -> None:
     """Greet, subscribe the chat and show the main commands."""
+    if not await may_change_subscription(update):
+        await reply_messages(update, [render_welcome(None)])
+        return
     change = await _subscribe(update, context)
     if change is not None:
         await reply_messages(update, [render_welcome(change)])
@@ -30,6 +58,9 @@ async def start(update: Update, context: PressContext) -> None:
 
 async def subscribe(update: Update, context: PressContext) -> None:
     """Subscribe the chat to new releases."""
+    if not await may_change_subscription(update):
+        await reply_messages(update, [GROUP_ADMINS_ONLY])
+        return
     change = await _subscribe(update, context)
     if change is not None:
         await reply_messages(update, [render_subscription_change(change)])
@@ -39,6 +70,9 @@ async def unsubscribe(update: Update, context: PressContext) -> None:
     """Stop sending new releases to the chat."""
     chat = update.effective_chat
     if chat is None:
+        return
+    if not await may_change_subscription(update):
+        await reply_messages(update, [GROUP_ADMINS_ONLY])
         return
     change = await context.database.subscribers.unsubscribe(chat.id, context.now())
     await reply_messages(update, [render_subscription_change(change)])
