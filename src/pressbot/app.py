@@ -15,7 +15,14 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defau
 from pressbot.commands import ADMIN_COMMANDS, READER_COMMANDS
 from pressbot.config import Settings
 from pressbot.delivery import DeliveryEngine, EngineSettings
-from pressbot.handlers import admin_manage, admin_post, membership, reading, subscriptions
+from pressbot.handlers import (
+    admin_manage,
+    admin_post,
+    membership,
+    reading,
+    subscriptions,
+    topics,
+)
 from pressbot.handlers import help as help_handlers
 from pressbot.importer import default_data_dir, seed_if_new
 from pressbot.progress import ProgressTracker
@@ -95,6 +102,7 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
     reading.register(application)
     subscriptions.register(application)
     membership.register(application)
+    topics.register(application)
     admin_post.register(application)
     admin_manage.register(application)
     help_handlers.register(application)  # last: its fallbacks take what nothing else did

@@ -22,6 +22,7 @@ READER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("time", "/time", "today's date and the time in Moscow and London"),
     CommandInfo("subscribe", "/subscribe", "get every new release in this chat"),
     CommandInfo("unsubscribe", "/unsubscribe", "stop getting new releases (also /stop)"),
+    CommandInfo("topics", "/topics", "choose the kinds of item you get"),
     CommandInfo("help", "/help", "this list of commands"),
 )
 

@@ -20,6 +20,7 @@ from pressbot.models import (
     Contact,
     Item,
     ItemHeadline,
+    ItemKind,
     ItemPage,
     SubscriptionChange,
 )
@@ -34,6 +35,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 LATEST_CALLBACK_PREFIX = "latest"
 READ_CALLBACK_PREFIX = "read"
+TOPIC_CALLBACK_PREFIX = "topic"
 #: How much of an item's opening paragraph a release shows, in characters.
 OPENING_LIMIT = 600
 
@@ -212,6 +214,32 @@ _SUBSCRIPTION_REPLIES = {
     "/subscribe starts them again.",
     SubscriptionChange.NOT_SUBSCRIBED: "This chat is not subscribed. /subscribe starts it.",
 }
+
+
+def render_topics(muted: frozenset[ItemKind], *, subscribed: bool) -> str:
+    """Say which kinds of item the chat gets; the buttons below toggle them."""
+    followed = [kind.label for kind in ItemKind if kind not in muted]
+    if not followed:
+        state = "You follow no topics: no releases will arrive."
+    else:
+        state = "You get releases of these kinds: " + ", ".join(followed) + "."
+    hint = "" if subscribed else "\nThis chat is not subscribed yet: /subscribe starts it."
+    return f"<b>Topics</b>\n{state}\nTap a topic to turn it on or off.{hint}"
+
+
+def topics_keyboard(muted: frozenset[ItemKind]) -> InlineKeyboardMarkup:
+    """One toggle button a kind, ticked when followed."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{'☐' if kind in muted else '✅'} {kind.label}",
+                    callback_data=f"{TOPIC_CALLBACK_PREFIX}:{kind.value}",
+                )
+            ]
+            for kind in ItemKind
+        ]
+    )
 
 
 def render_added_to_group() -> str:

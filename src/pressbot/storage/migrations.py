@@ -131,6 +131,20 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX broadcasts_by_item ON broadcasts (item_id, action, id)",
         ),
     ),
+    Migration(
+        3,
+        "topics: the kinds of item each chat does not follow",
+        (
+            # Muted rather than followed kinds: a new chat, and a new kind, start followed.
+            """
+            CREATE TABLE muted_topics (
+                chat_id INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                PRIMARY KEY (chat_id, kind)
+            ) WITHOUT ROWID
+            """,
+        ),
+    ),
 )
 
 

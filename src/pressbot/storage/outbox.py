@@ -73,10 +73,13 @@ async def _start_broadcast(
     broadcast_id = cursor.lastrowid
     assert broadcast_id is not None  # noqa: S101 - an INSERT always has a rowid
     if action is BroadcastAction.SEND:
+        # Active subscribers who follow the item's kind.
         cursor = await db.execute(
             "INSERT INTO deliveries (broadcast_id, chat_id)"
-            " SELECT ?, chat_id FROM subscribers WHERE active = 1",
-            (broadcast_id,),
+            " SELECT ?, s.chat_id FROM subscribers AS s WHERE s.active = 1 AND NOT EXISTS"
+            " (SELECT 1 FROM muted_topics AS m WHERE m.chat_id = s.chat_id"
+            "  AND m.kind = (SELECT kind FROM items WHERE id = ?))",
+            (broadcast_id, item_id),
         )
     else:
         # Every copy that reached a chat is edited or withdrawn in place.
@@ -311,6 +314,10 @@ class OutboxStore:
             await db.execute(
                 "UPDATE OR IGNORE deliveries SET chat_id = ?"
                 " WHERE chat_id = ? AND status = 'pending'",
+                (new_chat_id, old_chat_id),
+            )
+            await db.execute(
+                "UPDATE OR IGNORE muted_topics SET chat_id = ? WHERE chat_id = ?",
                 (new_chat_id, old_chat_id),
             )
             # A row left behind means the new chat already has that broadcast queued.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pressbot.models import ChatType, SubscriptionChange
+from pressbot.models import ChatType, ItemKind, SubscriptionChange
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import to_db_time
 
@@ -75,3 +75,25 @@ class SubscriberStore:
         ):
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def muted_kinds(self, chat_id: int) -> frozenset[ItemKind]:
+        """Return the kinds of item this chat does not follow."""
+        async with (
+            self._connection.reading() as db,
+            db.execute("SELECT kind FROM muted_topics WHERE chat_id = ?", (chat_id,)) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return frozenset(ItemKind(row["kind"]) for row in rows)
+
+    async def toggle_kind(self, chat_id: int, kind: ItemKind) -> bool:
+        """Follow the kind if the chat did not, else stop; return whether it now follows it."""
+        async with self._connection.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM muted_topics WHERE chat_id = ? AND kind = ?", (chat_id, kind.value)
+            )
+            if cursor.rowcount:
+                return True
+            await db.execute(
+                "INSERT INTO muted_topics (chat_id, kind) VALUES (?, ?)", (chat_id, kind.value)
+            )
+        return False
