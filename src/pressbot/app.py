@@ -20,6 +20,7 @@ from pressbot.handlers import (
     admin_post,
     membership,
     reading,
+    sharing,
     subscriptions,
     topics,
 )
@@ -103,6 +104,7 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
     subscriptions.register(application)
     membership.register(application)
     topics.register(application)
+    sharing.register(application)
     admin_post.register(application)
     admin_manage.register(application)
     help_handlers.register(application)  # last: its fallbacks take what nothing else did

@@ -147,6 +147,21 @@ def parse_read_callback(data: str) -> int | None:
     return int(item_id)
 
 
+def render_shared(item: Item) -> str:
+    """What an item shared through inline mode posts: title, date, the opening."""
+    date = format_short_date(item.published_at)
+    return (
+        f"<b>{escape(item.title)}</b>\n<i>{date} · {escape(item.kind.label)}</i>\n\n"
+        f"{render_opening(item.body_html)}"
+    )
+
+
+def shared_keyboard(item: Item, bot_username: str) -> InlineKeyboardMarkup:
+    """A link that opens the whole item in a private chat with the bot."""
+    link = f"https://t.me/{bot_username}?start=read_{item.id}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton("Read in full", url=link)]])
+
+
 def render_withdrawn(item: Item) -> str:
     """What a delivered copy becomes when the item is withdrawn and can't be deleted."""
     return (

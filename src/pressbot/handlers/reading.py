@@ -93,6 +93,14 @@ async def read_link(update: Update, context: PressContext) -> None:
     await _send_item(update, context, int(match.group(1)))
 
 
+async def start_read_link(update: Update, context: PressContext) -> None:
+    """Open a shared item: the link t.me/<bot>?start=read_<id> arrives as /start read_<id>."""
+    argument = command_argument(update)
+    item_id = argument.removeprefix("read_")
+    await _send_item(update, context, int(item_id))
+    await reply_messages(update, ["Send /subscribe to get every new release here."])
+
+
 async def _send_item(update: Update, context: PressContext, item_id: int) -> None:
     item = await context.database.items.get(item_id)
     if item is None or item.status is not ItemStatus.PUBLISHED:
@@ -138,6 +146,9 @@ def register(application: PressApplication) -> None:
     """Add the reading handlers."""
     application.add_handler(CommandHandler("latest", latest))
     application.add_handler(CommandHandler("read", read))
+    application.add_handler(
+        CommandHandler("start", start_read_link, filters.Regex(r"^/start(@\w+)? read_\d{1,18}$"))
+    )
     application.add_handler(MessageHandler(filters.Regex(_READ_LINK), read_link))
     application.add_handler(CommandHandler("search", search))
     application.add_handler(CommandHandler("contacts", contacts))

@@ -299,8 +299,8 @@ class ItemStore:
         headlines = tuple(_headline(row) for row in rows[:limit])
         return ItemPage(headlines, offset, limit, more=len(rows) > limit)
 
-    async def search(self, words: str, limit: int) -> list[ItemHeadline]:
-        """Return up to `limit` items matching every word, newest first."""
+    async def search(self, words: str, limit: int, offset: int = 0) -> list[ItemHeadline]:
+        """Return up to `limit` items matching every word, newest first, after `offset`."""
         query = fts_query(words)
         if query is None:
             return []
@@ -309,9 +309,9 @@ class ItemStore:
             db.execute(
                 "SELECT id, kind, title, published_at FROM items JOIN ("
                 "  SELECT rowid AS key FROM items_fts WHERE items_fts MATCH ?"
-                "  ORDER BY rowid DESC LIMIT ?"
+                "  ORDER BY rowid DESC LIMIT ? OFFSET ?"
                 ") AS hits ON items.recency = hits.key ORDER BY items.recency DESC",
-                (query, limit),
+                (query, limit, offset),
             ) as cursor,
         ):
             rows = await cursor.fetchall()
