@@ -373,3 +373,34 @@ async def test_stats_counts_subscribers_items_and_deliveries(admin_bot: RunningB
     assert "Active 2 · inactive 1" in stats.text
     assert "Statement: 2" in stats.text and "Event: 10" in stats.text
     assert "/read_12 send: sent 2 of 2, blocked 0, failed 0" in stats.text
+
+
+async def test_configured_channels_get_every_release(fake_api: FakeBotApi, tmp_path: Path) -> None:
+    channel, dropped = -1001111111111, -1002222222222
+    fake_api.add_chat(channel, "channel", title="Embassy news")
+    fake_api.add_chat(dropped, "channel", title="Old channel")
+    clock = SettableClock(PAGE_TIME)
+    first = make_bot(
+        fake_api, tmp_path / "bot.sqlite3", clock, channel_ids=frozenset({dropped}),
+        **admin_settings(),
+    )  # fmt: skip
+    await start_bot(first.application)
+    await stop_bot(first.application)
+    bot = make_bot(
+        fake_api, tmp_path / "bot.sqlite3", clock, channel_ids=frozenset({channel}),
+        **admin_settings(),
+    )  # fmt: skip
+    await start_bot(bot.application)
+    try:
+        await bot.say("/start", chat_id=READERS[0], user_id=READERS[0])
+        [shown] = await bot.say("/topics", chat_id=READERS[0], user_id=READERS[0])
+        await bot.press(shown, "topic:statement", user_id=READERS[0])  # the reader mutes these
+        await publish(bot)
+        [post] = await fake_api.wait_for_messages(channel, 1)
+        assert (post.text or "").startswith(TITLE)
+        report = await wait_for_report(bot, "Delivery report")
+        assert "Sent 1 of 1 (channels: 1) · blocked 0 · failed 0" in (report.text or "")
+        assert fake_api.messages(dropped) == []
+        assert not await bot.database.subscribers.is_active(dropped)
+    finally:
+        await stop_bot(bot.application)

@@ -55,6 +55,7 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
         data_dir = settings.data_dir or default_data_dir()
         for report in await seed_if_new(database, data_dir, clock()):
             logger.info("seeded %d items from %s", report.items_added, data_dir)
+        await database.subscribers.set_channels(settings.channel_ids, clock())
         engine = DeliveryEngine(
             database,
             BotApiSender(settings.api_base_url, token, timeout=settings.delivery_timeout),

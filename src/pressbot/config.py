@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), description="Telegram user ids allowed to publish."
     )
+    channel_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), description="Channels (the bot is an admin) that get every release."
+    )
     db_path: Path = Field(default=Path("pressbot.sqlite3"), description="The SQLite file.")
     data_dir: Path | None = Field(
         default=None, description="Where the seed items live; the packaged data/ when unset."
@@ -121,17 +124,24 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL") from None
         return value
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "channel_ids", mode="before")
     @classmethod
-    def _parse_admin_ids(cls, value: object) -> object:
+    def _parse_ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [part.strip() for part in value.split(",") if part.strip()]
             bad = [part for part in parts if not part.lstrip("-").isdigit()]
             if bad:
                 raise ValueError(
-                    f"must be comma-separated Telegram user ids such as 111,222; got {bad[0]!r}"
+                    f"must be comma-separated Telegram ids such as 111,222; got {bad[0]!r}"
                 )
             return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("channel_ids")
+    @classmethod
+    def _channel_ids(cls, value: frozenset[int]) -> frozenset[int]:
+        if any(chat_id >= 0 for chat_id in value):
+            raise ValueError("channel ids are negative numbers such as -1001234567890")
         return value
 
     @field_validator("admin_ids")

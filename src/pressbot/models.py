@@ -195,6 +195,7 @@ class BroadcastProgress:
     progress_message_id: int | None
     finished: bool
     created_at: datetime
+    channels_sent: int = 0
 
     @property
     def done(self) -> int:

@@ -312,9 +312,11 @@ def progress_bar(done: int, total: int, cells: int = 10) -> str:
 
 
 def _counts(progress: BroadcastProgress) -> str:
+    channels = progress.channels_sent
+    in_channels = f" (channels: {channels:,})" if channels else ""
     return (
-        f"Sent {progress.sent:,} of {progress.total:,} · blocked {progress.blocked:,}"
-        f" · failed {progress.failed:,}"
+        f"Sent {progress.sent:,} of {progress.total:,}{in_channels} · blocked"
+        f" {progress.blocked:,} · failed {progress.failed:,}"
     )
 
 

@@ -370,6 +370,13 @@ class OutboxStore:
                     (broadcast_id,),
                 ) as cursor:
                     counts = {status: n async for status, n in cursor}
+                async with db.execute(
+                    "SELECT count(*) FROM deliveries AS d JOIN subscribers AS s"
+                    " ON s.chat_id = d.chat_id"
+                    " WHERE d.broadcast_id = ? AND d.status = 'sent' AND s.chat_type = 'channel'",
+                    (broadcast_id,),
+                ) as cursor:
+                    channel_row = await cursor.fetchone()
                 result.append(
                     BroadcastProgress(
                         broadcast_id=broadcast_id,
@@ -383,6 +390,7 @@ class OutboxStore:
                         progress_message_id=row[4],
                         finished=bool(row[5]),
                         created_at=from_db_time(row[6]),
+                        channels_sent=int(channel_row[0]) if channel_row else 0,
                     )
                 )
         return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from pressbot.models import ChatType, ItemKind, SubscriptionChange
@@ -97,3 +98,22 @@ class SubscriberStore:
                 "INSERT INTO muted_topics (chat_id, kind) VALUES (?, ?)", (chat_id, kind.value)
             )
         return False
+
+    async def set_channels(self, channel_ids: frozenset[int], now: datetime) -> None:
+        """Make exactly these channels subscribers (PRESSBOT_CHANNEL_IDS); others stop."""
+        stamp = to_db_time(now)
+        async with self._connection.transaction() as db:
+            await db.executemany(
+                "INSERT INTO subscribers"
+                " (chat_id, chat_type, active, language_code, subscribed_at, updated_at)"
+                " VALUES (?, 'channel', 1, NULL, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+                " chat_type = 'channel', active = 1, updated_at = excluded.updated_at"
+                " WHERE active = 0 OR chat_type != 'channel'",
+                [(chat_id, stamp, stamp) for chat_id in sorted(channel_ids)],
+            )
+            await db.execute(
+                "UPDATE subscribers SET active = 0, updated_at = ?"
+                " WHERE chat_type = 'channel' AND active = 1"
+                " AND chat_id NOT IN (SELECT value FROM json_each(?))",
+                (stamp, json.dumps(sorted(channel_ids))),
+            )
