@@ -40,3 +40,5 @@ def configure_logging(secrets: Iterable[str], level: int = logging.INFO) -> None
     # httpx logs every request URL at INFO, and a Bot API URL carries the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # The job queue would log every run of the progress job, every few seconds.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
