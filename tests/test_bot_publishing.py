@@ -12,6 +12,7 @@ from conftest import PAGE_TIME
 from fakes import FakeBotApi, SentMessage
 from harness import RunningBot, SettableClock, make_bot, start_bot, stop_bot
 from pressbot import admin_texts
+from pressbot.models import ItemKind
 
 ADMIN = 9001
 READERS = (2001, 2002, 2003)
@@ -402,5 +403,40 @@ async def test_configured_channels_get_every_release(fake_api: FakeBotApi, tmp_p
         assert "Sent 1 of 1 (channels: 1) · blocked 0 · failed 0" in (report.text or "")
         assert fake_api.messages(dropped) == []
         assert not await bot.database.subscribers.is_active(dropped)
+    finally:
+        await stop_bot(bot.application)
+
+
+async def test_the_urgent_toggle_marks_the_release(admin_bot: RunningBot) -> None:
+    ask_kind = await write_draft(admin_bot)
+    await admin_bot.press(ask_kind, "kind:event", replies=2, user_id=ADMIN)
+    preview = admin_bot.fake.messages(ADMIN)[-1]
+    assert preview.reply_markup["inline_keyboard"][1][0]["text"] == "Urgent: off"
+    query = await admin_bot.press(preview, "post:urgent", user_id=ADMIN)
+    assert admin_bot.fake.answered_callbacks[query]["text"] == "Urgent"
+    [toggled] = [m for m in admin_bot.fake.messages(ADMIN) if m.message_id == preview.message_id]
+    assert toggled.reply_markup["inline_keyboard"][1][0]["text"].startswith("Urgent: on")
+    draft = await admin_bot.database.drafts.get(ADMIN)
+    assert draft is not None and draft.urgent
+    await admin_bot.press(toggled, "post:publish", replies=1, user_id=ADMIN)
+    item = await admin_bot.database.items.get(12)
+    assert item is not None and item.urgent
+
+
+async def test_consular_alerts_are_urgent_by_default(fake_api: FakeBotApi, tmp_path: Path) -> None:
+    bot = make_bot(
+        fake_api, tmp_path / "bot.sqlite3", SettableClock(PAGE_TIME),
+        post_kinds=(ItemKind.CONSULAR_ALERT, ItemKind.EVENT), **admin_settings(),
+    )  # fmt: skip
+    await start_bot(bot.application)
+    try:
+        await admin_says(bot, "/post")
+        await admin_says(bot, "Road closures near the consulate")
+        await admin_says(bot, "Consular queries by phone only today.")
+        [ask_kind] = await admin_says(bot, "/done")
+        assert ask_kind.reply_markup["inline_keyboard"][0][0]["text"] == "Consular alert"
+        await bot.press(ask_kind, "kind:consular_alert", replies=2, user_id=ADMIN)
+        preview = bot.fake.messages(ADMIN)[-1]
+        assert preview.reply_markup["inline_keyboard"][1][0]["text"].startswith("Urgent: on")
     finally:
         await stop_bot(bot.application)

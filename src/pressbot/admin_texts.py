@@ -63,20 +63,21 @@ def preview_intro(correction: bool) -> str:
     return "Preview: subscribers will receive exactly this, with a “Read in full” button."
 
 
-def preview_keyboard(correction: bool) -> InlineKeyboardMarkup:
-    """Publish, Schedule and Cancel (Confirm and Cancel for a correction)."""
+def preview_keyboard(correction: bool, urgent: bool = False) -> InlineKeyboardMarkup:
+    """Publish, Schedule, Cancel and the urgency toggle (Confirm and Cancel for a correction)."""
     if correction:
         row = [
             InlineKeyboardButton("Confirm", callback_data="post:confirm"),
             InlineKeyboardButton("Cancel", callback_data="post:cancel"),
         ]
-    else:
-        row = [
-            InlineKeyboardButton("Publish", callback_data="post:publish"),
-            InlineKeyboardButton("Schedule", callback_data="post:schedule"),
-            InlineKeyboardButton("Cancel", callback_data="post:cancel"),
-        ]
-    return InlineKeyboardMarkup([row])
+        return InlineKeyboardMarkup([row])
+    row = [
+        InlineKeyboardButton("Publish", callback_data="post:publish"),
+        InlineKeyboardButton("Schedule", callback_data="post:schedule"),
+        InlineKeyboardButton("Cancel", callback_data="post:cancel"),
+    ]
+    label = "Urgent: on (ignores quiet hours)" if urgent else "Urgent: off"
+    return InlineKeyboardMarkup([row, [InlineKeyboardButton(label, callback_data="post:urgent")]])
 
 
 def published(item_id: int, subscribers: int) -> str:

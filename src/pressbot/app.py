@@ -19,6 +19,7 @@ from pressbot.handlers import (
     admin_manage,
     admin_post,
     membership,
+    quiet,
     reading,
     sharing,
     subscriptions,
@@ -106,6 +107,7 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
     membership.register(application)
     topics.register(application)
     sharing.register(application)
+    quiet.register(application)
     admin_post.register(application)
     admin_manage.register(application)
     help_handlers.register(application)  # last: its fallbacks take what nothing else did

@@ -23,6 +23,7 @@ READER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("subscribe", "/subscribe", "get every new release in this chat"),
     CommandInfo("unsubscribe", "/unsubscribe", "stop getting new releases (also /stop)"),
     CommandInfo("topics", "/topics", "choose the kinds of item you get"),
+    CommandInfo("quiet", "/quiet 23:00-07:00", "hold releases at night (/quiet off ends it)"),
     CommandInfo("help", "/help", "this list of commands"),
 )
 

@@ -28,6 +28,7 @@ from datetime import datetime
 from pressbot.models import BroadcastAction, DeliveryStatus, Item, ItemStatus
 from pressbot.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict, decide, retry_delay
 from pressbot.pacing import ChatPacing, TokenBucket
+from pressbot.quiet import quiet_until
 from pressbot.rendering import release_keyboard, render_release, render_withdrawn
 from pressbot.sender import ApiAnswer, BotApiSender, PreparedRequest
 from pressbot.storage import Database
@@ -181,6 +182,20 @@ class DeliveryEngine:
             decision = Decision(Verdict.FAILED, error=reason)
             self._outcomes.append(self._outcome(delivery, decision))
             return True
+        if (until := self._quiet_until(delivery)) is not None:
+            # Held until the chat's quiet hours end; rows keep their order, so they go in order.
+            self._in_flight.add(delivery.id)
+            self._outcomes.append(
+                DeliveryOutcome(
+                    delivery.id,
+                    delivery.chat_id,
+                    DeliveryStatus.PENDING,
+                    self._clock().timestamp(),
+                    not_before=until.timestamp(),
+                    counts_as_attempt=False,
+                )
+            )
+            return True
         if self._chats.wait_time(delivery.chat_id, self._monotonic()) > 0:
             return False
         while (wait := self._bucket.wait_time(self._monotonic())) > 0:  # noqa: ASYNC110 - a computed time, not an event
@@ -195,6 +210,12 @@ class DeliveryEngine:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
+
+    def _quiet_until(self, delivery: DueDelivery) -> datetime | None:
+        """When a release must wait for the chat's quiet hours to end; None to send now."""
+        if delivery.action is not BroadcastAction.SEND or delivery.urgent or not delivery.quiet:
+            return None
+        return quiet_until(self._clock(), delivery.quiet)
 
     async def _deliver(self, delivery: DueDelivery, requests: _Requests) -> None:
         try:

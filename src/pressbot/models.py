@@ -39,6 +39,7 @@ class NewItem:
     body_html: str
     published_at: datetime
     source: str
+    urgent: bool = False  # ignores quiet hours
 
 
 class ItemStatus(enum.StrEnum):
@@ -65,6 +66,7 @@ class Item:
     status: ItemStatus = ItemStatus.PUBLISHED
     publish_at: datetime | None = None
     revision: int = 0
+    urgent: bool = False
 
     @property
     def revised(self) -> bool:
@@ -161,6 +163,7 @@ class Draft:
     title: str
     body_html: str
     kind: ItemKind | None
+    urgent: bool = False
 
 
 class BroadcastAction(enum.StrEnum):

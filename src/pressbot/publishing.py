@@ -30,6 +30,7 @@ def draft_item(draft: Draft, now: datetime) -> NewItem:
         body_html=draft.body_html.strip(),
         published_at=now,
         source="",
+        urgent=draft.urgent,
     )
 
 

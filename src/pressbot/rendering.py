@@ -36,6 +36,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 LATEST_CALLBACK_PREFIX = "latest"
 READ_CALLBACK_PREFIX = "read"
 TOPIC_CALLBACK_PREFIX = "topic"
+QUIET_CALLBACK_PREFIX = "quietzone"
 #: How much of an item's opening paragraph a release shows, in characters.
 OPENING_LIMIT = 600
 
@@ -253,6 +254,37 @@ def topics_keyboard(muted: frozenset[ItemKind]) -> InlineKeyboardMarkup:
                 )
             ]
             for kind in ItemKind
+        ]
+    )
+
+
+def render_quiet(start: str | None, end: str | None, zone: str) -> str:
+    """Say the chat's quiet hours and how to change them."""
+    if not start or not end:
+        state = "Quiet hours are off: releases arrive as they are published."
+    else:
+        state = (
+            f"Quiet hours: {start}–{end} {zone} time. Releases published then arrive at {end};"
+            " urgent ones come at once."
+        )
+    return (
+        f"<b>Quiet hours</b>\n{state}\n"
+        "Send /quiet 23:00-07:00 to set them, /quiet off to turn them off; the buttons choose"
+        " the time zone."
+    )
+
+
+def quiet_keyboard(zone: str) -> InlineKeyboardMarkup:
+    """London and Moscow, the chosen one ticked."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{'✅ ' if name == zone else ''}{name}",
+                    callback_data=f"{QUIET_CALLBACK_PREFIX}:{name}",
+                )
+                for name in ("London", "Moscow")
+            ]
         ]
     )
 

@@ -194,7 +194,8 @@ async def _preview(update: Update, context: PressContext, draft: Draft) -> None:
     item = await _preview_item(context, draft, context.now())
     correction = draft.item_id is not None
     await reply_messages(update, [admin_texts.preview_intro(correction)])
-    await reply_messages(update, [render_release(item)], admin_texts.preview_keyboard(correction))
+    keyboard = admin_texts.preview_keyboard(correction, draft.urgent)
+    await reply_messages(update, [render_release(item)], keyboard)
 
 
 async def _preview_item(context: PressContext, draft: Draft, now: datetime) -> Item:
@@ -243,7 +244,12 @@ async def choose_kind(update: Update, context: PressContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await _preview(update, context, replace(draft, kind=ItemKind(value), stage=DraftStage.PREVIEW))
+    kind = ItemKind(value)
+    # Consular alerts are urgent unless the admin says otherwise in the preview.
+    urgent = kind is ItemKind.CONSULAR_ALERT
+    await _preview(
+        update, context, replace(draft, kind=kind, stage=DraftStage.PREVIEW, urgent=urgent)
+    )
 
 
 async def preview_action(update: Update, context: PressContext) -> None:
@@ -253,9 +259,15 @@ async def preview_action(update: Update, context: PressContext) -> None:
     if draft is None or query is None:
         return
     action = (query.data or "").partition(":")[2]
+    now = context.now()
+    if action == "urgent" and draft.item_id is None:
+        draft = replace(draft, urgent=not draft.urgent)
+        await context.database.drafts.save(draft, now)
+        await query.edit_message_reply_markup(admin_texts.preview_keyboard(False, draft.urgent))
+        await query.answer("Urgent" if draft.urgent else "Not urgent")
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    now = context.now()
     if action == "cancel":
         await context.database.drafts.delete(draft.admin_id)
         await reply_messages(update, [admin_texts.CANCELLED])

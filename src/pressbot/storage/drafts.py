@@ -20,7 +20,8 @@ class DraftStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                "SELECT admin_id, chat_id, stage, item_id, title, body_html, kind FROM drafts"
+                "SELECT admin_id, chat_id, stage, item_id, title, body_html, kind, urgent"
+                " FROM drafts"
                 " WHERE admin_id = ?",
                 (admin_id,),
             ) as cursor,
@@ -36,6 +37,7 @@ class DraftStore:
             title=row["title"],
             body_html=row["body_html"],
             kind=ItemKind(row["kind"]) if row["kind"] else None,
+            urgent=bool(row["urgent"]),
         )
 
     async def save(self, draft: Draft, now: datetime) -> None:
@@ -43,8 +45,8 @@ class DraftStore:
         async with self._connection.transaction() as db:
             await db.execute(
                 "INSERT OR REPLACE INTO drafts"
-                " (admin_id, chat_id, stage, item_id, title, body_html, kind, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " (admin_id, chat_id, stage, item_id, title, body_html, kind, urgent, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.admin_id,
                     draft.chat_id,
@@ -53,6 +55,7 @@ class DraftStore:
                     draft.title,
                     draft.body_html,
                     draft.kind.value if draft.kind else None,
+                    int(draft.urgent),
                     to_db_time(now),
                 ),
             )

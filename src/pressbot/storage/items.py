@@ -67,6 +67,7 @@ def _item(row: aiosqlite.Row) -> Item:
         status=ItemStatus(row["status"]),
         publish_at=from_db_time(row["publish_at"]) if row["publish_at"] else None,
         revision=row["revision"],
+        urgent=bool(row["urgent"]),
     )
 
 
@@ -91,8 +92,8 @@ async def insert_item(
     stamp = to_db_time(now)
     cursor = await db.execute(
         "INSERT INTO items (id, uid, kind, title, body_html, published_at, recency, source,"
-        " created_at, updated_at, status, publish_at, posted_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
+        " created_at, updated_at, status, publish_at, posted_by, urgent)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
         (
             item_id,
             item.uid,
@@ -107,6 +108,7 @@ async def insert_item(
             status.value,
             to_db_time(publish_at) if publish_at else None,
             posted_by,
+            int(item.urgent),
         ),
     )
     if cursor.rowcount != 1:
@@ -227,8 +229,8 @@ class ItemStore:
             self._connection.reading() as db,
             db.execute(
                 "SELECT id, uid, kind, title, body_html, published_at, source, created_at,"
-                " updated_at, status, publish_at, revision FROM items WHERE status = 'scheduled'"
-                " ORDER BY publish_at, id"
+                " updated_at, status, publish_at, revision, urgent FROM items"
+                " WHERE status = 'scheduled' ORDER BY publish_at, id"
             ) as cursor,
         ):
             rows = await cursor.fetchall()
@@ -268,7 +270,7 @@ class ItemStore:
             self._connection.reading() as db,
             db.execute(
                 "SELECT id, uid, kind, title, body_html, published_at, source, created_at,"
-                " updated_at, status, publish_at, revision FROM items WHERE id = ?",
+                " updated_at, status, publish_at, revision, urgent FROM items WHERE id = ?",
                 (item_id,),
             ) as cursor,
         ):

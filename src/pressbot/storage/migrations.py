@@ -145,6 +145,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        4,
+        "quiet hours per chat, urgent releases",
+        (
+            "ALTER TABLE subscribers ADD COLUMN quiet_start TEXT",
+            "ALTER TABLE subscribers ADD COLUMN quiet_end TEXT",
+            "ALTER TABLE subscribers ADD COLUMN quiet_zone TEXT NOT NULL DEFAULT 'London'",
+            # Urgent releases ignore quiet hours.
+            "ALTER TABLE items ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE drafts ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0",
+        ),
+    ),
 )
 
 

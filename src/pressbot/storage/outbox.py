@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 import aiosqlite
 
 from pressbot.models import BroadcastAction, BroadcastProgress, DeliveryStatus, ItemStatus, NewItem
+from pressbot.quiet import ZONES, QuietWindow
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import (
     from_db_time,
@@ -39,6 +40,8 @@ class DueDelivery:
     copy_sent_at: float | None
     attempts: int
     subscribed: bool = True  # the chat is an active subscriber now
+    quiet: QuietWindow | None = None  # the chat's quiet hours
+    urgent: bool = False  # the item ignores quiet hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,13 @@ async def _follow_up_late_copies(
             " WHERE action != 'send'"
             " AND total != (SELECT count(*) FROM deliveries WHERE broadcast_id = broadcasts.id)"
         )
+
+
+def quiet_window(start: str | None, end: str | None, zone: str | None) -> QuietWindow | None:
+    """The quiet hours stored for a chat, or None."""
+    if not start or not end:
+        return None
+    return QuietWindow(time.fromisoformat(start), time.fromisoformat(end), ZONES[zone or "London"])
 
 
 class OutboxStore:
@@ -243,8 +253,10 @@ class OutboxStore:
             self._connection.reading() as db,
             db.execute(
                 "SELECT d.id, d.broadcast_id, b.item_id, b.action, d.chat_id, d.message_id,"
-                " d.copy_sent_at, d.attempts, coalesce(s.active, 0) FROM deliveries AS d"
+                " d.copy_sent_at, d.attempts, coalesce(s.active, 0), s.quiet_start,"
+                " s.quiet_end, s.quiet_zone, i.urgent FROM deliveries AS d"
                 " JOIN broadcasts AS b ON b.id = d.broadcast_id"
+                " JOIN items AS i ON i.id = b.item_id"
                 " LEFT JOIN subscribers AS s ON s.chat_id = d.chat_id"
                 " WHERE d.status = 'pending' AND d.id > ? AND d.not_before <= ?"
                 " ORDER BY d.id LIMIT ?",
@@ -263,6 +275,8 @@ class OutboxStore:
                 copy_sent_at=row[6],
                 attempts=row[7],
                 subscribed=bool(row[8]),
+                quiet=quiet_window(row[9], row[10], row[11]),
+                urgent=bool(row[12]),
             )
             for row in rows
         ]

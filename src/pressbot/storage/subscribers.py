@@ -117,3 +117,29 @@ class SubscriberStore:
                 " AND chat_id NOT IN (SELECT value FROM json_each(?))",
                 (stamp, json.dumps(sorted(channel_ids))),
             )
+
+    async def quiet_hours(self, chat_id: int) -> tuple[str | None, str | None, str]:
+        """Return the chat's quiet window as ("23:00", "07:00", "London"); None when off."""
+        async with (
+            self._connection.reading() as db,
+            db.execute(
+                "SELECT quiet_start, quiet_end, quiet_zone FROM subscribers WHERE chat_id = ?",
+                (chat_id,),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        if row is None:
+            return None, None, "London"
+        return row[0], row[1], row[2]
+
+    async def set_quiet_hours(
+        self, chat_id: int, start: str | None, end: str | None, zone: str, now: datetime
+    ) -> bool:
+        """Store the chat's quiet window (None, None: off); False when it is no subscriber."""
+        async with self._connection.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE subscribers SET quiet_start = ?, quiet_end = ?, quiet_zone = ?,"
+                " updated_at = ? WHERE chat_id = ?",
+                (start, end, zone, to_db_time(now), chat_id),
+            )
+            return cursor.rowcount == 1

@@ -1,0 +1,58 @@
+"""Quiet hours: a nightly window in a chat's own time zone when releases wait.
+
+Pure: the window and `now` in, the end of the quiet (or None) out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pressbot.clock import LONDON, MOSCOW
+
+ZONES = {"London": LONDON, "Moscow": MOSCOW}
+_WINDOW = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+class QuietWindowError(ValueError):
+    """A window that can't be used; the message says what to type."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuietWindow:
+    """From `start` to `end` every night (across midnight when start > end), in `zone`."""
+
+    start: time
+    end: time
+    zone: ZoneInfo
+
+
+def parse_window(text: str) -> tuple[time, time]:
+    """Read "23:00-07:00"; raise QuietWindowError with an example otherwise."""
+    match = _WINDOW.match(text)
+    if match is None:
+        raise QuietWindowError('Send the window as "23:00-07:00", or "off".')
+    hours_a, minutes_a, hours_b, minutes_b = (int(part) for part in match.groups())
+    if max(hours_a, hours_b) > 23 or max(minutes_a, minutes_b) > 59:
+        raise QuietWindowError("Those are not times of day. For example: 23:00-07:00.")
+    start, end = time(hours_a, minutes_a), time(hours_b, minutes_b)
+    if start == end:
+        raise QuietWindowError("The window starts and ends at the same time. Send another.")
+    return start, end
+
+
+def quiet_until(now: datetime, window: QuietWindow) -> datetime | None:
+    """The instant (UTC) the quiet ends when `now` falls in it; None outside it."""
+    local = now.astimezone(window.zone)
+    clock = local.time().replace(tzinfo=None)
+    if window.start < window.end:
+        inside = window.start <= clock < window.end
+    else:
+        inside = clock >= window.start or clock < window.end
+    if not inside:
+        return None
+    day = local.date() if clock < window.end else local.date() + timedelta(days=1)
+    # The first moment at or after the wall-clock end; a time skipped in spring moves on.
+    return datetime.combine(day, window.end, tzinfo=window.zone).astimezone(UTC)

@@ -1,0 +1,80 @@
+"""End to end: quiet hours hold releases until morning, in order; urgent ones come at once."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from harness import USER, RunningBot
+from pressbot.models import DeliveryStatus, Draft, DraftStage, ItemKind
+from pressbot.publishing import publish_draft
+from pressbot.services import SERVICES_KEY, Services
+
+OTHER = 2002
+
+
+async def release(bot: RunningBot, title: str, *, urgent: bool = False) -> None:
+    services = bot.application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    draft = Draft(9001, 9001, DraftStage.PREVIEW, None, title, "Text.", ItemKind.EVENT, urgent)
+    await publish_draft(services.database, services.engine, draft, bot.clock())
+
+
+async def statuses_when_settled(bot: RunningBot) -> list[str]:
+    """The delivery statuses once no row is pending (outcomes are written in batches)."""
+    for _ in range(100):
+        async with (
+            bot.database.connection.reading() as db,
+            db.execute("SELECT DISTINCT status FROM deliveries") as cursor,
+        ):
+            statuses = [row[0] async for row in cursor]
+        if DeliveryStatus.PENDING.value not in statuses:
+            return statuses
+        await asyncio.sleep(0.05)
+    return statuses
+
+
+def titles(bot: RunningBot, chat_id: int) -> list[str]:
+    return [(m.text or "").split("\n")[0] for m in bot.fake.messages(chat_id)]
+
+
+async def test_releases_wait_for_the_end_of_the_quiet_hours(bot: RunningBot) -> None:
+    # 06:18 in London: inside 23:00-07:00, which ends at 06:00 UTC (British summer time).
+    await bot.say("/start")
+    await bot.say("/start", chat_id=OTHER, user_id=OTHER)
+    [shown] = await bot.say("/quiet 23:00-07:00")
+    assert "Quiet hours: 23:00–07:00 London time" in (shown.text or "")
+    await release(bot, "First at night")
+    await release(bot, "Second at night")
+    await bot.fake.wait_for_messages(OTHER, 3)  # the reader without quiet hours gets both
+    await release(bot, "Urgent alert", urgent=True)
+    await bot.fake.wait_until(lambda: "Urgent alert" in titles(bot, USER))
+    assert "First at night" not in titles(bot, USER)
+
+    bot.clock.now = datetime(2018, 10, 18, 6, 0, 1, tzinfo=UTC)  # 07:00:01 in London
+    bot.application.bot_data[SERVICES_KEY].engine.wake()
+    await bot.fake.wait_until(lambda: "Second at night" in titles(bot, USER), timeout=10)
+    assert titles(bot, USER)[-3:] == ["Urgent alert", "First at night", "Second at night"]
+    assert await statuses_when_settled(bot) == [DeliveryStatus.SENT.value]
+
+
+async def test_quiet_hours_in_moscow_time_and_off(bot: RunningBot) -> None:
+    await bot.say("/start")
+    [shown] = await bot.say("/quiet 23:00-07:00")
+    query = await bot.press(shown, "quietzone:Moscow")
+    assert bot.fake.answered_callbacks[query]["text"] == "Moscow time"
+    assert await bot.database.subscribers.quiet_hours(USER) == ("23:00", "07:00", "Moscow")
+    # 08:18 in Moscow: outside the window, so a release comes at once.
+    await release(bot, "Morning news")
+    await bot.fake.wait_until(lambda: "Morning news" in titles(bot, USER))
+    bot.mark_seen(USER)  # the release came from the engine, not as a reply
+    [off] = await bot.say("/quiet off")
+    assert "Quiet hours are off" in (off.text or "")
+    assert await bot.database.subscribers.quiet_hours(USER) == (None, None, "Moscow")
+
+
+async def test_bad_windows_and_chats_without_a_subscription(bot: RunningBot) -> None:
+    [not_yet] = await bot.say("/quiet 23:00-07:00")
+    assert not_yet.text.startswith("This chat is not subscribed")
+    await bot.say("/start")
+    [bad] = await bot.say("/quiet tonight")
+    assert bad.text == 'Send the window as "23:00-07:00", or "off".'
+    assert await bot.database.subscribers.quiet_hours(USER) == (None, None, "London")
