@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import cast
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue
 
 from pressbot import admin_texts
 from pressbot.handlers.admin_post import admin_in_private
-from pressbot.handlers.replying import command_argument, reply_messages
+from pressbot.handlers.replying import command_argument, edit_in_place, reply_messages
 from pressbot.models import ItemStatus
 from pressbot.publishing import PublishingError, withdraw
 from pressbot.release_jobs import cancel_release
@@ -90,7 +89,7 @@ async def unschedule(update: Update, context: PressContext) -> None:
             cancel_release(cast(JobQueue[PressContext], context.job_queue), int(item_id))
         answer = f"Item {item_id} will not be published."
     text, keyboard = admin_texts.scheduled_list(await context.database.items.scheduled())
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    await edit_in_place(query, text, keyboard)
     await query.answer(answer)
 
 

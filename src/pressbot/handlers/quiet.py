@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from pressbot.handlers.replying import command_argument, reply_messages
+from pressbot.handlers.replying import command_argument, edit_in_place, reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.quiet import ZONES, QuietWindowError, parse_window
 from pressbot.rendering import (
@@ -65,15 +63,7 @@ async def choose_zone(update: Update, context: PressContext) -> None:
     if not await subscribers.set_quiet_hours(chat.id, start, end, zone, context.now()):
         await query.answer(NOT_SUBSCRIBED, show_alert=True)
         return
-    try:
-        await query.edit_message_text(
-            render_quiet(start, end, zone),
-            parse_mode=ParseMode.HTML,
-            reply_markup=quiet_keyboard(zone),
-        )
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            raise
+    await edit_in_place(query, render_quiet(start, end, zone), quiet_keyboard(zone))
     await query.answer(f"{zone} time")
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from pressbot.clock import read_clock
-from pressbot.handlers.replying import command_argument, reply_messages
+from pressbot.handlers.replying import command_argument, edit_in_place, reply_messages
 from pressbot.models import ItemStatus
 from pressbot.rendering import (
     LATEST_CALLBACK_PREFIX,
@@ -59,14 +57,7 @@ async def latest_page(update: Update, context: PressContext) -> None:
     messages, keyboard = render_latest(page), latest_keyboard(page)
     # The page goes out before the answer, so the button's spinner stops when it is there.
     if len(messages) == 1 and query.message is not None:
-        try:
-            await query.edit_message_text(
-                messages[0], parse_mode=ParseMode.HTML, reply_markup=keyboard
-            )
-        except BadRequest as error:
-            # A second tap on a stale button asks for the page already shown.
-            if "not modified" not in error.message:
-                raise
+        await edit_in_place(query, messages[0], keyboard)
     else:
         await reply_messages(update, messages, keyboard)
     await query.answer()

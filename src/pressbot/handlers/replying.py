@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 
 async def reply_messages(
@@ -46,3 +47,15 @@ def command_argument(update: Update) -> str:
     text = message.text if message and message.text else ""
     _, _, rest = text.partition(" ")
     return rest.strip()
+
+
+async def edit_in_place(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    """Replace the text and buttons of the message a button is under, as HTML."""
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as error:
+        # A second tap on the same button asks for what is shown already.
+        if "not modified" not in error.message:
+            raise

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from pressbot.handlers.replying import reply_messages
+from pressbot.handlers.replying import edit_in_place, reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.models import ItemKind
 from pressbot.rendering import (
@@ -47,13 +45,7 @@ async def toggle_topic(update: Update, context: PressContext) -> None:
     following = await subscribers.toggle_kind(chat.id, kind)
     muted = await subscribers.muted_kinds(chat.id)
     text = render_topics(muted, subscribed=await subscribers.is_active(chat.id))
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=topics_keyboard(muted)
-        )
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            raise
+    await edit_in_place(query, text, topics_keyboard(muted))
     await query.answer(f"{kind.label}: {'on' if following else 'off'}")
 
 
