@@ -10,6 +10,8 @@ from typing import Any
 from fakes import FakeBotApi, SentMessage
 from pressbot.app import build_application
 from pressbot.config import Settings
+from pressbot.models import Draft, DraftStage, ItemKind
+from pressbot.publishing import publish_draft
 from pressbot.services import SERVICES_KEY, PressApplication, Services
 from pressbot.storage import Database
 
@@ -59,6 +61,16 @@ class RunningBot:
         await self.fake.wait_until(lambda: query_id in self.fake.answered_callbacks)
         await self.new_messages(message.chat_id, replies)
         return query_id
+
+    async def release(self, title: str, kind: ItemKind, *, urgent: bool = False) -> int:
+        """Publish an item as admin 9001 would from the preview; return how many it goes to."""
+        services = self.application.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)
+        draft = Draft(9001, 9001, DraftStage.PREVIEW, None, title, "Text.", kind, urgent)
+        _, broadcast = await publish_draft(services.database, services.engine, draft, self.clock())
+        progress = await services.database.outbox.progress(broadcast)
+        assert progress is not None
+        return progress.total
 
     def mark_seen(self, chat_id: int) -> None:
         """Count every bot message in the chat so far as seen (e.g. after a broadcast)."""

@@ -1,6 +1,8 @@
 """End to end: groups and blocked readers — who may subscribe a group, and leaving at once."""
 
 from harness import USER, RunningBot
+from pressbot.handlers.forum import NOT_A_FORUM
+from pressbot.models import ItemKind
 from pressbot.rendering import GROUP_ADMINS_ONLY
 
 GROUP = -1001234567890
@@ -65,3 +67,23 @@ async def test_a_reader_who_blocks_the_bot_is_unsubscribed_at_once(bot: RunningB
     await bot.say("/help")
     assert not await bot.database.subscribers.is_active(2002)
     assert await bot.database.subscribers.count_inactive() == 1
+
+
+async def test_a_forum_group_chooses_the_topic_for_releases(bot: RunningBot) -> None:
+
+    bot.fake.add_chat(GROUP, "supergroup", title="Press club", is_forum=True)
+    bot.fake.set_member_status(GROUP, GROUP_ADMIN, "administrator")
+    topic = {"chat_id": GROUP, "chat_type": "supergroup", "message_thread_id": 77}
+    [subscribed] = await bot.say("/subscribe", user_id=GROUP_ADMIN, **topic)
+    assert subscribed.message_thread_id == 77  # replies stay in the topic they answer
+    [refused] = await bot.say("/thread", user_id=USER, **topic)
+    assert refused.text == GROUP_ADMINS_ONLY
+    [chosen] = await bot.say("/thread", user_id=GROUP_ADMIN, **topic)
+    assert chosen.text == "Releases will arrive in this topic."
+    await bot.release("Into the topic", ItemKind.EVENT)
+    await bot.fake.wait_until(
+        lambda: any((m.text or "").startswith("Into the topic") for m in bot.fake.messages(GROUP))
+    )
+    assert bot.fake.messages(GROUP)[-1].message_thread_id == 77
+    [plain] = await bot.say("/thread", chat_id=-100500, chat_type="group", user_id=USER)
+    assert plain.text == NOT_A_FORUM

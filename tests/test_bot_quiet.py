@@ -4,18 +4,10 @@ import asyncio
 from datetime import UTC, datetime
 
 from harness import USER, RunningBot
-from pressbot.models import DeliveryStatus, Draft, DraftStage, ItemKind
-from pressbot.publishing import publish_draft
-from pressbot.services import SERVICES_KEY, Services
+from pressbot.models import DeliveryStatus, ItemKind
+from pressbot.services import SERVICES_KEY
 
 OTHER = 2002
-
-
-async def release(bot: RunningBot, title: str, *, urgent: bool = False) -> None:
-    services = bot.application.bot_data[SERVICES_KEY]
-    assert isinstance(services, Services)
-    draft = Draft(9001, 9001, DraftStage.PREVIEW, None, title, "Text.", ItemKind.EVENT, urgent)
-    await publish_draft(services.database, services.engine, draft, bot.clock())
 
 
 async def statuses_when_settled(bot: RunningBot) -> list[str]:
@@ -42,10 +34,10 @@ async def test_releases_wait_for_the_end_of_the_quiet_hours(bot: RunningBot) -> 
     await bot.say("/start", chat_id=OTHER, user_id=OTHER)
     [shown] = await bot.say("/quiet 23:00-07:00")
     assert "Quiet hours: 23:00–07:00 London time" in (shown.text or "")
-    await release(bot, "First at night")
-    await release(bot, "Second at night")
+    await bot.release("First at night", ItemKind.EVENT)
+    await bot.release("Second at night", ItemKind.EVENT)
     await bot.fake.wait_for_messages(OTHER, 3)  # the reader without quiet hours gets both
-    await release(bot, "Urgent alert", urgent=True)
+    await bot.release("Urgent alert", ItemKind.EVENT, urgent=True)
     await bot.fake.wait_until(lambda: "Urgent alert" in titles(bot, USER))
     assert "First at night" not in titles(bot, USER)
 
@@ -63,7 +55,7 @@ async def test_quiet_hours_in_moscow_time_and_off(bot: RunningBot) -> None:
     assert bot.fake.answered_callbacks[query]["text"] == "Moscow time"
     assert await bot.database.subscribers.quiet_hours(USER) == ("23:00", "07:00", "Moscow")
     # 08:18 in Moscow: outside the window, so a release comes at once.
-    await release(bot, "Morning news")
+    await bot.release("Morning news", ItemKind.EVENT)
     await bot.fake.wait_until(lambda: "Morning news" in titles(bot, USER))
     bot.mark_seen(USER)  # the release came from the engine, not as a reply
     [off] = await bot.say("/quiet off")

@@ -1,23 +1,10 @@
 """End to end: /topics decides which releases reach a chat, in the outbox itself."""
 
 from harness import USER, RunningBot
-from pressbot.models import Draft, DraftStage, ItemKind
-from pressbot.publishing import publish_draft
-from pressbot.services import SERVICES_KEY, Services
+from pressbot.models import ItemKind
 
 OTHER = 2002
 GROUP = -1001234567890
-
-
-async def release(bot: RunningBot, kind: ItemKind, title: str) -> int:
-    """Publish an item of this kind as admin 9001 would; return the broadcast's total."""
-    services = bot.application.bot_data[SERVICES_KEY]
-    assert isinstance(services, Services)
-    draft = Draft(9001, 9001, DraftStage.PREVIEW, None, title, "The text.", kind)
-    _, broadcast_id = await publish_draft(services.database, services.engine, draft, bot.clock())
-    progress = await services.database.outbox.progress(broadcast_id)
-    assert progress is not None
-    return progress.total
 
 
 def buttons(message_markup: dict[str, list[list[dict[str, str]]]] | None) -> list[str]:
@@ -50,9 +37,9 @@ async def test_a_release_goes_only_to_chats_that_follow_its_kind(bot: RunningBot
     await bot.say("/start", chat_id=OTHER, user_id=OTHER)
     [shown] = await bot.say("/topics")
     await bot.press(shown, "topic:event")  # USER stops following events
-    assert await release(bot, ItemKind.EVENT, "An event") == 1
+    assert await bot.release("An event", ItemKind.EVENT) == 1
     await bot.fake.wait_for_messages(OTHER, 2)
-    assert await release(bot, ItemKind.STATEMENT, "A statement") == 2
+    assert await bot.release("A statement", ItemKind.STATEMENT) == 2
     await bot.fake.wait_for_messages(OTHER, 3)
     await bot.fake.wait_for_messages(USER, 3)  # welcome, /topics, the statement
     mine = [m.text or "" for m in bot.fake.messages(USER)]

@@ -18,6 +18,7 @@ from pressbot.delivery import DeliveryEngine, EngineSettings
 from pressbot.handlers import (
     admin_manage,
     admin_post,
+    forum,
     membership,
     quiet,
     reading,
@@ -108,6 +109,7 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
     topics.register(application)
     sharing.register(application)
     quiet.register(application)
+    forum.register(application)
     admin_post.register(application)
     admin_manage.register(application)
     help_handlers.register(application)  # last: its fallbacks take what nothing else did

@@ -24,6 +24,7 @@ READER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("unsubscribe", "/unsubscribe", "stop getting new releases (also /stop)"),
     CommandInfo("topics", "/topics", "choose the kinds of item you get"),
     CommandInfo("quiet", "/quiet 23:00-07:00", "hold releases at night (/quiet off ends it)"),
+    CommandInfo("thread", "/thread", "in a group with topics: send releases to this topic"),
     CommandInfo("help", "/help", "this list of commands"),
 )
 

@@ -238,7 +238,10 @@ class DeliveryEngine:
         action = delivery.action
         if action is BroadcastAction.SEND:
             request = requests.send
-            body = request.body_for(delivery.chat_id)
+            if delivery.thread_id is None:
+                body = request.body_for(delivery.chat_id)
+            else:
+                body = request.body_for(delivery.chat_id, message_thread_id=delivery.thread_id)
         else:
             assert delivery.message_id is not None  # noqa: S101 - edit rows copy a message id
             request = requests.edit

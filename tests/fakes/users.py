@@ -37,6 +37,7 @@ class UserActions(World):
         language_code: str = "en",
         entities: list[JsonDict] | None = None,
         reply_to_message_id: int | None = None,
+        message_thread_id: int | None = None,
     ) -> JsonDict:
         """A user writes ``text`` to the bot; queue the update and return the Message.
 
@@ -55,7 +56,10 @@ class UserActions(World):
         message.raw_text = text
         message.entities = find_entities(text) if entities is None else entities
         message.reply_to_message_id = reply_to_message_id
+        message.message_thread_id = message_thread_id  # a topic of a forum supergroup
         payload = self.message_json(message)
+        if message_thread_id is not None:
+            payload["is_topic_message"] = True
         self.push_update("message", payload)
         return payload
 

@@ -157,6 +157,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE drafts ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0",
         ),
     ),
+    Migration(
+        5,
+        "the forum topic a group's releases go to",
+        ("ALTER TABLE subscribers ADD COLUMN thread_id INTEGER",),
+    ),
 )
 
 

@@ -42,6 +42,7 @@ class DueDelivery:
     subscribed: bool = True  # the chat is an active subscriber now
     quiet: QuietWindow | None = None  # the chat's quiet hours
     urgent: bool = False  # the item ignores quiet hours
+    thread_id: int | None = None  # the forum topic the chat's releases go to
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +255,7 @@ class OutboxStore:
             db.execute(
                 "SELECT d.id, d.broadcast_id, b.item_id, b.action, d.chat_id, d.message_id,"
                 " d.copy_sent_at, d.attempts, coalesce(s.active, 0), s.quiet_start,"
-                " s.quiet_end, s.quiet_zone, i.urgent FROM deliveries AS d"
+                " s.quiet_end, s.quiet_zone, i.urgent, s.thread_id FROM deliveries AS d"
                 " JOIN broadcasts AS b ON b.id = d.broadcast_id"
                 " JOIN items AS i ON i.id = b.item_id"
                 " LEFT JOIN subscribers AS s ON s.chat_id = d.chat_id"
@@ -277,6 +278,7 @@ class OutboxStore:
                 subscribed=bool(row[8]),
                 quiet=quiet_window(row[9], row[10], row[11]),
                 urgent=bool(row[12]),
+                thread_id=row[13],
             )
             for row in rows
         ]

@@ -143,3 +143,12 @@ class SubscriberStore:
                 (start, end, zone, to_db_time(now), chat_id),
             )
             return cursor.rowcount == 1
+
+    async def set_thread(self, chat_id: int, thread_id: int | None, now: datetime) -> bool:
+        """Send the chat's releases to this forum topic (None: the General topic)."""
+        async with self._connection.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE subscribers SET thread_id = ?, updated_at = ? WHERE chat_id = ?",
+                (thread_id, to_db_time(now), chat_id),
+            )
+            return cursor.rowcount == 1

@@ -1,0 +1,38 @@
+"""/thread: in a forum supergroup, the topic where the group's releases go."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from pressbot.handlers.replying import reply_messages
+from pressbot.handlers.subscriptions import may_change_subscription
+from pressbot.rendering import GROUP_ADMINS_ONLY
+from pressbot.services import PressApplication, PressContext
+
+NOT_A_FORUM = "This works in a group with topics: send /thread in the topic for the releases."
+NOT_SUBSCRIBED = "This group is not subscribed. /subscribe first, then choose the topic."
+
+
+async def choose_thread(update: Update, context: PressContext) -> None:
+    """Make the topic this command was sent in the one that gets the releases."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    if not chat.is_forum:
+        await reply_messages(update, [NOT_A_FORUM])
+        return
+    if not await may_change_subscription(update):
+        await reply_messages(update, [GROUP_ADMINS_ONLY])
+        return
+    thread = message.message_thread_id if message.is_topic_message else None
+    if not await context.database.subscribers.set_thread(chat.id, thread, context.now()):
+        await reply_messages(update, [NOT_SUBSCRIBED])
+        return
+    where = "this topic" if thread is not None else "the General topic"
+    await reply_messages(update, [f"Releases will arrive in {where}."])
+
+
+def register(application: PressApplication) -> None:
+    """Add /thread."""
+    application.add_handler(CommandHandler("thread", choose_thread))
