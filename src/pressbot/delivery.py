@@ -182,19 +182,10 @@ class DeliveryEngine:
             decision = Decision(Verdict.FAILED, error=reason)
             self._outcomes.append(self._outcome(delivery, decision))
             return True
-        if (until := self._quiet_until(delivery)) is not None:
-            # Held until the chat's quiet hours end; rows keep their order, so they go in order.
+        if (held := self._quiet_hold(delivery)) is not None:
+            # Rows keep their order, so what was held goes out in order when the quiet ends.
             self._in_flight.add(delivery.id)
-            self._outcomes.append(
-                DeliveryOutcome(
-                    delivery.id,
-                    delivery.chat_id,
-                    DeliveryStatus.PENDING,
-                    self._clock().timestamp(),
-                    not_before=until.timestamp(),
-                    counts_as_attempt=False,
-                )
-            )
+            self._outcomes.append(self._outcome(delivery, held))
             return True
         if self._chats.wait_time(delivery.chat_id, self._monotonic()) > 0:
             return False
@@ -211,11 +202,15 @@ class DeliveryEngine:
         task.add_done_callback(self._tasks.discard)
         return True
 
-    def _quiet_until(self, delivery: DueDelivery) -> datetime | None:
-        """When a release must wait for the chat's quiet hours to end; None to send now."""
+    def _quiet_hold(self, delivery: DueDelivery) -> Decision | None:
+        """Hold a release until the chat's quiet hours end; None to send it now."""
         if delivery.action is not BroadcastAction.SEND or delivery.urgent or not delivery.quiet:
             return None
-        return quiet_until(self._clock(), delivery.quiet)
+        now = self._clock()
+        until = quiet_until(now, delivery.quiet)
+        if until is None:
+            return None
+        return Decision(Verdict.HELD, wait=(until - now).total_seconds())
 
     async def _deliver(self, delivery: DueDelivery, requests: _Requests) -> None:
         try:
@@ -285,9 +280,9 @@ class DeliveryEngine:
     ) -> DeliveryOutcome:
         now = self._clock().timestamp()
         verdict = decision.verdict
-        if verdict in (Verdict.FLOOD, Verdict.MIGRATED, Verdict.RETRY):
-            # The same message again later; a flood wait or a migration is not the chat's
-            # fault, so only a real retry uses up an attempt.
+        if verdict in (Verdict.FLOOD, Verdict.MIGRATED, Verdict.HELD, Verdict.RETRY):
+            # The same message again later; a flood wait, a migration or quiet hours are not
+            # the chat's fault, so only a real retry uses up an attempt.
             return DeliveryOutcome(
                 delivery.id,
                 delivery.chat_id,

@@ -25,6 +25,7 @@ class Verdict(enum.Enum):
     FLOOD = "flood"  # 429: everybody waits retry_after, then the same message again
     MIGRATED = "migrated"  # the group became a supergroup: move the subscriber, retry there
     EDIT_INSTEAD = "edit_instead"  # too old to delete: say it was withdrawn instead
+    HELD = "held"  # the chat's quiet hours: the same message when they end
 
 
 @dataclass(frozen=True, slots=True)
