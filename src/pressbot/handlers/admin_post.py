@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -233,11 +233,10 @@ async def cancel(update: Update, context: PressContext) -> None:
 
 async def choose_kind(update: Update, context: PressContext) -> None:
     """The kind button: show the preview."""
-    draft = await _draft_for_button(update, context, DraftStage.KIND)
-    query = update.callback_query
-    if draft is None or query is None:
+    pressed = await _draft_button(update, context, DraftStage.KIND)
+    if pressed is None:
         return
-    value = (query.data or "").partition(":")[2]
+    draft, query, value = pressed
     kinds = {kind.value: kind for kind in context.services.settings.post_kinds}
     if value not in kinds:
         await query.answer(admin_texts.STALE_BUTTON)
@@ -254,11 +253,10 @@ async def choose_kind(update: Update, context: PressContext) -> None:
 
 async def preview_action(update: Update, context: PressContext) -> None:
     """Publish, Schedule, Confirm or Cancel under the preview."""
-    draft = await _draft_for_button(update, context, DraftStage.PREVIEW)
-    query = update.callback_query
-    if draft is None or query is None:
+    pressed = await _draft_button(update, context, DraftStage.PREVIEW)
+    if pressed is None:
         return
-    action = (query.data or "").partition(":")[2]
+    draft, query, action = pressed
     now = context.now()
     if action == "urgent" and draft.item_id is None:
         draft = replace(draft, urgent=not draft.urgent)
@@ -292,10 +290,11 @@ async def preview_action(update: Update, context: PressContext) -> None:
         await reply_messages(update, [admin_texts.corrected(draft.item_id, copies)])
 
 
-async def _draft_for_button(
+async def _draft_button(
     update: Update, context: PressContext, stage: DraftStage
-) -> Draft | None:
-    """The admin's draft when a button of `stage` is pressed; otherwise answer and None."""
+) -> tuple[Draft, CallbackQuery, str] | None:
+    """The admin's draft, the query and the button's value ("kind:event" -> "event") when a
+    button of `stage` is pressed; otherwise answer the query and return None."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return None
@@ -306,7 +305,7 @@ async def _draft_for_button(
     if draft is None or draft.stage is not stage:
         await query.answer(admin_texts.STALE_BUTTON)
         return None
-    return draft
+    return draft, query, (query.data or "").partition(":")[2]
 
 
 def register(application: PressApplication) -> None:
