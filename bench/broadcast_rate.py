@@ -35,6 +35,8 @@ FAKE_LIMIT = 30
 
 async def broadcast(base_url: str, subscribers: int, rate: float) -> list[float]:
     """Publish to `subscribers` chats at `rate`; return every delivery's done_at, sorted."""
+    from lifecycle import start_bot, stop_bot  # noqa: PLC0415 - tests/ is on the path now
+
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
@@ -45,12 +47,7 @@ async def broadcast(base_url: str, subscribers: int, rate: float) -> list[float]
             broadcast_rate=rate,
         )
         application = build_application(settings)
-        await application.initialize()
-        assert application.post_init is not None
-        assert application.updater is not None
-        await application.post_init(application)
-        await application.updater.start_polling(poll_interval=0, timeout=10)
-        await application.start()
+        await start_bot(application, poll_timeout=10)
         services = application.bot_data[SERVICES_KEY]
         assert isinstance(services, Services)
         database, engine = services.database, services.engine
@@ -84,13 +81,7 @@ async def broadcast(base_url: str, subscribers: int, rate: float) -> list[float]
             ):
                 rows = [tuple(row) async for row in cursor]
         finally:
-            await application.updater.stop()
-            await application.stop()
-            assert application.post_stop is not None
-            assert application.post_shutdown is not None
-            await application.post_stop(application)
-            await application.shutdown()
-            await application.post_shutdown(application)
+            await stop_bot(application)
     statuses = Counter(row[0] for row in rows)
     errors = Counter(row[2] for row in rows if row[2])
     print(f"deliveries: {dict(statuses)}; errors on record: {dict(errors) or 'none'}")

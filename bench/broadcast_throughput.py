@@ -32,7 +32,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _support import TOKEN, fake_bot_api, fake_stats, only_child_pid, process_cpu
+from _support import (
+    TOKEN,
+    fake_bot_api,
+    fake_stats,
+    only_child_pid,
+    process_cpu,
+)
 
 HERE = Path(__file__).resolve()
 VARIANTS = ("ptb-loop", "pressbot")
@@ -111,6 +117,7 @@ async def run_ptb_loop(base_url: str, count: int, fake_pid: int | None) -> Measu
 
 async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measured:
     """The whole bot: publish a release to `count` subscribers, wait for every outcome."""
+    from lifecycle import start_bot, stop_bot  # noqa: PLC0415
     from pressbot.app import build_application  # noqa: PLC0415
     from pressbot.config import Settings  # noqa: PLC0415
     from pressbot.models import Draft, DraftStage, ItemKind  # noqa: PLC0415
@@ -129,12 +136,7 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
             broadcast_rate=1000,
         )
         application = build_application(settings)
-        await application.initialize()
-        assert application.post_init is not None
-        assert application.updater is not None
-        await application.post_init(application)
-        await application.updater.start_polling(poll_interval=0, timeout=10)
-        await application.start()
+        await start_bot(application, poll_timeout=10)
         services = application.bot_data[SERVICES_KEY]
         assert isinstance(services, Services)
         database, engine = services.database, services.engine
@@ -166,13 +168,7 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
             delivered = await broadcast(measured)
             return measured_since(started, before, fake_pid, fake_before, delivered)
         finally:
-            await application.updater.stop()
-            await application.stop()
-            assert application.post_stop is not None
-            assert application.post_shutdown is not None
-            await application.post_stop(application)
-            await application.shutdown()
-            await application.post_shutdown(application)
+            await stop_bot(application)
 
 
 def measured_since(

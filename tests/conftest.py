@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from fakes import FakeBotApi
-from harness import TOKEN, RunningBot, SettableClock, make_bot, start_bot, stop_bot
+from harness import TOKEN, RunningBot, SettableClock, make_bot
+from lifecycle import start_bot, stop_bot
 from pressbot.importer import seed_if_new
 from pressbot.storage import Database, open_database
 

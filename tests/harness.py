@@ -93,28 +93,6 @@ def bot_settings(fake: FakeBotApi, db_path: Path, **overrides: Any) -> Settings:
     )
 
 
-async def start_bot(application: PressApplication) -> None:
-    """Start as run_polling does: initialize, post_init, poll, start."""
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    await application.start()
-
-
-async def stop_bot(application: PressApplication) -> None:
-    """Stop as run_polling does."""
-    assert application.updater is not None
-    await application.updater.stop()
-    await application.stop()
-    if application.post_stop is not None:
-        await application.post_stop(application)
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
-
-
 def make_bot(fake: FakeBotApi, db_path: Path, clock: SettableClock, **settings: Any) -> RunningBot:
     """Build (not start) the application against the fake."""
     application = build_application(bot_settings(fake, db_path, **settings), clock=clock)

@@ -10,7 +10,8 @@ import pytest
 
 from conftest import PAGE_TIME
 from fakes import FakeBotApi, SentMessage
-from harness import RunningBot, SettableClock, make_bot, start_bot, stop_bot
+from harness import RunningBot, SettableClock, make_bot
+from lifecycle import start_bot, stop_bot
 from pressbot import admin_texts
 from pressbot.models import ItemKind
 

@@ -22,7 +22,8 @@ import pytest
 
 from conftest import PAGE_TIME
 from fakes import ApiCall, FakeBotApi, SentMessage
-from harness import TOKEN, RunningBot, SettableClock, make_bot, start_bot, stop_bot
+from harness import TOKEN, RunningBot, SettableClock, make_bot
+from lifecycle import start_bot, stop_bot
 from pressbot.delivery import DeliveryEngine, EngineSettings
 from pressbot.models import BroadcastProgress, ChatType, Draft, DraftStage, ItemKind, ItemStatus
 from pressbot.publishing import correct_item, publish_draft, withdraw
