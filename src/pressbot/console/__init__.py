@@ -1,0 +1,93 @@
+"""`pressbot console`: the real bot, its Application and handlers, talking to a local user.
+
+The bot runs as `pressbot run` runs it (long polling, the delivery engine, the job queue), but
+its Bot API is a small server on 127.0.0.1 (local_api.py) that the terminal (terminal.py)
+writes into and prints from. No token, no network, a database file of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import SecretStr
+
+from pressbot.app import build_application
+from pressbot.config import Settings
+from pressbot.console.local_api import TOKEN, LocalBotApi
+from pressbot.console.terminal import ADMIN_BANNER, BANNER, Terminal, read_lines
+from pressbot.logs import configure_logging
+from pressbot.serving import Runner
+
+__all__ = ["LOCAL_USER", "run_console"]
+
+logger = logging.getLogger(__name__)
+
+LOCAL_USER: dict[str, Any] = {
+    "id": 1_000_001,
+    "is_bot": False,
+    "first_name": "You",
+    "language_code": "en",
+}
+
+
+def run_console(
+    settings: Settings, db_path: Path, *, admin: bool = False, language: str = "en"
+) -> int:
+    """Run a console session on ``db_path`` until /quit, Ctrl-D or Ctrl-C; return 0."""
+    configure_logging([TOKEN], level=logging.WARNING)
+    try:
+        asyncio.run(console_session(settings, db_path, admin=admin, language=language))
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+    return 0
+
+
+def console_settings(settings: Settings, base_url: str, db_path: Path, *, admin: bool) -> Settings:
+    """The settings the console's bot runs with: the local server, its own file, no channels."""
+    admins = frozenset({LOCAL_USER["id"]}) if admin else frozenset()
+    update: dict[str, Any] = {
+        "bot_token": SecretStr(TOKEN),
+        "api_base_url": base_url,
+        "db_path": db_path,
+        "admin_ids": admins,
+        "channel_ids": frozenset(),
+        # Long polling the local server, with no listener of its own.
+        "webhook_url": None,
+        "health_listen": None,
+    }
+    # Offline: the embassy's website is not polled from a console.
+    return settings.model_copy(update=update | {"feed_urls": (), "page_urls": ()})
+
+
+async def console_session(
+    settings: Settings,
+    db_path: Path,
+    *,
+    admin: bool = False,
+    language: str = "en",
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> None:
+    """Start the local Bot API and the bot, hand the terminal over, and stop both at the end."""
+    terminal = Terminal(stdout or sys.stdout)
+    # The local user's Telegram language: the bot answers in it, as it would in Telegram.
+    api = LocalBotApi({**LOCAL_USER, "language_code": language}, terminal.show)
+    await api.start()
+    try:
+        # The same steps as `pressbot run` (serving.Runner): long polling the local server.
+        local = console_settings(settings, api.base_url, db_path, admin=admin)
+        runner = Runner(build_application(local), local)
+        await runner.start()
+        try:
+            banner = BANNER.format(db=db_path) + ("\n" + ADMIN_BANNER if admin else "")
+            source = stdin or sys.stdin
+            lines = read_lines(source)
+            await terminal.run(api, banner, lines, wait_for_answers=not source.isatty())
+        finally:
+            await runner.stop()
+    finally:
+        await api.stop()

@@ -1,0 +1,153 @@
+"""The terminal side of `pressbot console`: lines in as messages, the bot's messages out as text.
+
+Buttons are shown as numbered choices; typing a number presses that button of the latest
+message that has buttons. Lines are read by a daemon thread, so a blocked read never keeps the
+process from ending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from typing import TextIO
+
+from pressbot.console.chat import BotOutput
+from pressbot.console.display import Choice, choices, format_message
+from pressbot.console.local_api import LocalBotApi
+
+logger = logging.getLogger(__name__)
+
+# What the console says (English, whole sentences, for translation later).
+BANNER = (
+    "pressbot console: you are chatting with the bot, on the database {db}.\n"
+    "Type a message or a command such as /start, /latest or /time, and press Enter.\n"
+    "Type the number of a button, such as 1 for [1], to press it. /quit or Ctrl-D leaves."
+)
+ADMIN_BANNER = (
+    "You are one of the press office's admins: /post writes a release. Send /start first to"
+    " get your releases here, as every subscriber gets them."
+)
+PROMPT = "you › "
+SENT = "bot › "
+EDITED = "bot ✎ "
+DELETED = "bot ✗ The bot deleted a message: {text}"
+NOTICE = "bot ! {text}"
+PRESSED = "you pressed [{number}] {label}"
+LINK_BUTTON = "This button opens {url}; the console can't follow links."
+NO_SUCH_BUTTON = "There is no button {number}; the buttons now are {numbers}."
+NO_BUTTONS = "There are no buttons to press right now."
+QUIT_COMMANDS = frozenset({"/quit", "/exit"})
+#: With input from a pipe or file, how long to wait for the bot to start and finish answering.
+ANSWER_WAIT_S = 5.0
+ANSWER_QUIET_S = 0.3
+
+
+class Terminal:
+    """Prints what the bot shows and turns typed lines into the local user's updates."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._interactive = out.isatty()
+        self._choices: list[Choice] = []
+        self._choices_message: int | None = None
+        self._shown = asyncio.Event()
+
+    def show(self, output: BotOutput) -> None:
+        """Print a message the bot sent, edited or deleted, or a notice it gave."""
+        self._shown.set()
+        message = output.message
+        if output.kind == "notice" or message is None:
+            self._print(NOTICE.format(text=output.notice))
+            return
+        if output.kind == "deleted":
+            first_line = (message.text.splitlines() or [""])[0]
+            self._print(DELETED.format(text=first_line))
+            if message.message_id == self._choices_message:
+                self._choices, self._choices_message = [], None
+            return
+        buttons = choices(message.reply_markup)
+        if buttons:
+            self._choices, self._choices_message = buttons, message.message_id
+        elif message.message_id == self._choices_message:
+            self._choices, self._choices_message = [], None
+        heading = EDITED if output.kind == "edited" else SENT
+        self._print(format_message(heading, message.text, buttons))
+
+    async def run(
+        self,
+        api: LocalBotApi,
+        banner: str,
+        lines: asyncio.Queue[str | None],
+        *,
+        wait_for_answers: bool = False,
+    ) -> None:
+        """Show the banner, then send each typed line until /quit or the end of input.
+
+        ``wait_for_answers`` (input from a script): each line waits for the bot's answer to
+        the one before, as a person would, so that a number presses the button it means.
+        """
+        self._print(banner)
+        while (line := await lines.get()) is not None:
+            text = line.strip()
+            if text in QUIT_COMMANDS:
+                return
+            self._shown.clear()
+            if text.isdigit():
+                self._press(api, int(text))
+            elif text:
+                api.user_sends(text)
+            else:
+                continue
+            if wait_for_answers:
+                await self._answer_shown()
+
+    async def _answer_shown(self) -> None:
+        """Wait for the bot's first output, then until it has been quiet for a moment."""
+        timeout = ANSWER_WAIT_S
+        with contextlib.suppress(TimeoutError):
+            while True:
+                await asyncio.wait_for(self._shown.wait(), timeout)
+                self._shown.clear()
+                timeout = ANSWER_QUIET_S
+
+    def _press(self, api: LocalBotApi, number: int) -> None:
+        if not self._choices or self._choices_message is None:
+            self._print(NO_BUTTONS)
+            return
+        choice = next((c for c in self._choices if c.number == number), None)
+        if choice is None:
+            numbers = ", ".join(str(c.number) for c in self._choices)
+            self._print(NO_SUCH_BUTTON.format(number=number, numbers=numbers))
+        elif choice.callback_data is None:
+            self._print(LINK_BUTTON.format(url=choice.url or ""))
+        else:
+            self._print(PRESSED.format(number=choice.number, label=choice.label))
+            if not api.user_presses(self._choices_message, choice.callback_data):
+                self._print(NO_BUTTONS)
+
+    def _print(self, block: str) -> None:
+        if self._interactive:
+            # Over the prompt: clear its line, print, and show the prompt again below.
+            self.out.write(f"\r\x1b[K{block}\n{PROMPT}")
+        else:
+            self.out.write(f"{block}\n")
+        self.out.flush()
+
+
+def read_lines(stream: TextIO) -> asyncio.Queue[str | None]:
+    """Lines of ``stream`` as they are typed, then None at its end, read by a daemon thread."""
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        try:
+            for line in stream:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            loop.call_soon_threadsafe(lines.put_nowait, None)
+        except RuntimeError:  # the loop closed first: the console is ending anyway
+            return
+
+    threading.Thread(target=pump, name="console-input", daemon=True).start()
+    return lines

@@ -1,0 +1,173 @@
+"""`pressbot run`: start the Application, take updates (polling or webhook), stop gracefully.
+
+Polling stays the default; with PRESSBOT_WEBHOOK_URL set, Telegram posts updates to the web
+server instead. Either way the steps are python-telegram-bot's own (initialize, post_init,
+start; then stop, post_stop, shutdown, post_shutdown), with the web server started after
+post_init (it reads the database) and stopped first (no new updates while stopping).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from pressbot.config import Settings, parse_host_port
+from pressbot.services import SERVICES_KEY, PressApplication, Services
+from pressbot.storage import Database
+from pressbot.web import Webhook, WebServer
+
+logger = logging.getLogger(__name__)
+
+#: Where a generated webhook secret is kept, so that it survives restarts.
+EXIT_FAILURE: Final = 1
+WEBHOOK_SECRET_KEY: Final = "webhook_secret"  # noqa: S105 - a key name, not a secret
+
+
+async def webhook_secret(database: Database, settings: Settings) -> str:
+    """PRESSBOT_WEBHOOK_SECRET, or the one generated on the first start and kept since."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    kept = await database.meta.get(WEBHOOK_SECRET_KEY)
+    if kept is None:
+        # token_urlsafe uses A-Z a-z 0-9 _ -, the characters Telegram allows.
+        kept = secrets.token_urlsafe(32)
+        await database.meta.put(WEBHOOK_SECRET_KEY, kept)
+    return kept
+
+
+class Runner:
+    """The running bot: its Application, how it takes updates, and its web server."""
+
+    def __init__(self, application: PressApplication, settings: Settings) -> None:
+        self.application = application
+        self.settings = settings
+        self.server: WebServer | None = None
+        self._webhook: Webhook | None = None
+
+    async def start(self) -> None:
+        """Start the Application and begin taking updates; undo what started on failure."""
+        application = self.application
+        try:
+            await application.initialize()
+            if application.post_init is not None:
+                await application.post_init(application)
+            await self._start_server()
+            await application.start()
+            await self._start_updates()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Take no more updates, let sends in flight finish, close everything.
+
+        Every step runs even when one before it failed: a database left open would keep the
+        process from exiting. The first failure is raised at the end, later ones are logged.
+        """
+        application = self.application
+        first: Exception | None = None
+        for step in (
+            self._stop_taking_updates,
+            self._stop_application,
+            application.shutdown,
+            self._post_shutdown,
+        ):
+            try:
+                await step()
+            except Exception as error:  # each step must run, whatever the one before did
+                if first is None:
+                    first = error
+                else:
+                    logger.exception("a further error while stopping")
+        if first is not None:
+            raise first
+
+    async def _stop_taking_updates(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+
+    async def _stop_application(self) -> None:
+        application = self.application
+        try:
+            if application.running:
+                await application.stop()  # handles the updates already queued first
+        finally:
+            # Also after a failed start: post_init may have started the engine before it failed.
+            if application.post_stop is not None:
+                await application.post_stop(application)  # the engine's sends in flight
+
+    async def _post_shutdown(self) -> None:
+        if self.application.post_shutdown is not None:
+            await self.application.post_shutdown(self.application)
+
+    async def _start_server(self) -> None:
+        settings = self.settings
+        if settings.webhook_url is not None:
+            secret = await webhook_secret(self._services().database, settings)
+            self._webhook = Webhook(urlsplit(settings.webhook_url).path or "/", secret)
+            address = settings.listen
+        elif settings.health_listen is not None:
+            address = settings.health_listen
+        else:
+            return
+        host, port = parse_host_port(address)
+        self.server = WebServer(self.application, host, port, self._webhook)
+        await self.server.start()
+
+    async def _start_updates(self) -> None:
+        allowed: list[str] | Any = Update.ALL_TYPES
+        url = self.settings.webhook_url
+        if url is None or self._webhook is None:
+            updater = self.application.updater
+            assert updater is not None  # noqa: S101 - ApplicationBuilder makes one
+            # Deletes a webhook left from webhook mode first, as Telegram requires.
+            await updater.start_polling(allowed_updates=allowed, drop_pending_updates=False)
+            logger.info("taking updates by long polling")
+            return
+        # Registered last: Telegram may post at once, and the listener is ready by now.
+        await self.application.bot.set_webhook(
+            url, secret_token=self._webhook.secret, allowed_updates=allowed
+        )
+        logger.info("taking updates by webhook at %s", url)
+
+    def _services(self) -> Services:
+        services = self.application.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)  # noqa: S101 - set in post_init
+        return services
+
+
+async def serve_until_signalled(application: PressApplication, settings: Settings) -> None:
+    """Run the bot until SIGTERM or SIGINT, then stop it gracefully."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    runner = Runner(application, settings)
+    await runner.start()
+    try:
+        await stopping.wait()
+        logger.info("stopping: no more updates; letting sends in flight finish")
+    finally:
+        await runner.stop()
+    logger.info("stopped")
+
+
+def run(application: PressApplication, settings: Settings) -> int:
+    """Run the bot in the foreground until SIGTERM or SIGINT; return the exit status."""
+    try:
+        asyncio.run(serve_until_signalled(application, settings))
+    except Exception:
+        # Logged rather than left to Python's printout: the log redacts the token, which
+        # python-telegram-bot puts into some errors (InvalidToken: "The token `…` was rejected").
+        logger.exception("pressbot stopped on an error")
+        return EXIT_FAILURE
+    return 0
