@@ -1,0 +1,1 @@
+"""Following the embassy's website: feeds and pages fetched, parsed, made safe and stored."""

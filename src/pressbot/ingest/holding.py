@@ -1,0 +1,43 @@
+"""Entries held for an admin: Publish (through the same path as /post) or Skip."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pressbot.delivery import DeliveryEngine
+from pressbot.rendering import html_to_plain
+from pressbot.storage import Database
+
+
+async def publish_held_entry(
+    database: Database,
+    engine: DeliveryEngine,
+    entry_id: int,
+    *,
+    admin_id: int,
+    chat_id: int,
+    now: datetime,
+) -> int | None:
+    """Publish a held entry as an item and start its delivery; None when it is not held."""
+    held = await database.sources.get_held(entry_id)
+    if held is None:
+        return None
+    try:
+        item_id, _ = await database.outbox.publish_new(
+            held.item, html_to_plain(held.item.body_html), admin_id, chat_id, now
+        )
+    except ValueError:
+        # Its uid is stored already: a second press, or a try cut short before it was settled.
+        await database.sources.settle_held(entry_id, "published", now)
+        return None
+    await database.sources.settle_held(entry_id, "published", now)
+    engine.wake()
+    return item_id
+
+
+async def skip_held_entry(database: Database, entry_id: int, now: datetime) -> str | None:
+    """Drop a held entry for good; its title, or None when it is not held."""
+    held = await database.sources.get_held(entry_id)
+    if held is None or not await database.sources.settle_held(entry_id, "skipped", now):
+        return None
+    return held.item.title

@@ -1,0 +1,225 @@
+"""One poll of one source: fetch, parse, store, and decide: silent, publish, hold or correct.
+
+The first good poll of a new source imports its backlog silently. After that, a new entry is
+published through the delivery engine (as an admin's /post is) or held for an admin; a known
+entry whose text changed is corrected as an admin's /edit is. Failures back off exponentially.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+
+from pressbot.delivery import DeliveryEngine
+from pressbot.ingest.entries import Entry, SourceError
+from pressbot.ingest.feeds import looks_like_feed, parse_feed
+from pressbot.ingest.fetching import Fetched, Progress, fetch
+from pressbot.ingest.kinds import KindMap
+from pressbot.ingest.pages import parse_page
+from pressbot.rendering import html_to_plain
+from pressbot.storage import Database
+from pressbot.storage.sources import HeldEntry, KnownEntry, Source
+
+logger = logging.getLogger(__name__)
+
+FEED, PAGE = "feed", "page"
+#: However often a source fails, it is tried again at least once an hour.
+MAX_BACKOFF = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSettings:
+    """What polling needs of the settings."""
+
+    interval: float
+    autopublish: bool
+    kinds: KindMap
+    timeout: float
+
+
+@dataclass(slots=True)
+class PollReport:
+    """What one poll of a source did, for admin notices and the command line."""
+
+    source: Source
+    imported: list[int] = field(default_factory=list)  # items added silently
+    published: list[int] = field(default_factory=list)  # items sent to subscribers
+    held: list[HeldEntry] = field(default_factory=list)  # entries waiting for an admin
+    corrected: list[int] = field(default_factory=list)
+    error: str | None = None
+    started_failing: bool = False  # the first failure after good polls (or none)
+    recovered: bool = False  # a good poll after failures
+
+
+def retry_delay(interval: float, failures: int) -> float:
+    """Seconds until the next try after `failures` failures in a row: doubling, capped."""
+    if failures <= 0:
+        return interval
+    return min(interval * 2.0 ** (failures - 1), max(MAX_BACKOFF, interval))
+
+
+def parse_body(
+    fetched: Fetched, url: str, kind: str, kinds: KindMap, now: datetime
+) -> list[Entry]:
+    """Entries of a fetched feed or page; kind "" tells them apart by the body itself."""
+    try:
+        if kind == FEED or (not kind and looks_like_feed(fetched.body, fetched.content_type)):
+            return parse_feed(fetched.body, url, kinds, now)
+        return parse_page(fetched.body, url, kinds)
+    except (RecursionError, ValueError, LookupError) as error:
+        # Parsers meet whatever a website sends: their surprises are the source's failures.
+        raise SourceError(f"cannot read it: {type(error).__name__}: {error}") from None
+
+
+async def read_source(
+    client: httpx.AsyncClient,
+    source: Source,
+    settings: IngestSettings,
+    now: datetime,
+    progress: Progress | None = None,
+) -> tuple[bool, Fetched, list[Entry]]:
+    """Fetch and parse a source; (modified, response, entries). Raises SourceError."""
+    fetched = await fetch(
+        client,
+        source.url,
+        etag=source.etag,
+        last_modified=source.last_modified,
+        time_limit=settings.timeout,
+        progress=progress,
+    )
+    if not fetched.modified:
+        return False, fetched, []
+    # Parsing a few megabytes takes a while: not on the event loop.
+    entries = await asyncio.to_thread(
+        parse_body, fetched, source.url, source.kind, settings.kinds, now
+    )
+    return True, fetched, entries
+
+
+async def poll_source(
+    database: Database,
+    *,
+    engine: DeliveryEngine,
+    client: httpx.AsyncClient,
+    source: Source,
+    settings: IngestSettings,
+    now: datetime,
+) -> PollReport:
+    """Poll one source once and record the outcome; never raises for the source's faults."""
+    try:
+        modified, fetched, entries = await read_source(client, source, settings, now)
+    except SourceError as error:
+        failures = source.failures + 1
+        next_poll = now + timedelta(seconds=retry_delay(settings.interval, failures))
+        recorded = await database.sources.record_failure(source.id, str(error), next_poll, now)
+        logger.warning("source %s failed (%d in a row): %s", source.url, recorded, error)
+        return PollReport(source, error=str(error), started_failing=recorded == 1)
+    report = PollReport(source)
+    if modified:
+        await store_entries(
+            database=database, engine=engine, source=source, entries=entries,
+            autopublish=settings.autopublish, now=now, report=report,
+        )  # fmt: skip
+    ended = await database.sources.record_success(
+        source.id,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        next_poll_at=now + timedelta(seconds=settings.interval),
+        now=now,
+    )
+    report.recovered = ended > 0
+    return report
+
+
+async def store_entries(
+    database: Database,
+    *,
+    engine: DeliveryEngine,
+    source: Source,
+    entries: list[Entry],
+    autopublish: bool,
+    now: datetime,
+    report: PollReport,
+) -> None:
+    """Store what is new or changed among a source's entries, into `report`."""
+    known = await database.sources.known(source.id)
+    entries = list({entry.uid: entry for entry in reversed(entries)}.values())  # first wins
+    fresh = sorted(
+        (entry for entry in entries if entry.uid not in known), key=lambda e: e.published_at
+    )
+    if source.first_success_at is None:  # the backlog: kept, not announced
+        rows = [(e.as_item(), html_to_plain(e.body_html), e.content_hash) for e in fresh]
+        report.imported = await database.sources.import_silently(source.id, rows, now)
+    else:
+        await _store_new(
+            database=database, source=source, fresh=fresh, autopublish=autopublish,
+            now=now, report=report,
+        )  # fmt: skip
+    for entry in entries:
+        seen = known.get(entry.uid)
+        if seen is not None and seen.content_hash != entry.content_hash:
+            await _store_change(database, seen, entry, now, report)
+    if report.published or report.corrected:
+        engine.wake()
+
+
+async def _store_new(
+    database: Database,
+    *,
+    source: Source,
+    fresh: list[Entry],
+    autopublish: bool,
+    now: datetime,
+    report: PollReport,
+) -> None:
+    stored = await database.sources.elsewhere([entry.uid for entry in fresh])
+    for entry in fresh:
+        item = entry.as_item()
+        if entry.uid in stored:  # from another source, data/, or held there: not twice
+            await database.sources.remember(
+                source.id, item, entry.content_hash, state="imported",
+                item_id=stored[entry.uid], now=now,
+            )  # fmt: skip
+        elif autopublish:
+            try:
+                item_id, _ = await database.outbox.publish_new(
+                    item, html_to_plain(item.body_html), None, None, now
+                )
+            except ValueError:  # another source brought the same release just now
+                await database.sources.remember(
+                    source.id, item, entry.content_hash, state="imported", item_id=None, now=now
+                )
+                continue
+            await database.sources.remember(
+                source.id, item, entry.content_hash, state="published", item_id=item_id, now=now
+            )
+            report.published.append(item_id)
+        else:
+            entry_id = await database.sources.remember(
+                source.id, item, entry.content_hash, state="held", item_id=None, now=now
+            )
+            if entry_id is not None:
+                report.held.append(HeldEntry(entry_id, source.id, source.url, item))
+
+
+async def _store_change(
+    database: Database, seen: KnownEntry, entry: Entry, now: datetime, report: PollReport
+) -> None:
+    """A known entry with a new title or text: held ones wait with it, published are corrected."""
+    if seen.state != "held" and seen.item_id is not None:
+        broadcast = await database.outbox.correct(
+            seen.item_id,
+            title=entry.title,
+            body_html=entry.body_html,
+            plain=html_to_plain(entry.body_html),
+            requested_by=None,
+            progress_chat_id=None,
+            now=now,
+        )
+        if broadcast is not None:  # None: withdrawn by an admin, and it stays so
+            report.corrected.append(seen.item_id)
+    await database.sources.update_entry(seen.id, entry.as_item(), entry.content_hash, now)

@@ -1,0 +1,79 @@
+"""`pressbot import-url URL` as an operator runs it: a real process against a local website."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from fakes.website import FakeWebsite
+
+
+@pytest.fixture
+async def website() -> AsyncIterator[FakeWebsite]:
+    async with FakeWebsite() as site:
+        yield site
+
+
+async def import_url(tmp_path: Path, url: str) -> tuple[int, str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSBOT_")}
+    env["PRESSBOT_DB_PATH"] = str(tmp_path / "cli.sqlite3")
+    env["PRESSBOT_FEED_TIMEOUT"] = "2"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pressbot", "import-url", url,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_import_url_prints_what_it_added_and_adds_nothing_twice(
+    tmp_path: Path, website: FakeWebsite
+) -> None:
+    url = website.serve("feed.xml", "rss.xml")
+    code, out, err = await import_url(tmp_path, url)
+    assert code == 0, err
+    assert out.splitlines() == [
+        "added /read_1: 15.10.2018 Statement on the Salisbury anniversary",
+        "added /read_2: 16.10.2018 Embassy comment on the visa queue",
+        f"{url}: 2 of 2 entries added, 0 already there",
+    ]
+    assert "storing [##############################] 2/2" in err
+    website.serve("feed.xml", "rss_reordered.xml")
+    code, out, _ = await import_url(tmp_path, url)
+    assert code == 0 and out.splitlines() == [f"{url}: 0 of 2 entries added, 2 already there"]
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone() == (2,)
+        assert db.execute("SELECT kind FROM sources").fetchall() == [("feed",)]
+
+
+async def test_import_url_reads_a_page_too(tmp_path: Path, website: FakeWebsite) -> None:
+    url = website.serve("en/", "press_page.html")
+    code, out, err = await import_url(tmp_path, url)
+    assert code == 0, err
+    assert out.splitlines()[-1] == f"{url}: 11 of 11 entries added, 0 already there"
+    assert out.splitlines()[0].startswith("added /read_1: 08.08.2017 Foreign Minister Sergey")
+
+
+async def test_import_url_of_a_failing_source_says_why(
+    tmp_path: Path, website: FakeWebsite
+) -> None:
+    url = website.serve("feed.xml", "malformed.xml")
+    code, out, err = await import_url(tmp_path, url)
+    assert code == 1 and out == ""
+    assert err.strip().splitlines()[-1] == (
+        f"pressbot: {url}: malformed feed: mismatched tag (line 8)"
+    )
+    assert "Traceback" not in err
+    website.fail("feed.xml", "error")
+    code, _, err = await import_url(tmp_path, url)
+    assert code == 1 and err.strip().endswith("HTTP 500 Internal Server Error")
