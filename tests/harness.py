@@ -10,7 +10,7 @@ from typing import Any
 from fakes import FakeBotApi, SentMessage
 from pressbot.app import build_application
 from pressbot.config import Settings
-from pressbot.models import Draft, DraftStage, ItemKind
+from pressbot.models import Draft, DraftStage
 from pressbot.publishing import publish_draft
 from pressbot.services import SERVICES_KEY, PressApplication, Services
 from pressbot.storage import Database
@@ -62,7 +62,7 @@ class RunningBot:
         await self.new_messages(message.chat_id, replies)
         return query_id
 
-    async def release(self, title: str, kind: ItemKind, *, urgent: bool = False) -> int:
+    async def release(self, title: str, kind: str, *, urgent: bool = False) -> int:
         """Publish an item as admin 9001 would from the preview; return how many it goes to."""
         services = self.application.bot_data[SERVICES_KEY]
         assert isinstance(services, Services)

@@ -3,7 +3,7 @@
 from harness import USER, RunningBot
 from pressbot.handlers.forum import NOT_A_FORUM
 from pressbot.models import ItemKind
-from pressbot.rendering import GROUP_ADMINS_ONLY
+from pressbot.rendering import GROUP_ADMINS_ONLY, GROUP_SETTINGS_ADMINS_ONLY
 
 GROUP = -1001234567890
 GROUP_ADMIN = 3003
@@ -77,7 +77,7 @@ async def test_a_forum_group_chooses_the_topic_for_releases(bot: RunningBot) -> 
     [subscribed] = await bot.say("/subscribe", user_id=GROUP_ADMIN, **topic)
     assert subscribed.message_thread_id == 77  # replies stay in the topic they answer
     [refused] = await bot.say("/thread", user_id=USER, **topic)
-    assert refused.text == GROUP_ADMINS_ONLY
+    assert refused.text == GROUP_SETTINGS_ADMINS_ONLY
     [chosen] = await bot.say("/thread", user_id=GROUP_ADMIN, **topic)
     assert chosen.text == "Releases will arrive in this topic."
     await bot.release("Into the topic", ItemKind.EVENT)

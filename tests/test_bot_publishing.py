@@ -13,8 +13,10 @@ from fakes import FakeBotApi, SentMessage
 from harness import RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
 from pressbot import admin_texts
+from pressbot.i18n import translator
 from pressbot.models import ItemKind
 
+EN = translator("en")
 ADMIN = 9001
 READERS = (2001, 2002, 2003)
 TITLE = "Embassy statement on <b>nothing</b> & more"
@@ -129,7 +131,7 @@ async def test_publish_reaches_every_subscriber_once_as_previewed(admin_bot: Run
     ask_kind = await write_draft(bot)
     await bot.press(ask_kind, "kind:statement", replies=2, user_id=ADMIN)
     intro, preview = bot.fake.messages(ADMIN)[-2:]
-    assert intro.text == admin_texts.preview_intro(correction=False)
+    assert intro.text == admin_texts.preview_intro(False, EN)
     assert [b["text"] for b in preview.reply_markup["inline_keyboard"][0]] == [
         "Publish",
         "Schedule",
@@ -208,7 +210,7 @@ async def test_bad_input_in_a_draft_gets_a_clear_reply(admin_bot: RunningBot) ->
         [usage] = await admin_says(admin_bot, bad)
         assert usage.text.startswith("Send /")
     [missing] = await admin_says(admin_bot, "/edit 999")
-    assert missing.text == admin_texts.not_published(999)
+    assert missing.text == admin_texts.not_published(999, EN)
     [in_group] = await admin_bot.say("/post", chat_id=-100500, chat_type="group", user_id=ADMIN)
     assert in_group.text == admin_texts.PRIVATE_ONLY
 
@@ -241,10 +243,10 @@ async def test_a_correction_edits_every_delivered_copy(admin_bot: RunningBot) ->
     assert started.text.startswith(f"Correcting item {item_id}")
     await admin_says(bot, "Corrected title")
     [intro, preview] = await admin_says(bot, "/skip", replies=2)
-    assert intro.text == admin_texts.preview_intro(correction=True)
+    assert intro.text == admin_texts.preview_intro(True, EN)
     assert preview.text.startswith("Corrected title\n") and "Updated" in preview.text
     await bot.press(preview, "post:confirm", replies=1, user_id=ADMIN)
-    assert last_text(bot, ADMIN) == admin_texts.corrected(item_id, 3)
+    assert last_text(bot, ADMIN) == admin_texts.corrected(item_id, 3, EN)
 
     def all_edited() -> bool:
         return all(
@@ -267,7 +269,7 @@ async def test_a_withdrawal_deletes_young_copies(admin_bot: RunningBot) -> None:
     [question] = await admin_says(bot, f"/delete {item_id}")
     assert question.text.startswith(f"Withdraw item {item_id}")
     await bot.press(question, f"withdraw:{item_id}", replies=1, user_id=ADMIN)
-    assert last_text(bot, ADMIN) == admin_texts.withdrawn(item_id, 3)
+    assert last_text(bot, ADMIN) == admin_texts.withdrawn(item_id, 3, EN)
     await bot.fake.wait_until(lambda: all(bot.fake.messages(r)[-1].deleted for r in READERS))
     [gone] = await bot.say(f"/read_{item_id}")
     assert gone.text.startswith(f"Item {item_id} was not found")
@@ -278,7 +280,7 @@ async def test_a_withdrawal_deletes_young_copies(admin_bot: RunningBot) -> None:
     report = await wait_for_report(bot, "Withdrawal report")
     assert "Sent 3 of 3" in (report.text or "")
     [again] = await admin_says(bot, f"/delete {item_id}")
-    assert again.text == admin_texts.not_published(item_id)
+    assert again.text == admin_texts.not_published(item_id, EN)
 
 
 async def test_copies_older_than_48_hours_are_marked_withdrawn(admin_bot: RunningBot) -> None:

@@ -101,7 +101,7 @@ async def test_read_unknown_and_malformed_ids(bot: RunningBot) -> None:
 async def test_search_finds_newest_first_and_survives_any_input(bot: RunningBot) -> None:
     [found] = await bot.say("/search Bellingcat")
     lines = found.text.split("\n\n")
-    assert lines[0] == "Search: “Bellingcat” — 2 found, newest first"
+    assert lines[0] == "Search: “Bellingcat” — 2 items found, newest first"
     assert lines[1].startswith("15.10.2018") and lines[2].startswith("09.10.2018")
     for syntax in ('/search "', "/search (", "/search *", '/search ")*(', "/search <>&"):
         [reply] = await bot.say(syntax)
@@ -113,7 +113,7 @@ async def test_search_finds_newest_first_and_survives_any_input(bot: RunningBot)
     [both] = await bot.say('/search "Glushkov" AND <b>Aeroflot</b>')
     assert both.text.startswith("Nothing found")  # "b", from the tag, is in no item
     [plain] = await bot.say("/search Glushkov Aeroflot")
-    assert plain.text.startswith("Search: “Glushkov Aeroflot” — 1 found")
+    assert plain.text.startswith("Search: “Glushkov Aeroflot” — 1 item found")
     [usage] = await bot.say("/search")
     assert usage.text.startswith("Send /search followed by words")
 

@@ -1,6 +1,11 @@
 """End to end: /topics decides which releases reach a chat, in the outbox itself."""
 
-from harness import USER, RunningBot
+from pathlib import Path
+
+from conftest import PAGE_TIME
+from fakes import FakeBotApi
+from harness import USER, RunningBot, SettableClock, make_bot
+from lifecycle import start_bot, stop_bot
 from pressbot.models import ItemKind
 
 OTHER = 2002
@@ -62,3 +67,32 @@ async def test_in_a_group_only_admins_toggle_topics(bot: RunningBot) -> None:
     query = await bot.press(shown, "topic:statement")
     assert bot.fake.answered_callbacks[query]["text"].startswith("Only this group's admins")
     assert await bot.database.subscribers.muted_kinds(GROUP) == frozenset()
+
+
+async def test_a_configured_kind_is_a_topic_in_both_languages(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    bot = make_bot(
+        fake_api,
+        tmp_path / "bot.sqlite3",
+        SettableClock(PAGE_TIME),
+        extra_kinds="interview=Interview|Интервью",
+        post_kinds="statement,interview",
+    )
+    await start_bot(bot.application)
+    try:
+        await bot.say("/start")
+        await bot.say("/start", chat_id=OTHER, user_id=OTHER, language_code="ru")
+        [shown] = await bot.say("/topics")
+        assert buttons(shown.reply_markup)[-1] == "✅ Interview"
+        query = await bot.press(shown, "topic:interview")
+        assert bot.fake.answered_callbacks[query]["text"] == "Interview: off"
+        assert await bot.release("Ambassador's interview", "interview") == 1
+        await bot.fake.wait_for_messages(OTHER, 2)
+        assert (bot.fake.messages(OTHER)[-1].text or "").splitlines()[1] == "18.10.2018 · Интервью"
+        bot.mark_seen(OTHER)
+        [russian] = await bot.say("/topics", chat_id=OTHER, user_id=OTHER, language_code="ru")
+        assert buttons(russian.reply_markup)[-1] == "✅ Интервью"
+        assert not any("interview" in (m.text or "") for m in bot.fake.messages(USER))
+    finally:
+        await stop_bot(bot.application)

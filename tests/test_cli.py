@@ -78,10 +78,11 @@ async def test_import_twice_adds_nothing_the_second_time(tmp_path: Path) -> None
 
 async def test_import_of_a_bad_file_says_why(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "pressbot-items/1", "items": [{"kind": "memo"}]}', encoding="utf-8")
+    item = '{"kind": "memo", "published": "2018-10-15", "title": "t", "body": "b"}'
+    bad.write_text(f'{{"format": "pressbot-items/1", "items": [{item}]}}', encoding="utf-8")
     code, _, err = await run_cli(tmp_path, "import", str(bad))
     assert code == 2
-    assert err.startswith(f"pressbot: {bad}: items.0.kind: Input should be")
+    assert err.startswith(f"pressbot: {bad}: items.0.kind: 'memo' is not one of press_release,")
     assert "Traceback" not in err
 
 

@@ -2,23 +2,27 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from pressbot.clock import (
-    format_clock_line,
-    format_long_date,
-    format_short_date,
-    read_clock,
-)
+from pressbot.clock import format_short_date, read_clock
+from pressbot.i18n import translator
 from pressbot.rendering import render_time
+
+EN, RU = translator("en"), translator("ru")
 
 
 def clock_line(now: datetime) -> str:
-    return format_clock_line(read_clock(now))
+    """The second line of /time: the clocks of both capitals."""
+    return render_time(read_clock(now), EN).split("\n")[1]
 
 
 def test_the_seed_page_header_instant() -> None:
     now = datetime(2018, 10, 18, 5, 18, tzinfo=UTC)
     assert clock_line(now) == "Moscow: 08:18 · London: 06:18"
-    assert render_time(read_clock(now)) == "<b>18 October 2018</b>\nMoscow: 08:18 · London: 06:18"
+    assert render_time(read_clock(now), EN) == (
+        "<b>18 October 2018</b>\nMoscow: 08:18 · London: 06:18"
+    )
+    assert render_time(read_clock(now), RU) == (
+        "<b>18 октября 2018</b>\nМосква: 08:18 · Лондон: 06:18"
+    )
 
 
 def test_winter_london_is_three_hours_behind_moscow() -> None:
@@ -44,8 +48,12 @@ def test_both_sides_of_daylight_saving_changes(utc: datetime, expected: str) -> 
 
 def test_moscow_date_is_named_when_it_is_already_tomorrow() -> None:
     reading = read_clock(datetime(2026, 11, 28, 22, 30, tzinfo=UTC))
-    assert format_clock_line(reading) == "Moscow: 01:30 (29 November 2026) · London: 22:30"
-    assert render_time(reading).startswith("<b>28 November 2026</b>")
+    assert render_time(reading, EN) == (
+        "<b>28 November 2026</b>\nMoscow: 01:30 (29 November 2026) · London: 22:30"
+    )
+    assert render_time(reading, RU) == (
+        "<b>28 ноября 2026</b>\nМосква: 01:30 (29 ноября 2026) · Лондон: 22:30"
+    )
 
 
 def test_every_minute_of_a_year_is_three_or_two_hours_apart() -> None:
@@ -62,6 +70,8 @@ def test_naive_time_is_refused() -> None:
 
 
 def test_date_formats() -> None:
-    assert format_long_date(date(2018, 10, 18)) == "18 October 2018"
+    assert EN.long_date(date(2018, 10, 18)) == "18 October 2018"
+    assert RU.long_date(date(2018, 10, 18)) == "18 октября 2018"
+    assert RU.long_date(date(2026, 5, 1)) == "1 мая 2026"
     # 23:30 UTC on 14 October is already 15 October in London (BST).
     assert format_short_date(datetime(2018, 10, 14, 23, 30, tzinfo=UTC)) == "15.10.2018"

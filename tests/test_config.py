@@ -39,6 +39,9 @@ def test_admin_ids_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"ADMIN_IDS": "-100123"}, "PRESSBOT_ADMIN_IDS is invalid: user ids are positive"),
         ({"API_BASE_URL": "ftp://x"}, "PRESSBOT_API_BASE_URL is invalid: must be an http"),
         ({"BOT_TOKEN": "not-a-token"}, "PRESSBOT_BOT_TOKEN is invalid: must look like"),
+        ({"EXTRA_KINDS": "Interview"}, "PRESSBOT_EXTRA_KINDS is invalid: must be comma-sep"),
+        ({"EXTRA_KINDS": "event=Event"}, "PRESSBOT_EXTRA_KINDS is invalid: the kind 'event' is"),
+        ({"POST_KINDS": "memo"}, "PRESSBOT_POST_KINDS is invalid: must be comma-separated kinds"),
     ],
 )
 def test_a_malformed_value_names_the_variable(
@@ -54,3 +57,22 @@ def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
     env_file.write_text(f"PRESSBOT_BOT_TOKEN={TOKEN}\nPRESSBOT_DB_PATH=x.db\n", encoding="utf-8")
     settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
     assert settings.require_token() == TOKEN and settings.db_path == Path("x.db")
+
+
+def test_configured_kinds_follow_the_built_in_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSBOT_EXTRA_KINDS", "interview=Interview|Интервью, briefing=Briefing")
+    monkeypatch.setenv("PRESSBOT_POST_KINDS", "statement,interview")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.kinds == (
+        "press_release",
+        "statement",
+        "event",
+        "consular_alert",
+        "interview",
+        "briefing",
+    )
+    assert settings.post_kinds == ("statement", "interview")
+    assert [dict(kind.labels) for kind in settings.extra_kinds] == [
+        {"en": "Interview", "ru": "Интервью"},
+        {"en": "Briefing", "ru": "Briefing"},  # no Russian label given: the English one
+    ]

@@ -22,7 +22,7 @@ def words(text: str) -> list[str]:
 
 async def test_first_start_fills_every_seed_item_word_for_word(database: Database) -> None:
     page = await database.items.latest(50)
-    events = [h for h in page.headlines if h.kind is ItemKind.EVENT]
+    events = [h for h in page.headlines if h.kind == ItemKind.EVENT]
 
     assert [format_short_date(h.published_at) for h in events] == EVENT_DATES
     document = json.loads(SEED_FILE.read_text(encoding="utf-8"))
@@ -83,7 +83,13 @@ def write(path: Path, document: object) -> Path:
     ("document", "message"),
     [
         ({"items": []}, "format: Field required"),
-        ({"format": "pressbot-items/1", "items": [{"kind": "memo"}]}, "items.0.kind"),
+        (
+            {
+                "format": "pressbot-items/1",
+                "items": [{"kind": "memo", "published": "2018-10-15", "title": "t", "body": "b"}],
+            },
+            "items.0.kind",
+        ),
         (
             {
                 "format": "pressbot-items/1",

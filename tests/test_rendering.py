@@ -5,6 +5,7 @@ import pytest
 from conftest import PAGE_TIME
 from fakes.html_entities import parse
 from pressbot.commands import READER_COMMANDS
+from pressbot.i18n import translator
 from pressbot.models import Contact, Item, ItemHeadline, ItemKind, ItemPage
 from pressbot.rendering import (
     latest_keyboard,
@@ -18,6 +19,7 @@ from pressbot.rendering import (
 )
 from pressbot.storage import Database
 
+EN = translator("en")
 HOSTILE = 'Tom & Jerry <script>alert("x")</script> </b> &amp; <a href="x">'
 
 
@@ -44,11 +46,11 @@ def test_item_and_user_text_is_escaped_everywhere() -> None:
         PAGE_TIME,
     )
     rendered = [
-        *render_latest(page),
-        *render_item_full(item),
-        *render_search_results(HOSTILE, [headline(1, HOSTILE)], 20),
-        *render_search_results(HOSTILE, [], 20),
-        render_contacts([Contact(HOSTILE, HOSTILE, HOSTILE)]),
+        *render_latest(page, EN),
+        *render_item_full(item, EN),
+        *render_search_results(HOSTILE, [headline(1, HOSTILE)], 20, EN),
+        *render_search_results(HOSTILE, [], 20, EN),
+        render_contacts([Contact(HOSTILE, HOSTILE, HOSTILE)], EN),
     ]
     for markup in rendered:
         assert HOSTILE in telegram_text(markup)
@@ -56,17 +58,17 @@ def test_item_and_user_text_is_escaped_everywhere() -> None:
 
 def test_latest_lines_show_date_title_and_read_link() -> None:
     page = ItemPage((headline(1, "First"), headline(2, "Second")), 0, 10, more=False)
-    [message] = render_latest(page)
+    [message] = render_latest(page, EN)
     assert telegram_text(message) == (
         "Latest events (1–2)\n\n17.10.2018 — First /read_1\n\n16.10.2018 — Second /read_2"
     )
-    assert latest_keyboard(page) is None
+    assert latest_keyboard(page, EN) is None
 
 
 def test_fifty_long_titles_split_into_valid_messages() -> None:
     title = "Embassy Press Officer’s reply to a media question concerning " + "x" * 120
     page = ItemPage(tuple(headline(n, f"{title} {n}") for n in range(50)), 0, 50, more=True)
-    messages = render_latest(page)
+    messages = render_latest(page, EN)
     assert len(messages) > 1
     lines = [line for m in messages for line in telegram_text(m).split("\n\n")]
     assert [line.rsplit(" ", 1)[1] for line in lines[1:]] == [f"/read_{n}" for n in range(50)]
@@ -74,7 +76,7 @@ def test_fifty_long_titles_split_into_valid_messages() -> None:
 
 def test_paging_buttons_and_their_data() -> None:
     page = ItemPage(tuple(headline(n) for n in range(10, 20)), 10, 10, more=True)
-    keyboard = latest_keyboard(page)
+    keyboard = latest_keyboard(page, EN)
     assert keyboard is not None
     [[newer, older]] = keyboard.inline_keyboard
     assert (newer.text, newer.callback_data) == ("‹ Newer", "latest:10:0")
@@ -93,7 +95,7 @@ async def test_long_statement_is_split_into_valid_messages_in_order(database: Da
     [found] = await database.items.search("ASEANAPOL", 5)
     item = await database.items.get(found.id)
     assert item is not None
-    messages = render_item_full(item)
+    messages = render_item_full(item, EN)
     assert len(messages) == 2
     texts = [telegram_text(m) for m in messages]
     assert all(0 < len(t) <= 4096 for t in texts)
@@ -119,7 +121,7 @@ def test_speaker_labels_are_bold_only_at_paragraph_start() -> None:
 
 
 def test_help_lists_every_command_once() -> None:
-    text = telegram_text(render_help(READER_COMMANDS))
+    text = telegram_text(render_help(READER_COMMANDS, EN))
     for command in READER_COMMANDS:
         assert text.count(f"/{command.name}") >= 1
     assert len(text.splitlines()) == len(READER_COMMANDS) + 1
@@ -128,4 +130,4 @@ def test_help_lists_every_command_once() -> None:
 def test_item_dates_are_the_embassys_dates() -> None:
     late_evening = datetime(2018, 10, 15, 23, 30, tzinfo=UTC)  # 16.10 00:30 in London
     item = Item(1, "u", ItemKind.EVENT, "T", "B", late_evening, "", late_evening, late_evening)
-    assert telegram_text(render_item_full(item)[0]).splitlines()[1] == "16.10.2018 · Event"
+    assert telegram_text(render_item_full(item, EN)[0]).splitlines()[1] == "16.10.2018 · Event"

@@ -58,7 +58,7 @@ async def test_items_are_listed_newest_first_and_paged(database: Database) -> No
     assert page.has_older and not page.has_newer
     last = await database.items.latest(3, offset=9)
     assert len(last.headlines) == 2 and last.has_newer and not last.has_older
-    assert last.headlines[-1].kind is ItemKind.STATEMENT
+    assert last.headlines[-1].kind == ItemKind.STATEMENT
 
 
 async def test_adding_the_same_uid_twice_adds_nothing(empty_database: Database) -> None:

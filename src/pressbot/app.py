@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import logging
 import os
-from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -18,19 +17,24 @@ from pressbot.delivery import DeliveryEngine, EngineSettings
 from pressbot.handlers import (
     admin_manage,
     admin_post,
+    digest,
     forum,
+    language,
     membership,
     quiet,
     reading,
     sharing,
+    sources,
     subscriptions,
     topics,
 )
 from pressbot.handlers import help as help_handlers
+from pressbot.i18n import ENGLISH, LANGUAGES, translator
 from pressbot.importer import default_data_dir, seed_if_new
+from pressbot.ingest_jobs import start_ingest
+from pressbot.kinds import translators as kind_translators
 from pressbot.progress import ProgressTracker
 from pressbot.release_jobs import start_jobs
-from pressbot.sender import BotApiSender
 from pressbot.services import (
     SERVICES_KEY,
     Clock,
@@ -40,6 +44,7 @@ from pressbot.services import (
     utc_now,
 )
 from pressbot.storage import open_database
+from pressbot.telemetry import ObservedSender, Telemetry
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplication:
     """Build the Application: handlers registered; database and engine opened in post_init."""
     token = settings.require_token()
+    telemetry = Telemetry(clock)  # counts for /metrics, Bot API health for /healthz
+
+    translators = kind_translators(settings.extra_kinds)  # the configured kinds named too
 
     async def post_init(application: PressApplication) -> None:
         database = await open_database(settings.db_path)
@@ -60,7 +68,9 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
         await database.subscribers.set_channels(settings.channel_ids, clock())
         engine = DeliveryEngine(
             database,
-            BotApiSender(settings.api_base_url, token, timeout=settings.delivery_timeout),
+            ObservedSender(
+                telemetry, settings.api_base_url, token, timeout=settings.delivery_timeout
+            ),
             EngineSettings(
                 rate=settings.broadcast_rate,
                 paid_broadcast=settings.paid_broadcast,
@@ -68,12 +78,20 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
                 retry_base=settings.delivery_retry_base,
             ),
             clock,
+            observe=telemetry.metrics.count_decision,
+            translators=translators,
         )
         application.bot_data[SERVICES_KEY] = Services(
-            settings, database, clock, engine, ProgressTracker()
+            settings,
+            database,
+            clock,
+            engine,
+            ProgressTracker(translators=translators),
+            translators,
         )
         engine.start()
         await start_jobs(application, clock())
+        await start_ingest(application, application.bot_data[SERVICES_KEY])
         await register_commands(application, settings)
 
     async def post_stop(application: PressApplication) -> None:
@@ -92,6 +110,8 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
         ApplicationBuilder()
         .token(token)
         .base_url(settings.api_base_url)
+        .request(telemetry.request())
+        .get_updates_request(telemetry.request(for_updates=True))
         .context_types(ContextTypes(context=PressContext))
         .defaults(
             # No default parse_mode: it would leak into methods without one (see replying.py).
@@ -103,31 +123,43 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
         .post_shutdown(post_shutdown)
         .build()
     )
+    language.register(application)  # first: every other handler answers in its language
     reading.register(application)
     subscriptions.register(application)
     membership.register(application)
     topics.register(application)
     sharing.register(application)
     quiet.register(application)
+    digest.register(application)
     forum.register(application)
     admin_post.register(application)
     admin_manage.register(application)
+    sources.register(application)
     help_handlers.register(application)  # last: its fallbacks take what nothing else did
     application.add_error_handler(report_error)
+    telemetry.register(application)
     return application
 
 
 async def register_commands(application: PressApplication, settings: Settings) -> None:
-    """Show the reader commands in every chat's menu, and the admin commands to admins."""
-    reader = [BotCommand(command.name, command.description) for command in READER_COMMANDS]
-    admin = reader + [BotCommand(c.name, c.description) for c in ADMIN_COMMANDS]
-    await application.bot.set_my_commands(reader)
-    for admin_id in sorted(settings.admin_ids):
-        try:
-            await application.bot.set_my_commands(admin, scope=BotCommandScopeChat(admin_id))
-        except BadRequest as error:
-            # An admin who never opened a chat with the bot: they still can type the commands.
-            logger.warning("admin menu for %d not set: %s", admin_id, error.message)
+    """Show the reader commands in every chat's menu, the admin commands to admins.
+
+    The menu is set once in each language: Telegram shows Russian users the Russian one.
+    """
+    for chosen in LANGUAGES:
+        tr = translator(chosen)
+        code = None if chosen == ENGLISH else chosen
+        reader = [BotCommand(c.name, tr(c.description)) for c in READER_COMMANDS]
+        admin = reader + [BotCommand(c.name, tr(c.description)) for c in ADMIN_COMMANDS]
+        await application.bot.set_my_commands(reader, language_code=code)
+        for admin_id in sorted(settings.admin_ids):
+            try:
+                await application.bot.set_my_commands(
+                    admin, scope=BotCommandScopeChat(admin_id), language_code=code
+                )
+            except BadRequest as error:
+                # An admin who never opened a chat with the bot: they still can type commands.
+                logger.warning("admin menu for %d not set: %s", admin_id, error.message)
 
 
 async def report_error(update: object, context: PressContext) -> None:
@@ -140,12 +172,6 @@ async def report_error(update: object, context: PressContext) -> None:
     if isinstance(update, Update) and update.effective_chat is not None:
         await context.bot.send_message(
             update.effective_chat.id,
-            html.escape("Sorry, something went wrong. Please try again in a minute."),
+            html.escape(context.tr("Sorry, something went wrong. Please try again in a minute.")),
             parse_mode=ParseMode.HTML,
         )
-
-
-def run_polling(application: PressApplication) -> None:
-    """Run until SIGINT or SIGTERM, taking updates by long polling."""
-    allowed: list[str] | Any = Update.ALL_TYPES
-    application.run_polling(allowed_updates=allowed, drop_pending_updates=False)

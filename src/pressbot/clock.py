@@ -1,4 +1,7 @@
-"""Moscow and London time and the date formats readers see; pure, `now` is an argument."""
+"""Moscow and London time and the item dates readers see; pure, `now` is an argument.
+
+Dates in words (18 October 2018) depend on the language: see i18n.Translator.long_date.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,6 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 LONDON = ZoneInfo("Europe/London")
 #: Dates of items are the embassy's dates: the embassy is in London.
 EMBASSY_TZ = LONDON
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,22 +30,9 @@ def read_clock(now: datetime) -> ClockReading:
     return ClockReading(moscow=now.astimezone(MOSCOW), london=now.astimezone(LONDON))
 
 
-def format_long_date(day: date) -> str:
-    """Format a date as the page header does: 18 October 2018."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def format_short_date(moment: datetime) -> str:
     """Format an item's date as the LATEST EVENTS list does: 15.10.2018 (embassy time)."""
     return moment.astimezone(EMBASSY_TZ).strftime("%d.%m.%Y")
-
-
-def format_clock_line(reading: ClockReading) -> str:
-    """Return "Moscow: 08:18 · London: 06:18", naming Moscow's date when it differs."""
-    moscow = reading.moscow.strftime("%H:%M")
-    if reading.moscow.date() != reading.london.date():
-        moscow += f" ({format_long_date(reading.moscow.date())})"
-    return f"Moscow: {moscow} · London: {reading.london.strftime('%H:%M')}"
 
 
 def embassy_midnight(day: date) -> datetime:

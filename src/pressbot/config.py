@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AnyHttpUrl,
@@ -16,6 +17,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from pressbot.ingest.kinds import DEFAULT_KINDS, KindMap, parse_kind_map
+from pressbot.kinds import ConfiguredKind, all_kinds, parse_configured_kinds
 from pressbot.models import ItemKind
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -24,6 +27,8 @@ FREE_BROADCAST_LIMIT = 30.0
 PAID_BROADCAST_LIMIT = 1000.0
 
 _HTTP_URL = TypeAdapter(AnyHttpUrl)
+#: What Telegram accepts as a webhook's secret_token.
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -61,9 +66,13 @@ class Settings(BaseSettings):
     paid_broadcast: bool = Field(
         default=False, description="Pay for allow_paid_broadcast: up to 1000 messages a second."
     )
-    post_kinds: Annotated[tuple[ItemKind, ...], NoDecode] = Field(
+    post_kinds: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(ItemKind.PRESS_RELEASE, ItemKind.STATEMENT, ItemKind.EVENT),
         description="The kinds an admin chooses from in /post.",
+    )
+    extra_kinds: Annotated[tuple[ConfiguredKind, ...], NoDecode] = Field(
+        default=(),
+        description="Kinds beyond the built-in four: name=English label|Russian label, ...",
     )
     progress_interval: float = Field(
         default=3.0, ge=0.5, description="Seconds between edits of an admin's progress message."
@@ -77,21 +86,139 @@ class Settings(BaseSettings):
     delivery_retry_base: float = Field(
         default=2.0, gt=0, description="Seconds before the first retry; doubles each time."
     )
+    digest_check_interval: float = Field(
+        default=30.0, ge=0.1, le=300, description="Seconds between looks for due daily digests."
+    )
+
+    feed_urls: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="RSS 2.0 or Atom feeds of the embassy's website, comma-separated."
+    )
+    page_urls: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Listing pages without a feed (dated releases), comma-separated."
+    )
+    feed_interval: float = Field(
+        default=600.0, ge=60, le=86400, description="Seconds between polls of each source."
+    )
+    feed_autopublish: bool = Field(
+        default=False, description="Publish new website entries at once; false: hold for admins."
+    )
+    feed_kinds: Annotated[KindMap, NoDecode] = Field(
+        default=DEFAULT_KINDS,
+        description="Category or section words mapped to kinds: statement=statement,...",
+    )
+    feed_timeout: float = Field(
+        default=20.0, gt=0, le=300, description="Seconds one fetch of a feed or page may take."
+    )
+
+    @field_validator("feed_urls", "page_urls", mode="before")
+    @classmethod
+    def _parse_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            urls = [part.strip() for part in value.split(",") if part.strip()]
+            for url in urls:
+                try:
+                    _HTTP_URL.validate_python(url)
+                except ValidationError:
+                    raise ValueError(f"must be http:// or https:// URLs; got {url!r}") from None
+            return tuple(dict.fromkeys(urls))
+        return value
+
+    @field_validator("feed_kinds", mode="before")
+    @classmethod
+    def _parse_feed_kinds(cls, value: object) -> object:
+        return parse_kind_map(value) if isinstance(value, str) else value
+
+    webhook_url: str | None = Field(
+        default=None, description="The https:// URL Telegram posts updates to; unset: polling."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="The webhook's secret token; generated and kept in the database when unset.",
+    )
+    listen: str = Field(
+        default="127.0.0.1:8080",
+        description="host:port of the webhook, /healthz and /metrics in webhook mode.",
+    )
+    health_listen: str | None = Field(
+        default=None, description="host:port of /healthz and /metrics in polling mode."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Logs as plain text lines or as JSON lines."
+    )
+
+    @field_validator("webhook_url", "webhook_secret", "health_listen", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `PRESSBOT_WEBHOOK_URL=` in .env means "not set", as the commented defaults suggest.
+        return None if value == "" else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            url = _HTTP_URL.validate_python(value)
+        except ValidationError:
+            raise ValueError(
+                "must be an https:// URL such as https://bot.example.org/tg/hook"
+            ) from None
+        if url.scheme != "https":
+            raise ValueError("must be an https:// URL: Telegram posts updates only over HTTPS")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_PATTERN.fullmatch(value.get_secret_value()):
+            # Never echo the value: it is a secret even when malformed.
+            raise ValueError("must be 1-256 characters out of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("listen", "health_listen")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_host_port(value)
+        return value
 
     @field_validator("post_kinds", mode="before")
     @classmethod
     def _parse_kinds(cls, value: object) -> object:
         if isinstance(value, str):
-            names = [name.strip() for name in value.split(",") if name.strip()]
-            known = {kind.value for kind in ItemKind}
-            unknown = [name for name in names if name not in known]
-            if unknown or not names:
-                raise ValueError(
-                    f"must be comma-separated kinds out of {', '.join(sorted(known))};"
-                    f" got {value!r}"
-                )
-            return tuple(ItemKind(name) for name in dict.fromkeys(names))
+            names = tuple(dict.fromkeys(name.strip() for name in value.split(",")))
+            return tuple(name for name in names if name)
         return value
+
+    @field_validator("extra_kinds", mode="before")
+    @classmethod
+    def _parse_extra_kinds(cls, value: object) -> object:
+        return parse_configured_kinds(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _post_kinds_are_known(self) -> Settings:
+        known = self.kinds
+        unknown = [name for name in self.post_kinds if name not in known]
+        if unknown or not self.post_kinds:
+            raise ValueError(
+                f"post_kinds: must be comma-separated kinds out of {', '.join(known)};"
+                f" got {','.join(self.post_kinds)!r}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _feed_kinds_are_known(self) -> Settings:
+        unknown = [kind for _, kind in self.feed_kinds if kind not in self.kinds]
+        if unknown:
+            raise ValueError(
+                f"feed_kinds: kinds must be out of {', '.join(self.kinds)}; got {unknown[0]!r}"
+            )
+        return self
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every kind of item: the built-in ones, then PRESSBOT_EXTRA_KINDS."""
+        return all_kinds(self.extra_kinds)
 
     @model_validator(mode="after")
     def _rate_within_telegrams_limit(self) -> Settings:
@@ -161,6 +288,15 @@ class Settings(BaseSettings):
                 " (see .env.example)"
             )
         return self.bot_token.get_secret_value()
+
+
+def parse_host_port(value: str) -> tuple[str, int]:
+    """Split "host:port" (or "[::1]:port") into host and port; ValueError when malformed."""
+    host, sep, port = value.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not (sep and host and port.isdigit() and int(port) <= 65535):
+        raise ValueError(f"must be host:port such as 127.0.0.1:8080; got {value!r}")
+    return host, int(port)
 
 
 class MissingSettingError(Exception):

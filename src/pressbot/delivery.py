@@ -21,10 +21,11 @@ import logging
 import math
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from pressbot.i18n import LANGUAGES, Translator, pick_translator, translator
 from pressbot.models import BroadcastAction, DeliveryStatus, Item, ItemStatus
 from pressbot.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict, decide, retry_delay
 from pressbot.pacing import ChatPacing, TokenBucket
@@ -76,12 +77,18 @@ class DeliveryEngine:
         settings: EngineSettings,
         clock: Clock,
         monotonic: Callable[[], float] = time.monotonic,
+        *,
+        observe: Callable[[Decision], None] | None = None,
+        translators: Mapping[str, Translator] | None = None,
     ) -> None:
         self._database = database
         self._sender = sender
         self._settings = settings
         self._clock = clock
         self._monotonic = monotonic
+        # The bot's own words around a release, in each chat's language.
+        self._translators = translators or {code: translator(code) for code in LANGUAGES}
+        self._observe = observe  # told each send's decision, e.g. to count it in the metrics
         self._bucket = TokenBucket(settings.rate, burst=max(1.0, settings.rate / 10))
         self._chats = ChatPacing()
         self._slots = asyncio.Semaphore(settings.concurrency)
@@ -94,7 +101,7 @@ class DeliveryEngine:
         self._outcomes: list[DeliveryOutcome] = []
         self._flushing = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._requests: dict[int, _Requests] = {}
+        self._requests: dict[tuple[int, str], _Requests] = {}
         self._runner: asyncio.Task[None] | None = None
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = False
@@ -127,6 +134,42 @@ class DeliveryEngine:
     async def close(self) -> None:
         """Close the sender's connections (after stop)."""
         await self._sender.close()
+
+    async def send_text(self, chat_id: int, text: str, thread_id: int | None = None) -> Decision:
+        """Send one message outside the outbox (a digest) within the same limits as the rest.
+
+        It waits for the overall rate, the chat's own limit and any flood pause, and decides the
+        outcome with the same table; a 429 pauses every send, as in a broadcast.
+        """
+        while True:
+            now = self._monotonic()
+            wait = max(self._bucket.wait_time(now), self._chats.wait_time(chat_id, now))
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        await self._wait_out_flood()
+        now = self._monotonic()
+        self._bucket.take(now)
+        self._chats.record(chat_id, now)
+        params: dict[str, object] = {"text": text, "parse_mode": "HTML"}
+        params["link_preview_options"] = {"is_disabled": True}
+        request = PreparedRequest("sendMessage", params)
+        body = (
+            request.body_for(chat_id)
+            if thread_id is None
+            else request.body_for(chat_id, message_thread_id=thread_id)
+        )
+        answer = await self._sender.call(request.method, body)
+        decision = decide(
+            answer,
+            BroadcastAction.SEND,
+            attempts=1,
+            max_attempts=self._settings.max_attempts,
+            retry_base=self._settings.retry_base,
+        )
+        if decision.verdict is Verdict.FLOOD:
+            self._flooded_until = max(self._flooded_until, self._monotonic() + decision.wait)
+        return decision
 
     @property
     def in_flight(self) -> int:
@@ -175,7 +218,7 @@ class DeliveryEngine:
 
     async def _dispatch(self, delivery: DueDelivery) -> bool:
         """Send one delivery when its chat allows; False when the chat must wait."""
-        requests = await self._prepared(delivery.item_id)
+        requests = await self._prepared(delivery.item_id, delivery.language)
         reason = _reason_not_to_send(delivery, requests)
         if reason is not None or requests is None:
             self._in_flight.add(delivery.id)
@@ -223,6 +266,8 @@ class DeliveryEngine:
             except Exception as error:  # whatever it was, the row must not hang in flight
                 logger.exception("delivery %d went wrong", delivery.id)
                 decision = self._unexpected(error, delivery)
+            if self._observe is not None:
+                self._observe(decision)
             self._outcomes.append(self._outcome(delivery, decision, requests.item.revision))
             if len(self._outcomes) >= self._settings.batch:
                 await asyncio.shield(self._flush())
@@ -307,31 +352,35 @@ class DeliveryEngine:
             revision=revision if new_copy else None,
         )
 
-    async def _prepared(self, item_id: int) -> _Requests | None:
-        """The item's requests, reading the item again when the last read is stale."""
+    async def _prepared(self, item_id: int, language: str) -> _Requests | None:
+        """The item's requests in a language, reading the item again when the read is stale."""
         now = self._monotonic()
-        cached = self._requests.get(item_id)
+        cached = self._requests.get((item_id, language))
         if cached is not None and now - cached.checked_at < self._settings.item_refresh:
             return cached
         item = await self._database.items.get(item_id)
         if item is None:
-            self._requests.pop(item_id, None)
+            self._requests.pop((item_id, language), None)
             return None
-        return self._remember(item, now)
+        return self._remember(item, pick_translator(self._translators, language), now)
 
-    def _remember(self, item: Item, now: float) -> _Requests:
+    def _remember(self, item: Item, tr: Translator, now: float) -> _Requests:
         """Cache the item's requests, preparing them again only when the item changed."""
-        cached = self._requests.get(item.id)
+        key = (item.id, tr.language)
+        cached = self._requests.get(key)
         if cached is not None and cached.item == item:
             cached.checked_at = now
             return cached
-        requests = self._prepare(item, now)
-        self._requests[item.id] = requests
+        requests = self._prepare(item, tr, now)
+        self._requests[key] = requests
         return requests
 
-    def _prepare(self, item: Item, now: float) -> _Requests:
+    def _prepare(self, item: Item, tr: Translator, now: float) -> _Requests:
         common = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
-        text = {"text": render_release(item), "reply_markup": release_keyboard(item).to_dict()}
+        text = {
+            "text": render_release(item, tr),
+            "reply_markup": release_keyboard(item, tr).to_dict(),
+        }
         send_extra = {"allow_paid_broadcast": True} if self._settings.paid_broadcast else {}
         return _Requests(
             item=item,
@@ -339,7 +388,7 @@ class DeliveryEngine:
             send=PreparedRequest("sendMessage", {**common, **text, **send_extra}),
             edit=PreparedRequest("editMessageText", {**common, **text}),
             withdrawn=PreparedRequest(
-                "editMessageText", {**common, "text": render_withdrawn(item)}
+                "editMessageText", {**common, "text": render_withdrawn(item, tr)}
             ),
             delete=PreparedRequest("deleteMessage", {}),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -18,7 +19,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pressbot.clock import embassy_midnight
-from pressbot.models import Contact, ItemKind, NewItem
+from pressbot.kinds import BUILT_IN_KINDS
+from pressbot.models import Contact, Kind, NewItem
 from pressbot.rendering import html_to_plain, plain_text_to_html
 from pressbot.storage import Database
 
@@ -32,7 +34,7 @@ class ItemsFileError(Exception):
 class _FileItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: ItemKind
+    kind: Kind = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     published: date | datetime
     title: str = Field(min_length=1)
     body: str = Field(min_length=1)
@@ -86,8 +88,13 @@ def item_uid(published: date | datetime, title: str) -> str:
     return f"sha256:{digest[:32]}"
 
 
-def read_items_file(path: Path) -> tuple[list[NewItem], list[Contact]]:
-    """Parse and check an items file; raise ItemsFileError with a clear message when it is bad."""
+def read_items_file(
+    path: Path, kinds: Collection[Kind] = BUILT_IN_KINDS
+) -> tuple[list[NewItem], list[Contact]]:
+    """Parse and check an items file; raise ItemsFileError with a clear message when it is bad.
+
+    `kinds` are the kinds an item may have: the built-in ones and PRESSBOT_EXTRA_KINDS.
+    """
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         document = _ItemsFile.model_validate(raw)
@@ -99,6 +106,11 @@ def read_items_file(path: Path) -> tuple[list[NewItem], list[Contact]]:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise ItemsFileError(f"{path}: {where}: {first['msg']}") from None
+    for number, entry in enumerate(document.items):
+        if entry.kind not in kinds:
+            raise ItemsFileError(
+                f"{path}: items.{number}.kind: {entry.kind!r} is not one of {', '.join(kinds)}"
+            )
     # Files list items newest first; storing oldest first keeps that order for equal dates.
     items = [
         NewItem(
@@ -119,9 +131,11 @@ def read_items_file(path: Path) -> tuple[list[NewItem], list[Contact]]:
     return items, contacts
 
 
-async def import_items_file(database: Database, path: Path, now: datetime) -> ImportReport:
+async def import_items_file(
+    database: Database, path: Path, now: datetime, kinds: Collection[Kind] = BUILT_IN_KINDS
+) -> ImportReport:
     """Load an items file; items already stored (same uid) are left as they are."""
-    items, contacts = await asyncio.to_thread(read_items_file, path)
+    items, contacts = await asyncio.to_thread(read_items_file, path, kinds)
     plain = [html_to_plain(item.body_html) for item in items]
     added = await database.items.add_many(items, plain, now)
     changed = await database.contacts.put_many(contacts)

@@ -8,25 +8,19 @@ from datetime import datetime
 
 
 class ItemKind(enum.StrEnum):
-    """What sort of publication an item is."""
+    """The built-in kinds of item; PRESSBOT_EXTRA_KINDS adds more (see kinds.py).
+
+    Items, drafts and topics hold a kind by its name (`Kind`), built-in or configured.
+    """
 
     PRESS_RELEASE = "press_release"
     STATEMENT = "statement"
     EVENT = "event"
     CONSULAR_ALERT = "consular_alert"
 
-    @property
-    def label(self) -> str:
-        """The name a reader sees."""
-        return _KIND_LABELS[self]
 
-
-_KIND_LABELS = {
-    ItemKind.PRESS_RELEASE: "Press release",
-    ItemKind.STATEMENT: "Statement",
-    ItemKind.EVENT: "Event",
-    ItemKind.CONSULAR_ALERT: "Consular alert",
-}
+#: A kind's name: one of ItemKind's values or a configured kind's ("interview").
+Kind = str
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +28,7 @@ class NewItem:
     """An item before storage gives it an id; `body_html` is Telegram-safe HTML."""
 
     uid: str
-    kind: ItemKind
+    kind: Kind
     title: str
     body_html: str
     published_at: datetime
@@ -56,7 +50,7 @@ class Item:
 
     id: int
     uid: str
-    kind: ItemKind
+    kind: Kind
     title: str
     body_html: str
     published_at: datetime
@@ -79,7 +73,7 @@ class ItemHeadline:
     """What a list of items shows of each: enough for one line."""
 
     id: int
-    kind: ItemKind
+    kind: Kind
     title: str
     published_at: datetime
 
@@ -162,7 +156,7 @@ class Draft:
     item_id: int | None  # set when the draft corrects an existing item (/edit)
     title: str
     body_html: str
-    kind: ItemKind | None
+    kind: Kind | None
     urgent: bool = False
 
 

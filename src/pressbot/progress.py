@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +11,8 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 
+from pressbot.i18n import Translator, pick_translator
+from pressbot.kinds import translators
 from pressbot.models import BroadcastProgress
 from pressbot.rendering import render_delivery_report, render_progress
 from pressbot.storage import Database
@@ -22,6 +25,8 @@ class ProgressTracker:
     """What the reporter remembers between runs: when each broadcast was first seen."""
 
     first_seen: dict[int, tuple[float, int]] = field(default_factory=dict)
+    #: The bot's words in each language (with the configured kinds).
+    translators: Mapping[str, Translator] = field(default_factory=translators)
     last_text: dict[int, str] = field(default_factory=dict)
 
     def pace(self, progress: BroadcastProgress, now: float) -> tuple[float | None, float | None]:
@@ -44,14 +49,17 @@ async def report_progress(
     """Send or edit each running broadcast's progress message; finish the completed ones."""
     for progress in await database.outbox.open_broadcasts():
         item = await database.items.get(progress.item_id)
-        title = item.title if item else f"item {progress.item_id}"
+        chat = progress.progress_chat_id
+        language = await database.languages.get(chat) if chat is not None else None
+        tr = pick_translator(tracker.translators, language)
+        title = item.title if item else tr("item {id}", id=progress.item_id)
         finished = progress.pending == 0
         if finished:
             took = (now - progress.created_at).total_seconds()
-            text = render_delivery_report(progress, title, took)
+            text = render_delivery_report(progress, title, took, tr)
         else:
             rate, left = tracker.pace(progress, monotonic)
-            text = render_progress(progress, title, rate, left)
+            text = render_progress(progress, title, rate, left, tr)
         try:
             await _show(bot, database, progress, text, tracker)
         except TelegramError as error:

@@ -10,19 +10,20 @@ import uuid
 from datetime import datetime
 
 from pressbot.delivery import DeliveryEngine
+from pressbot.i18n import N_, TranslatableError
 from pressbot.models import Draft, ItemKind, NewItem
 from pressbot.rendering import html_to_plain
 from pressbot.storage import Database
 
 
-class PublishingError(Exception):
+class PublishingError(TranslatableError):
     """An action that can't be done; the message says why, for the admin."""
 
 
 def draft_item(draft: Draft, now: datetime) -> NewItem:
     """The item a finished draft describes, dated `now`."""
     if not draft.title.strip() or not draft.body_html.strip():
-        raise PublishingError("The draft needs a title and a text.")
+        raise PublishingError(N_("The draft needs a title and a text."))
     return NewItem(
         uid=f"pressbot:{uuid.uuid4()}",
         kind=draft.kind or ItemKind.PRESS_RELEASE,
@@ -76,7 +77,7 @@ async def correct_item(
 ) -> int:
     """Apply an /edit draft: the item changes and every delivered copy is edited in place."""
     if draft.item_id is None:
-        raise PublishingError("This draft does not correct an item.")
+        raise PublishingError(N_("This draft does not correct an item."))
     broadcast_id = await database.outbox.correct(
         draft.item_id,
         title=draft.title.strip(),
@@ -87,7 +88,9 @@ async def correct_item(
         now=now,
     )
     if broadcast_id is None:
-        raise PublishingError(f"Item {draft.item_id} is not published, so it can't be corrected.")
+        raise PublishingError(
+            N_("Item {id} is not published, so it can't be corrected."), id=draft.item_id
+        )
     await database.drafts.delete(draft.admin_id)
     engine.wake()
     return broadcast_id
@@ -105,6 +108,8 @@ async def withdraw(
     """Withdraw an item: out of lists and search, delivered copies deleted or marked."""
     broadcast_id = await database.outbox.withdraw(item_id, admin_id, chat_id, now)
     if broadcast_id is None:
-        raise PublishingError(f"Item {item_id} is not published, so it can't be withdrawn.")
+        raise PublishingError(
+            N_("Item {id} is not published, so it can't be withdrawn."), id=item_id
+        )
     engine.wake()
     return broadcast_id

@@ -11,12 +11,13 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pressbot.clock import LONDON, MOSCOW
+from pressbot.i18n import N_, TranslatableError
 
 ZONES = {"London": LONDON, "Moscow": MOSCOW}
 _WINDOW = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
-class QuietWindowError(ValueError):
+class QuietWindowError(TranslatableError):
     """A window that can't be used; the message says what to type."""
 
 
@@ -33,13 +34,13 @@ def parse_window(text: str) -> tuple[time, time]:
     """Read "23:00-07:00"; raise QuietWindowError with an example otherwise."""
     match = _WINDOW.match(text)
     if match is None:
-        raise QuietWindowError('Send the window as "23:00-07:00", or "off".')
+        raise QuietWindowError(N_('Send the window as "23:00-07:00", or "off".'))
     hours_a, minutes_a, hours_b, minutes_b = (int(part) for part in match.groups())
     if max(hours_a, hours_b) > 23 or max(minutes_a, minutes_b) > 59:
-        raise QuietWindowError("Those are not times of day. For example: 23:00-07:00.")
+        raise QuietWindowError(N_("Those are not times of day. For example: 23:00-07:00."))
     start, end = time(hours_a, minutes_a), time(hours_b, minutes_b)
     if start == end:
-        raise QuietWindowError("The window starts and ends at the same time. Send another.")
+        raise QuietWindowError(N_("The window starts and ends at the same time. Send another."))
     return start, end
 
 

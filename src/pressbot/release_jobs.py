@@ -1,4 +1,4 @@
-"""JobQueue callbacks: releasing scheduled items on time, and the progress messages."""
+"""JobQueue callbacks: scheduled releases on time, progress messages, daily digests."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 
 from telegram.ext import JobQueue
 
+from pressbot.digest import deliver_due_digests
 from pressbot.progress import report_progress
 from pressbot.publishing import release_held
 from pressbot.services import SERVICES_KEY, PressApplication, PressContext
@@ -54,6 +55,13 @@ async def update_progress(context: PressContext) -> None:
     )
 
 
+async def send_digests(context: PressContext) -> None:
+    """Send the daily digests whose time has come."""
+    sent = await deliver_due_digests(context.database, context.engine, context.now())
+    if sent:
+        logger.info("sent %d daily digests", sent)
+
+
 async def start_jobs(application: PressApplication, now: datetime) -> None:
     """Schedule the progress updates and every held item's release (after a restart too)."""
     services = application.bot_data[SERVICES_KEY]
@@ -61,6 +69,8 @@ async def start_jobs(application: PressApplication, now: datetime) -> None:
     assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
     interval = services.settings.progress_interval
     job_queue.run_repeating(update_progress, interval=interval, first=interval)
+    digests = services.settings.digest_check_interval
+    job_queue.run_repeating(send_digests, interval=digests, first=digests, name="digests")
     for item in await services.database.items.scheduled():
         if item.publish_at is not None:
             schedule_release(job_queue, item.id, item.publish_at, now)

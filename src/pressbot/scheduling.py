@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pressbot.clock import LONDON, MOSCOW
+from pressbot.i18n import N_, TranslatableError
 
 _CITIES = {"london": LONDON, "moscow": MOSCOW, "москва": MOSCOW, "лондон": LONDON}
 _PATTERN = re.compile(
@@ -23,7 +24,7 @@ MAX_AHEAD = timedelta(days=366)
 EXAMPLES = '"18:00", "18:00 London" or "2026-12-01 09:00 Moscow"'
 
 
-class ReleaseTimeError(ValueError):
+class ReleaseTimeError(TranslatableError):
     """A release time that can't be used; the message tells the admin why."""
 
 
@@ -31,32 +32,34 @@ def parse_release_time(text: str, now: datetime) -> datetime:
     """Return the instant `text` names, in the future of `now`."""
     match = _PATTERN.match(text)
     if match is None:
-        raise ReleaseTimeError(f"Send a time such as {EXAMPLES}.")
+        raise ReleaseTimeError(N_("Send a time such as {examples}."), examples=EXAMPLES)
     zone = LONDON
     if match["city"]:
         found = _CITIES.get(match["city"].lower())
         if found is None:
-            raise ReleaseTimeError("Name London or Moscow after the time, or no city for London.")
+            raise ReleaseTimeError(
+                N_("Name London or Moscow after the time, or no city for London.")
+            )
         zone = found
     hours, minutes = (int(part) for part in re.split(r"[:.]", match["time"]))
     if hours > 23 or minutes > 59:
-        raise ReleaseTimeError(f"{match['time']} is not a time of day.")
+        raise ReleaseTimeError(N_("{time} is not a time of day."), time=match["time"])
     clock_time = time(hours, minutes)
     local_now = now.astimezone(zone)
     if match["date"]:
         try:
             day = date.fromisoformat(match["date"])
         except ValueError:
-            raise ReleaseTimeError(f"{match['date']} is not a date.") from None
+            raise ReleaseTimeError(N_("{date} is not a date."), date=match["date"]) from None
         when = _local_instant(day, clock_time, zone)
     else:
         when = _local_instant(local_now.date(), clock_time, zone)
         if when <= now:
             when = _local_instant(local_now.date() + timedelta(days=1), clock_time, zone)
     if when <= now:
-        raise ReleaseTimeError("That time has passed. Send a time in the future.")
+        raise ReleaseTimeError(N_("That time has passed. Send a time in the future."))
     if when - now > MAX_AHEAD:
-        raise ReleaseTimeError("That is more than a year ahead. Send a nearer time.")
+        raise ReleaseTimeError(N_("That is more than a year ahead. Send a nearer time."))
     return when
 
 
@@ -72,7 +75,12 @@ def _local_instant(day: date, clock_time: time, zone: ZoneInfo) -> datetime:
         tzinfo=None
     ):
         raise ReleaseTimeError(
-            f"{clock_time:%H:%M} does not exist on {day:%d.%m.%Y} in {zone.key.split('/')[1]}:"
-            " the clocks go forward then. Send another time."
+            N_(
+                "{time} does not exist on {day} in {city}: the clocks go forward then."
+                " Send another time."
+            ),
+            time=f"{clock_time:%H:%M}",
+            day=f"{day:%d.%m.%Y}",
+            city=zone.key.split("/")[1],
         )
     return local.astimezone(UTC)

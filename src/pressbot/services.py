@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +11,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from pressbot.config import Settings
 from pressbot.delivery import DeliveryEngine
+from pressbot.i18n import ENGLISH, Translator, pick_translator, translator
+from pressbot.kinds import translators
 from pressbot.progress import ProgressTracker
 from pressbot.storage import Database
 
@@ -32,10 +34,21 @@ class Services:
     clock: Clock
     engine: DeliveryEngine
     progress: ProgressTracker
+    translators: Mapping[str, Translator] = field(default_factory=translators)
 
 
 class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """CallbackContext with typed access to the services."""
+    """CallbackContext with typed access to the services and the reader's language."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        #: The language to answer in; handlers/language.py sets it before other handlers run.
+        self.tr: Translator = translator(ENGLISH)
 
     @property
     def services(self) -> Services:
@@ -57,6 +70,10 @@ class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], 
     def is_admin(self, user_id: int | None) -> bool:
         """Whether the user is one of PRESSBOT_ADMIN_IDS, asked afresh at every action."""
         return user_id is not None and user_id in self.services.settings.admin_ids
+
+    def translator(self, language: str) -> Translator:
+        """The translator of a language (English for any other), naming configured kinds."""
+        return pick_translator(self.services.translators, language)
 
     def now(self) -> datetime:
         """The current instant by the application's clock."""

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue
 
 from pressbot import admin_texts
-from pressbot.handlers.admin_post import admin_in_private
+from pressbot.handlers.admin_post import admin_in_private, admin_press
 from pressbot.handlers.replying import command_argument, edit_in_place, reply_messages
 from pressbot.models import ItemStatus
 from pressbot.publishing import PublishingError, withdraw
@@ -24,71 +24,71 @@ async def delete(update: Update, context: PressContext) -> None:
         return
     argument = command_argument(update)
     if not argument.isdigit() or len(argument) > 18:
-        await reply_messages(update, [admin_texts.usage("delete")])
+        await reply_messages(update, [admin_texts.usage("delete", context.tr)])
         return
     item = await context.database.items.get(int(argument))
     if item is None or item.status is not ItemStatus.PUBLISHED:
-        await reply_messages(update, [admin_texts.not_published(int(argument))])
+        await reply_messages(update, [admin_texts.not_published(int(argument), context.tr)])
         return
     await reply_messages(
-        update, [admin_texts.withdraw_question(item)], admin_texts.withdraw_keyboard(item.id)
+        update,
+        [admin_texts.withdraw_question(item, context.tr)],
+        admin_texts.withdraw_keyboard(item.id, context.tr),
     )
 
 
 async def confirm_withdrawal(update: Update, context: PressContext) -> None:
     """Withdraw (or keep) the item after the confirmation button."""
-    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
+    pressed = await admin_press(update, context)
+    if pressed is None:
         return
-    if not context.is_admin(user.id):
-        await query.answer(admin_texts.NOT_ADMIN, show_alert=True)
-        return
-    choice = (query.data or "").partition(":")[2]
+    query, choice = pressed.query, pressed.value
     await query.answer()
     await query.edit_message_reply_markup(None)
     if not choice.isdigit():
-        await reply_messages(update, ["Kept: nothing was withdrawn."])
+        await reply_messages(update, [context.tr("Kept: nothing was withdrawn.")])
         return
     try:
         broadcast_id = await withdraw(
             context.database,
             context.engine,
             int(choice),
-            admin_id=user.id,
-            chat_id=chat.id,
+            admin_id=pressed.admin_id,
+            chat_id=pressed.chat_id,
             now=context.now(),
         )
     except PublishingError as error:
-        await reply_messages(update, [str(error)])
+        await reply_messages(update, [error.render(context.tr)])
         return
     progress = await context.database.outbox.progress(broadcast_id)
     copies = progress.total if progress else 0
-    await reply_messages(update, [admin_texts.withdrawn(int(choice), copies)])
+    await reply_messages(update, [admin_texts.withdrawn(int(choice), copies, context.tr)])
 
 
 async def scheduled(update: Update, context: PressContext) -> None:
     """List the held items, each with a button to cancel it."""
     if not await admin_in_private(update, context):
         return
-    text, keyboard = admin_texts.scheduled_list(await context.database.items.scheduled())
+    text, keyboard = admin_texts.scheduled_list(
+        await context.database.items.scheduled(), context.tr
+    )
     await reply_messages(update, [text], keyboard)
 
 
 async def unschedule(update: Update, context: PressContext) -> None:
     """Cancel a held item from the /scheduled list."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    pressed = await admin_press(update, context)
+    if pressed is None:
         return
-    if not context.is_admin(user.id):
-        await query.answer(admin_texts.NOT_ADMIN, show_alert=True)
-        return
-    item_id = (query.data or "").partition(":")[2]
-    answer = "That item is no longer scheduled."
+    query, item_id = pressed.query, pressed.value
+    answer = context.tr("That item is no longer scheduled.")
     if item_id.isdigit() and await context.database.items.cancel_scheduled(int(item_id)):
         if context.job_queue is not None:
             cancel_release(cast(JobQueue[PressContext], context.job_queue), int(item_id))
-        answer = f"Item {item_id} will not be published."
-    text, keyboard = admin_texts.scheduled_list(await context.database.items.scheduled())
+        answer = context.tr("Item {id} will not be published.", id=item_id)
+    text, keyboard = admin_texts.scheduled_list(
+        await context.database.items.scheduled(), context.tr
+    )
     await edit_in_place(query, text, keyboard)
     await query.answer(answer)
 
@@ -101,12 +101,15 @@ async def stats(update: Update, context: PressContext) -> None:
     recent = []
     for progress in await database.outbox.recent(RECENT_BROADCASTS):
         item = await database.items.get(progress.item_id)
-        recent.append((progress, item.title if item else f"item {progress.item_id}"))
+        recent.append(
+            (progress, item.title if item else context.tr("item {id}", id=progress.item_id))
+        )
     text = admin_texts.stats(
         await database.subscribers.count_active(),
         await database.subscribers.count_inactive(),
         await database.items.count_by_kind(),
         recent,
+        context.tr,
     )
     await reply_messages(update, [text])
 

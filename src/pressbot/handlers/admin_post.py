@@ -6,7 +6,7 @@ checks the admin list again.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import cast
 
@@ -38,14 +38,35 @@ from pressbot.services import PressApplication, PressContext
 TITLE_LIMIT = 300
 
 
+@dataclass(frozen=True, slots=True)
+class AdminPress:
+    """A button pressed by an admin: the query, who pressed it, where, and the button's value."""
+
+    query: CallbackQuery
+    admin_id: int
+    chat_id: int
+    value: str  # what follows the prefix: "withdraw:12" -> "12"
+
+
+async def admin_press(update: Update, context: PressContext) -> AdminPress | None:
+    """The press of an admin's button; None (the press answered) when not an admin's."""
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return None
+    if not context.is_admin(user.id):  # asked afresh at every press
+        await query.answer(context.tr(admin_texts.NOT_ADMIN), show_alert=True)
+        return None
+    return AdminPress(query, user.id, chat.id, (query.data or "").partition(":")[2])
+
+
 async def admin_in_private(update: Update, context: PressContext) -> bool:
     """True for an admin in a private chat; otherwise say why not and return False."""
     user, chat = update.effective_user, update.effective_chat
     if not context.is_admin(user.id if user else None):
-        await reply_messages(update, [admin_texts.NOT_ADMIN])
+        await reply_messages(update, [context.tr(admin_texts.NOT_ADMIN)])
         return False
     if chat is None or chat.type != "private":
-        await reply_messages(update, [admin_texts.PRIVATE_ONLY])
+        await reply_messages(update, [context.tr(admin_texts.PRIVATE_ONLY)])
         return False
     return True
 
@@ -57,11 +78,11 @@ async def post(update: Update, context: PressContext) -> None:
     admin_id = update.effective_user.id
     existing = await context.database.drafts.get(admin_id)
     if existing is not None:
-        await reply_messages(update, [admin_texts.draft_in_progress(existing.title)])
+        await reply_messages(update, [admin_texts.draft_in_progress(existing.title, context.tr)])
         return
     draft = Draft(admin_id, admin_id, DraftStage.TITLE, None, "", "", None)
     await context.database.drafts.save(draft, context.now())
-    await reply_messages(update, [admin_texts.ASK_TITLE])
+    await reply_messages(update, [context.tr(admin_texts.ASK_TITLE)])
 
 
 async def edit(update: Update, context: PressContext) -> None:
@@ -70,20 +91,20 @@ async def edit(update: Update, context: PressContext) -> None:
         return
     argument = command_argument(update)
     if not argument.isdigit() or len(argument) > 18:
-        await reply_messages(update, [admin_texts.usage("edit")])
+        await reply_messages(update, [admin_texts.usage("edit", context.tr)])
         return
     admin_id = update.effective_user.id
     existing = await context.database.drafts.get(admin_id)
     if existing is not None:
-        await reply_messages(update, [admin_texts.draft_in_progress(existing.title)])
+        await reply_messages(update, [admin_texts.draft_in_progress(existing.title, context.tr)])
         return
     item = await context.database.items.get(int(argument))
     if item is None or item.status is not ItemStatus.PUBLISHED:
-        await reply_messages(update, [admin_texts.not_published(int(argument))])
+        await reply_messages(update, [admin_texts.not_published(int(argument), context.tr)])
         return
     draft = Draft(admin_id, admin_id, DraftStage.TITLE, item.id, item.title, "", item.kind)
     await context.database.drafts.save(draft, context.now())
-    await reply_messages(update, [admin_texts.edit_started(item)])
+    await reply_messages(update, [admin_texts.edit_started(item, context.tr)])
 
 
 async def draft_input(update: Update, context: PressContext) -> None:
@@ -97,23 +118,25 @@ async def draft_input(update: Update, context: PressContext) -> None:
     if draft is None:
         return
     if not message.text:
-        await reply_messages(update, [admin_texts.NEEDS_TEXT])
+        await reply_messages(update, [context.tr(admin_texts.NEEDS_TEXT)])
     elif draft.stage is DraftStage.TITLE:
         await _take_title(update, context, draft, message.text.strip())
     elif draft.stage is DraftStage.BODY:
         body = "\n\n".join(part for part in (draft.body_html, message.text_html.strip()) if part)
         await context.database.drafts.save(replace(draft, body_html=body), context.now())
-        await reply_messages(update, [admin_texts.body_received(len(message.text_html))])
+        await reply_messages(
+            update, [admin_texts.body_received(len(message.text_html), context.tr)]
+        )
     elif draft.stage is DraftStage.SCHEDULE:
         await _take_release_time(update, context, draft, message.text)
     else:
-        await reply_messages(update, [admin_texts.USE_BUTTONS])
+        await reply_messages(update, [context.tr(admin_texts.USE_BUTTONS)])
     raise ApplicationHandlerStop
 
 
 async def _take_title(update: Update, context: PressContext, draft: Draft, title: str) -> None:
     if len(title) > TITLE_LIMIT:
-        text = admin_texts.TITLE_TOO_LONG.format(length=len(title), limit=TITLE_LIMIT)
+        text = context.tr(admin_texts.TITLE_TOO_LONG, length=len(title), limit=TITLE_LIMIT)
         await reply_messages(update, [text])
         return
     await _to_body(update, context, replace(draft, title=title))
@@ -121,7 +144,9 @@ async def _take_title(update: Update, context: PressContext, draft: Draft, title
 
 async def _to_body(update: Update, context: PressContext, draft: Draft) -> None:
     await context.database.drafts.save(replace(draft, stage=DraftStage.BODY), context.now())
-    prompt = admin_texts.ask_new_body() if draft.item_id else admin_texts.ASK_BODY
+    prompt = (
+        admin_texts.ask_new_body(context.tr) if draft.item_id else context.tr(admin_texts.ASK_BODY)
+    )
     await reply_messages(update, [prompt])
 
 
@@ -132,12 +157,12 @@ async def _take_release_time(
     try:
         when = parse_release_time(text, now)
     except ReleaseTimeError as error:
-        await reply_messages(update, [str(error)])
+        await reply_messages(update, [error.render(context.tr)])
         return
     item_id = await schedule_draft(context.database, draft, when, now)
     if context.job_queue is not None:
         schedule_release(cast(JobQueue[PressContext], context.job_queue), item_id, when, now)
-    await reply_messages(update, [admin_texts.scheduled(item_id, when)])
+    await reply_messages(update, [admin_texts.scheduled(item_id, when, context.tr)])
 
 
 async def done(update: Update, context: PressContext) -> None:
@@ -146,14 +171,14 @@ async def done(update: Update, context: PressContext) -> None:
     if draft is None:
         return
     if draft.stage is DraftStage.TITLE:
-        await reply_messages(update, [admin_texts.TITLE_FIRST])
+        await reply_messages(update, [context.tr(admin_texts.TITLE_FIRST)])
         return
     if draft.stage is not DraftStage.BODY:
-        await reply_messages(update, [admin_texts.USE_BUTTONS])
+        await reply_messages(update, [context.tr(admin_texts.USE_BUTTONS)])
         return
     if not draft.body_html.strip():
         if draft.item_id is None:
-            await reply_messages(update, [admin_texts.EMPTY_BODY])
+            await reply_messages(update, [context.tr(admin_texts.EMPTY_BODY)])
             return
         draft = await _with_current_body(context, draft)
     await _after_body(update, context, draft)
@@ -165,13 +190,15 @@ async def skip(update: Update, context: PressContext) -> None:
     if draft is None:
         return
     if draft.item_id is None:
-        await reply_messages(update, ["/skip works when correcting an item with /edit."])
+        await reply_messages(
+            update, [context.tr("/skip works when correcting an item with /edit.")]
+        )
     elif draft.stage is DraftStage.TITLE:
         await _to_body(update, context, draft)
     elif draft.stage is DraftStage.BODY:
         await _after_body(update, context, await _with_current_body(context, draft))
     else:
-        await reply_messages(update, [admin_texts.USE_BUTTONS])
+        await reply_messages(update, [context.tr(admin_texts.USE_BUTTONS)])
 
 
 async def _with_current_body(context: PressContext, draft: Draft) -> Draft:
@@ -185,17 +212,17 @@ async def _after_body(update: Update, context: PressContext, draft: Draft) -> No
         return
     draft = replace(draft, stage=DraftStage.KIND)
     await context.database.drafts.save(draft, context.now())
-    keyboard = admin_texts.kind_keyboard(context.services.settings.post_kinds)
-    await reply_messages(update, [admin_texts.ASK_KIND], keyboard)
+    keyboard = admin_texts.kind_keyboard(context.services.settings.post_kinds, context.tr)
+    await reply_messages(update, [context.tr(admin_texts.ASK_KIND)], keyboard)
 
 
 async def _preview(update: Update, context: PressContext, draft: Draft) -> None:
     await context.database.drafts.save(draft, context.now())
     item = await _preview_item(context, draft, context.now())
     correction = draft.item_id is not None
-    await reply_messages(update, [admin_texts.preview_intro(correction)])
-    keyboard = admin_texts.preview_keyboard(correction, draft.urgent)
-    await reply_messages(update, [render_release(item)], keyboard)
+    await reply_messages(update, [admin_texts.preview_intro(correction, context.tr)])
+    keyboard = admin_texts.preview_keyboard(correction, context.tr, draft.urgent)
+    await reply_messages(update, [render_release(item, context.tr)], keyboard)
 
 
 async def _preview_item(context: PressContext, draft: Draft, now: datetime) -> Item:
@@ -215,7 +242,9 @@ async def _current_draft(update: Update, context: PressContext) -> Draft | None:
         return None
     draft = await context.database.drafts.get(update.effective_user.id)
     if draft is None:
-        await reply_messages(update, ["There is no draft in progress. /post starts one."])
+        await reply_messages(
+            update, [context.tr("There is no draft in progress. /post starts one.")]
+        )
     return draft
 
 
@@ -223,11 +252,11 @@ async def cancel(update: Update, context: PressContext) -> None:
     """Drop the draft at any step."""
     user = update.effective_user
     if user is None or not context.is_admin(user.id):
-        await reply_messages(update, [admin_texts.NOTHING_TO_CANCEL])
+        await reply_messages(update, [context.tr(admin_texts.NOTHING_TO_CANCEL)])
         return
     dropped = await context.database.drafts.delete(user.id)
     await reply_messages(
-        update, [admin_texts.CANCELLED if dropped else admin_texts.NOTHING_TO_CANCEL]
+        update, [context.tr(admin_texts.CANCELLED if dropped else admin_texts.NOTHING_TO_CANCEL)]
     )
 
 
@@ -237,17 +266,15 @@ async def choose_kind(update: Update, context: PressContext) -> None:
     if pressed is None:
         return
     draft, query, value = pressed
-    kinds = {kind.value: kind for kind in context.services.settings.post_kinds}
-    if value not in kinds:
-        await query.answer(admin_texts.STALE_BUTTON)
+    if value not in context.services.settings.post_kinds:
+        await query.answer(context.tr(admin_texts.STALE_BUTTON))
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    kind = ItemKind(value)
     # Consular alerts are urgent unless the admin says otherwise in the preview.
-    urgent = kind is ItemKind.CONSULAR_ALERT
+    urgent = value == ItemKind.CONSULAR_ALERT
     await _preview(
-        update, context, replace(draft, kind=kind, stage=DraftStage.PREVIEW, urgent=urgent)
+        update, context, replace(draft, kind=value, stage=DraftStage.PREVIEW, urgent=urgent)
     )
 
 
@@ -261,33 +288,35 @@ async def preview_action(update: Update, context: PressContext) -> None:
     if action == "urgent" and draft.item_id is None:
         draft = replace(draft, urgent=not draft.urgent)
         await context.database.drafts.save(draft, now)
-        await query.edit_message_reply_markup(admin_texts.preview_keyboard(False, draft.urgent))
-        await query.answer("Urgent" if draft.urgent else "Not urgent")
+        await query.edit_message_reply_markup(
+            admin_texts.preview_keyboard(False, context.tr, draft.urgent)
+        )
+        await query.answer(context.tr("Urgent") if draft.urgent else context.tr("Not urgent"))
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
     if action == "cancel":
         await context.database.drafts.delete(draft.admin_id)
-        await reply_messages(update, [admin_texts.CANCELLED])
+        await reply_messages(update, [context.tr(admin_texts.CANCELLED)])
     elif action == "schedule" and draft.item_id is None:
         await context.database.drafts.save(replace(draft, stage=DraftStage.SCHEDULE), now)
-        await reply_messages(update, [admin_texts.ASK_TIME])
+        await reply_messages(update, [context.tr(admin_texts.ASK_TIME)])
     elif action == "publish" and draft.item_id is None:
         item_id, broadcast_id = await publish_draft(context.database, context.engine, draft, now)
         progress = await context.database.outbox.progress(broadcast_id)
         await reply_messages(
-            update, [admin_texts.published(item_id, progress.total if progress else 0)]
+            update, [admin_texts.published(item_id, progress.total if progress else 0, context.tr)]
         )
     elif action == "confirm" and draft.item_id is not None:
         try:
             broadcast_id = await correct_item(context.database, context.engine, draft, now)
         except PublishingError as error:
             await context.database.drafts.delete(draft.admin_id)
-            await reply_messages(update, [str(error)])
+            await reply_messages(update, [error.render(context.tr)])
             return
         progress = await context.database.outbox.progress(broadcast_id)
         copies = progress.total if progress else 0
-        await reply_messages(update, [admin_texts.corrected(draft.item_id, copies)])
+        await reply_messages(update, [admin_texts.corrected(draft.item_id, copies, context.tr)])
 
 
 async def _draft_button(
@@ -295,17 +324,14 @@ async def _draft_button(
 ) -> tuple[Draft, CallbackQuery, str] | None:
     """The admin's draft, the query and the button's value ("kind:event" -> "event") when a
     button of `stage` is pressed; otherwise answer the query and return None."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    pressed = await admin_press(update, context)
+    if pressed is None:
         return None
-    if not context.is_admin(user.id):
-        await query.answer(admin_texts.NOT_ADMIN, show_alert=True)
-        return None
-    draft = await context.database.drafts.get(user.id)
+    draft = await context.database.drafts.get(pressed.admin_id)
     if draft is None or draft.stage is not stage:
-        await query.answer(admin_texts.STALE_BUTTON)
+        await pressed.query.answer(context.tr(admin_texts.STALE_BUTTON))
         return None
-    return draft, query, (query.data or "").partition(":")[2]
+    return draft, pressed.query, pressed.value
 
 
 def register(application: PressApplication) -> None:

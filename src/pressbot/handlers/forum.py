@@ -7,11 +7,12 @@ from telegram.ext import CommandHandler
 
 from pressbot.handlers.replying import reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
-from pressbot.rendering import GROUP_ADMINS_ONLY
+from pressbot.i18n import N_
+from pressbot.rendering import GROUP_SETTINGS_ADMINS_ONLY
 from pressbot.services import PressApplication, PressContext
 
-NOT_A_FORUM = "This works in a group with topics: send /thread in the topic for the releases."
-NOT_SUBSCRIBED = "This group is not subscribed. /subscribe first, then choose the topic."
+NOT_A_FORUM = N_("This works in a group with topics: send /thread in the topic for the releases.")
+NOT_SUBSCRIBED = N_("This group is not subscribed. /subscribe first, then choose the topic.")
 
 
 async def choose_thread(update: Update, context: PressContext) -> None:
@@ -20,17 +21,20 @@ async def choose_thread(update: Update, context: PressContext) -> None:
     if chat is None or message is None:
         return
     if not chat.is_forum:
-        await reply_messages(update, [NOT_A_FORUM])
+        await reply_messages(update, [context.tr(NOT_A_FORUM)])
         return
     if not await may_change_subscription(update):
-        await reply_messages(update, [GROUP_ADMINS_ONLY])
+        await reply_messages(update, [context.tr(GROUP_SETTINGS_ADMINS_ONLY)])
         return
     thread = message.message_thread_id if message.is_topic_message else None
     if not await context.database.subscribers.set_thread(chat.id, thread, context.now()):
-        await reply_messages(update, [NOT_SUBSCRIBED])
+        await reply_messages(update, [context.tr(NOT_SUBSCRIBED)])
         return
-    where = "this topic" if thread is not None else "the General topic"
-    await reply_messages(update, [f"Releases will arrive in {where}."])
+    if thread is not None:
+        done = context.tr("Releases will arrive in this topic.")
+    else:
+        done = context.tr("Releases will arrive in the General topic.")
+    await reply_messages(update, [done])
 
 
 def register(application: PressApplication) -> None:

@@ -17,7 +17,7 @@ async def help_command(update: Update, context: PressContext) -> None:
     commands = READER_COMMANDS
     if context.is_admin(user.id if user else None):
         commands += ADMIN_COMMANDS
-    await reply_messages(update, [render_help(commands)])
+    await reply_messages(update, [render_help(commands, context.tr)])
 
 
 async def unknown(update: Update, context: PressContext) -> None:
@@ -27,7 +27,7 @@ async def unknown(update: Update, context: PressContext) -> None:
         return
     if message.chat.type != "private" and not _addressed_to_bot(message.text, context):
         return  # in groups the bot speaks only when spoken to
-    await reply_messages(update, [render_unknown()])
+    await reply_messages(update, [render_unknown(context.tr)])
 
 
 def _addressed_to_bot(text: str, context: PressContext) -> bool:
@@ -39,7 +39,7 @@ def _addressed_to_bot(text: str, context: PressContext) -> bool:
 async def stale_button(update: Update, context: PressContext) -> None:
     """Answer a button press that no handler knows."""
     if update.callback_query is not None:
-        await update.callback_query.answer("This button no longer works. Send /help.")
+        await update.callback_query.answer(context.tr("This button no longer works. Send /help."))
 
 
 def register(application: PressApplication) -> None:

@@ -39,7 +39,9 @@ async def track_membership(update: Update, context: PressContext) -> None:
         await context.database.subscribers.unsubscribe(chat.id, context.now())
         logger.info("removed from or blocked in chat %d: subscription ended", chat.id)
     elif now and not was and chat.type in (chat.GROUP, chat.SUPERGROUP):
-        await context.bot.send_message(chat.id, render_added_to_group(), parse_mode=ParseMode.HTML)
+        await context.bot.send_message(
+            chat.id, render_added_to_group(context.tr), parse_mode=ParseMode.HTML
+        )
 
 
 def register(application: PressApplication) -> None:

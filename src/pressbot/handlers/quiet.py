@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.handlers.replying import command_argument, edit_in_place, reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
-from pressbot.quiet import ZONES, QuietWindowError, parse_window
+from pressbot.handlers.zones import press_zone_button
+from pressbot.i18n import N_
+from pressbot.quiet import QuietWindowError, parse_window
 from pressbot.rendering import (
-    GROUP_ADMINS_ONLY,
+    GROUP_SETTINGS_ADMINS_ONLY,
     QUIET_CALLBACK_PREFIX,
-    quiet_keyboard,
     render_quiet,
+    zone_keyboard,
 )
 from pressbot.services import PressApplication, PressContext
 
-NOT_SUBSCRIBED = "This chat is not subscribed. /subscribe first, then set quiet hours."
+NOT_SUBSCRIBED = N_("This chat is not subscribed. /subscribe first, then set quiet hours.")
+STALE_BUTTON = N_("This button no longer works. Send /quiet.")
 
 
 async def quiet(update: Update, context: PressContext) -> None:
@@ -29,7 +32,7 @@ async def quiet(update: Update, context: PressContext) -> None:
     start, end, zone = await subscribers.quiet_hours(chat.id)
     if argument:
         if not await may_change_subscription(update):
-            await reply_messages(update, [GROUP_ADMINS_ONLY])
+            await reply_messages(update, [context.tr(GROUP_SETTINGS_ADMINS_ONLY)])
             return
         if argument.lower() == "off":
             start = end = None
@@ -37,34 +40,33 @@ async def quiet(update: Update, context: PressContext) -> None:
             try:
                 start_time, end_time = parse_window(argument)
             except QuietWindowError as error:
-                await reply_messages(update, [str(error)])
+                await reply_messages(update, [error.render(context.tr)])
                 return
             start, end = start_time.strftime("%H:%M"), end_time.strftime("%H:%M")
         if not await subscribers.set_quiet_hours(chat.id, start, end, zone, context.now()):
-            await reply_messages(update, [NOT_SUBSCRIBED])
+            await reply_messages(update, [context.tr(NOT_SUBSCRIBED)])
             return
-    await reply_messages(update, [render_quiet(start, end, zone)], quiet_keyboard(zone))
+    await reply_messages(
+        update, [render_quiet(start, end, zone, context.tr)], _keyboard(zone, context)
+    )
 
 
 async def choose_zone(update: Update, context: PressContext) -> None:
     """The London / Moscow buttons: the window's time zone."""
+    zone = await press_zone_button(
+        update, context, stale=STALE_BUTTON, not_subscribed=NOT_SUBSCRIBED
+    )
     query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
+    if zone is None or query is None or chat is None:
         return
-    zone = (query.data or "").partition(":")[2]
-    if zone not in ZONES:
-        await query.answer("This button no longer works. Send /quiet.")
-        return
-    if not await may_change_subscription(update):
-        await query.answer(GROUP_ADMINS_ONLY, show_alert=True)
-        return
-    subscribers = context.database.subscribers
-    start, end, _ = await subscribers.quiet_hours(chat.id)
-    if not await subscribers.set_quiet_hours(chat.id, start, end, zone, context.now()):
-        await query.answer(NOT_SUBSCRIBED, show_alert=True)
-        return
-    await edit_in_place(query, render_quiet(start, end, zone), quiet_keyboard(zone))
-    await query.answer(f"{zone} time")
+    start, end, _ = await context.database.subscribers.quiet_hours(chat.id)
+    text = render_quiet(start, end, zone, context.tr)
+    await edit_in_place(query, text, _keyboard(zone, context))
+    await query.answer(context.tr("{zone} time", zone=context.tr(zone)))
+
+
+def _keyboard(zone: str, context: PressContext) -> InlineKeyboardMarkup:
+    return zone_keyboard(zone, QUIET_CALLBACK_PREFIX, context.tr)
 
 
 def register(application: PressApplication) -> None:

@@ -40,7 +40,9 @@ def latest_count(argument: str) -> int:
 async def latest(update: Update, context: PressContext) -> None:
     """Send the newest items, one line each, with buttons to page."""
     page = await context.database.items.latest(latest_count(command_argument(update)))
-    await reply_messages(update, render_latest(page), latest_keyboard(page))
+    await reply_messages(
+        update, render_latest(page, context.tr), latest_keyboard(page, context.tr)
+    )
 
 
 async def latest_page(update: Update, context: PressContext) -> None:
@@ -50,11 +52,12 @@ async def latest_page(update: Update, context: PressContext) -> None:
         return
     parsed = parse_latest_callback(query.data or "")
     if parsed is None:
-        await query.answer("This button no longer works. Send /latest.")
+        await query.answer(context.tr("This button no longer works. Send /latest."))
         return
     limit, offset = min(max(parsed[0], 1), MAX_LATEST), parsed[1]
     page = await context.database.items.latest(limit, offset)
-    messages, keyboard = render_latest(page), latest_keyboard(page)
+    messages = render_latest(page, context.tr)
+    keyboard = latest_keyboard(page, context.tr)
     # The page goes out before the answer, so the button's spinner stops when it is there.
     if len(messages) == 1 and query.message is not None:
         await edit_in_place(query, messages[0], keyboard)
@@ -67,7 +70,9 @@ async def read(update: Update, context: PressContext) -> None:
     """Send an item in full: /read <id>."""
     argument = command_argument(update)
     if not argument.isdigit():
-        await reply_messages(update, ["Send /read followed by an item number, e.g. /read 1."])
+        await reply_messages(
+            update, [context.tr("Send /read followed by an item number, e.g. /read 1.")]
+        )
         return
     await _send_item(update, context, int(argument))
 
@@ -89,15 +94,17 @@ async def start_read_link(update: Update, context: PressContext) -> None:
     argument = command_argument(update)
     item_id = argument.removeprefix("read_")
     await _send_item(update, context, int(item_id))
-    await reply_messages(update, ["Send /subscribe to get every new release here."])
+    await reply_messages(update, [context.tr("Send /subscribe to get every new release here.")])
 
 
 async def _send_item(update: Update, context: PressContext, item_id: int) -> None:
     item = await context.database.items.get(item_id)
     if item is None or item.status is not ItemStatus.PUBLISHED:
-        await reply_messages(update, [f"Item {item_id} was not found. /latest lists items."])
+        await reply_messages(
+            update, [context.tr("Item {id} was not found. /latest lists items.", id=item_id)]
+        )
         return
-    await reply_messages(update, render_item_full(item))
+    await reply_messages(update, render_item_full(item, context.tr))
 
 
 async def read_button(update: Update, context: PressContext) -> None:
@@ -107,7 +114,7 @@ async def read_button(update: Update, context: PressContext) -> None:
         return
     item_id = parse_read_callback(query.data or "")
     if item_id is None:
-        await query.answer("This button no longer works. Send /latest.")
+        await query.answer(context.tr("This button no longer works. Send /latest."))
         return
     await _send_item(update, context, item_id)
     await query.answer()
@@ -117,20 +124,24 @@ async def search(update: Update, context: PressContext) -> None:
     """Find items by words in their title or text, newest first."""
     words = command_argument(update)
     if not words:
-        await reply_messages(update, ["Send /search followed by words, e.g. /search Bellingcat."])
+        await reply_messages(
+            update, [context.tr("Send /search followed by words, e.g. /search Bellingcat.")]
+        )
         return
     found = await context.database.items.search(words, SEARCH_LIMIT)
-    await reply_messages(update, render_search_results(words, found, SEARCH_LIMIT))
+    await reply_messages(update, render_search_results(words, found, SEARCH_LIMIT, context.tr))
 
 
 async def contacts(update: Update, context: PressContext) -> None:
     """Send the consular contacts."""
-    await reply_messages(update, [render_contacts(await context.database.contacts.all())])
+    await reply_messages(
+        update, [render_contacts(await context.database.contacts.all(), context.tr)]
+    )
 
 
 async def time(update: Update, context: PressContext) -> None:
     """Send today's date and the time in Moscow and London."""
-    await reply_messages(update, [render_time(read_clock(context.now()))])
+    await reply_messages(update, [render_time(read_clock(context.now()), context.tr)])
 
 
 def register(application: PressApplication) -> None:

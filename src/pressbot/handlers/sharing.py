@@ -15,9 +15,9 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import InlineQueryHandler
 
-from pressbot.clock import format_short_date
+from pressbot.i18n import Translator
 from pressbot.models import Item, ItemStatus
-from pressbot.rendering import render_shared, shared_keyboard
+from pressbot.rendering import render_shared, shared_description, shared_keyboard
 from pressbot.services import PressApplication, PressContext
 
 PAGE = 10
@@ -45,26 +45,28 @@ async def share(update: Update, context: PressContext) -> None:
         headlines = list((await items.latest(limit, offset)).headlines)
     found = [await items.get(headline.id) for headline in headlines]
     results = [
-        _result(item, context.bot.username or "")
+        _result(item, context.bot.username or "", context.tr)
         for item in found
         if item is not None and item.status is ItemStatus.PUBLISHED
     ]
     more = len(headlines) == limit and offset + limit < MAX_RESULTS
     # No next_offset at all (not "") when this is the last page.
-    await query.answer(results, cache_time=30, next_offset=str(offset + limit) if more else None)
+    next_offset = str(offset + limit) if more else None
+    # Personal: results are in the user's language.
+    await query.answer(results, cache_time=30, is_personal=True, next_offset=next_offset)
 
 
-def _result(item: Item, bot_username: str) -> InlineQueryResultArticle:
+def _result(item: Item, bot_username: str, tr: Translator) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id=str(item.id),
         title=item.title[:200],
-        description=f"{format_short_date(item.published_at)} · {item.kind.label}",
+        description=shared_description(item, tr),
         input_message_content=InputTextMessageContent(
-            render_shared(item),
+            render_shared(item, tr),
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
-        reply_markup=shared_keyboard(item, bot_username),
+        reply_markup=shared_keyboard(item, bot_username, tr),
     )
 
 

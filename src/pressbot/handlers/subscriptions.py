@@ -49,21 +49,21 @@ async def _subscribe(update: Update, context: PressContext) -> SubscriptionChang
 async def start(update: Update, context: PressContext) -> None:
     """Greet, subscribe the chat and show the main commands."""
     if not await may_change_subscription(update):
-        await reply_messages(update, [render_welcome(None)])
+        await reply_messages(update, [render_welcome(None, context.tr)])
         return
     change = await _subscribe(update, context)
     if change is not None:
-        await reply_messages(update, [render_welcome(change)])
+        await reply_messages(update, [render_welcome(change, context.tr)])
 
 
 async def subscribe(update: Update, context: PressContext) -> None:
     """Subscribe the chat to new releases."""
     if not await may_change_subscription(update):
-        await reply_messages(update, [GROUP_ADMINS_ONLY])
+        await reply_messages(update, [context.tr(GROUP_ADMINS_ONLY)])
         return
     change = await _subscribe(update, context)
     if change is not None:
-        await reply_messages(update, [render_subscription_change(change)])
+        await reply_messages(update, [render_subscription_change(change, context.tr)])
 
 
 async def unsubscribe(update: Update, context: PressContext) -> None:
@@ -72,10 +72,10 @@ async def unsubscribe(update: Update, context: PressContext) -> None:
     if chat is None:
         return
     if not await may_change_subscription(update):
-        await reply_messages(update, [GROUP_ADMINS_ONLY])
+        await reply_messages(update, [context.tr(GROUP_ADMINS_ONLY)])
         return
     change = await context.database.subscribers.unsubscribe(chat.id, context.now())
-    await reply_messages(update, [render_subscription_change(change)])
+    await reply_messages(update, [render_subscription_change(change, context.tr)])
 
 
 def register(application: PressApplication) -> None:

@@ -7,9 +7,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.handlers.replying import edit_in_place, reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
-from pressbot.models import ItemKind
 from pressbot.rendering import (
-    GROUP_ADMINS_ONLY,
+    GROUP_SETTINGS_ADMINS_ONLY,
     TOPIC_CALLBACK_PREFIX,
     render_topics,
     topics_keyboard,
@@ -24,8 +23,10 @@ async def topics(update: Update, context: PressContext) -> None:
         return
     subscribers = context.database.subscribers
     muted = await subscribers.muted_kinds(chat.id)
-    text = render_topics(muted, subscribed=await subscribers.is_active(chat.id))
-    await reply_messages(update, [text], topics_keyboard(muted))
+    kinds = context.services.settings.kinds
+    subscribed = await subscribers.is_active(chat.id)
+    text = render_topics(kinds, muted, context.tr, subscribed=subscribed)
+    await reply_messages(update, [text], topics_keyboard(kinds, muted, context.tr))
 
 
 async def toggle_topic(update: Update, context: PressContext) -> None:
@@ -34,19 +35,24 @@ async def toggle_topic(update: Update, context: PressContext) -> None:
     if query is None or chat is None:
         return
     value = (query.data or "").partition(":")[2]
-    if value not in {kind.value for kind in ItemKind}:
-        await query.answer("This button no longer works. Send /topics.")
+    kinds = context.services.settings.kinds
+    if value not in kinds:
+        await query.answer(context.tr("This button no longer works. Send /topics."))
         return
     if not await may_change_subscription(update):
-        await query.answer(GROUP_ADMINS_ONLY, show_alert=True)
+        await query.answer(context.tr(GROUP_SETTINGS_ADMINS_ONLY), show_alert=True)
         return
     subscribers = context.database.subscribers
-    kind = ItemKind(value)
-    following = await subscribers.toggle_kind(chat.id, kind)
+    following = await subscribers.toggle_kind(chat.id, value)
     muted = await subscribers.muted_kinds(chat.id)
-    text = render_topics(muted, subscribed=await subscribers.is_active(chat.id))
-    await edit_in_place(query, text, topics_keyboard(muted))
-    await query.answer(f"{kind.label}: {'on' if following else 'off'}")
+    subscribed = await subscribers.is_active(chat.id)
+    text = render_topics(kinds, muted, context.tr, subscribed=subscribed)
+    await edit_in_place(query, text, topics_keyboard(kinds, muted, context.tr))
+    label = context.tr.kind(value)
+    if following:
+        await query.answer(context.tr("{topic}: on", topic=label))
+    else:
+        await query.answer(context.tr("{topic}: off", topic=label))
 
 
 def register(application: PressApplication) -> None:

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from pressbot.storage.connection import Connection, open_connection
 from pressbot.storage.contacts import ContactStore, MetaStore
+from pressbot.storage.digests import DigestStore
 from pressbot.storage.drafts import DraftStore
 from pressbot.storage.items import ItemStore
+from pressbot.storage.languages import LanguageStore
 from pressbot.storage.migrations import apply_migrations
 from pressbot.storage.outbox import OutboxStore
+from pressbot.storage.sources import SourceStore
 from pressbot.storage.subscribers import SubscriberStore
 
 __all__ = ["Database", "open_database"]
@@ -27,6 +30,9 @@ class Database:
     meta: MetaStore
     drafts: DraftStore
     outbox: OutboxStore
+    languages: LanguageStore
+    digests: DigestStore
+    sources: SourceStore
 
     async def close(self) -> None:
         """Close the connection."""
@@ -45,4 +51,7 @@ async def open_database(path: Path | str) -> Database:
         meta=MetaStore(connection),
         drafts=DraftStore(connection),
         outbox=OutboxStore(connection),
+        languages=LanguageStore(connection),
+        digests=DigestStore(connection),
+        sources=SourceStore(connection),
     )

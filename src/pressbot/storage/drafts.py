@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pressbot.models import Draft, DraftStage, ItemKind
+from pressbot.models import Draft, DraftStage
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import to_db_time
 
@@ -36,7 +36,7 @@ class DraftStore:
             item_id=row["item_id"],
             title=row["title"],
             body_html=row["body_html"],
-            kind=ItemKind(row["kind"]) if row["kind"] else None,
+            kind=str(row["kind"]) if row["kind"] else None,
             urgent=bool(row["urgent"]),
         )
 
@@ -54,7 +54,7 @@ class DraftStore:
                     draft.item_id,
                     draft.title,
                     draft.body_html,
-                    draft.kind.value if draft.kind else None,
+                    draft.kind,
                     int(draft.urgent),
                     to_db_time(now),
                 ),

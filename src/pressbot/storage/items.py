@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from pressbot.models import Item, ItemHeadline, ItemKind, ItemPage, ItemStatus, NewItem
+from pressbot.models import Item, ItemHeadline, ItemPage, ItemStatus, Kind, NewItem
 from pressbot.storage.connection import Connection
 
 _WORD = re.compile(r"\w+")
@@ -47,7 +47,7 @@ def fts_query(words: str) -> str | None:
 def _headline(row: aiosqlite.Row) -> ItemHeadline:
     return ItemHeadline(
         id=row["id"],
-        kind=ItemKind(row["kind"]),
+        kind=str(row["kind"]),
         title=row["title"],
         published_at=from_db_time(row["published_at"]),
     )
@@ -57,7 +57,7 @@ def _item(row: aiosqlite.Row) -> Item:
     return Item(
         id=row["id"],
         uid=row["uid"],
-        kind=ItemKind(row["kind"]),
+        kind=str(row["kind"]),
         title=row["title"],
         body_html=row["body_html"],
         published_at=from_db_time(row["published_at"]),
@@ -97,7 +97,7 @@ async def insert_item(
         (
             item_id,
             item.uid,
-            item.kind.value,
+            item.kind,
             item.title,
             item.body_html,
             to_db_time(item.published_at),
@@ -253,7 +253,7 @@ class ItemStore:
             row = await cursor.fetchone()
         return int(row[0]) if row else 1
 
-    async def count_by_kind(self) -> dict[ItemKind, int]:
+    async def count_by_kind(self) -> dict[Kind, int]:
         """Return how many published items there are of each kind."""
         async with (
             self._connection.reading() as db,
@@ -262,7 +262,7 @@ class ItemStore:
             ) as cursor,
         ):
             rows = await cursor.fetchall()
-        return {ItemKind(row["kind"]): int(row["n"]) for row in rows}
+        return {str(row["kind"]): int(row["n"]) for row in rows}
 
     async def get(self, item_id: int) -> Item | None:
         """Return the item with this id, or None."""

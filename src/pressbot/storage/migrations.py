@@ -162,6 +162,73 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the forum topic a group's releases go to",
         ("ALTER TABLE subscribers ADD COLUMN thread_id INTEGER",),
     ),
+    Migration(
+        6,
+        "daily digests per chat, each chat's language",
+        (
+            # HH:MM in the chat's time zone (quiet_zone); NULL: each release as it comes.
+            "ALTER TABLE subscribers ADD COLUMN digest_at TEXT",
+            # The last digest's time (or when the digest was switched on), and the last
+            # broadcast it covered: releases of later broadcasts are in the next digest. An id,
+            # not a time, so a release in the same second as the switch is neither lost (left
+            # out of the outbox and of the digest) nor sent twice.
+            "ALTER TABLE subscribers ADD COLUMN digest_since TEXT",
+            "ALTER TABLE subscribers ADD COLUMN digest_after INTEGER",
+            # Any chat the bot talks to, subscribed or not.
+            """
+            CREATE TABLE chat_languages (
+                chat_id INTEGER PRIMARY KEY,
+                language TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX broadcasts_sent_at ON broadcasts (created_at) WHERE action = 'send'",
+        ),
+    ),
+    Migration(
+        7,
+        "website sources (feeds and pages) and the entries seen on them",
+        (
+            # One row per feed or page URL; its poll schedule and failure streak survive restarts.
+            """
+            CREATE TABLE sources (
+                id INTEGER PRIMARY KEY,
+                url TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL CHECK (kind IN ('feed', 'page')),
+                etag TEXT,
+                last_modified TEXT,
+                first_success_at TEXT,
+                last_success_at TEXT,
+                failures INTEGER NOT NULL DEFAULT 0,
+                error TEXT,
+                failing_since TEXT,
+                next_poll_at TEXT,
+                created_at TEXT NOT NULL
+            )
+            """,
+            # Every entry a source showed, by identity: held ones wait here for an admin (items
+            # only hold what is or will be published); content_hash spots changed texts.
+            """
+            CREATE TABLE source_entries (
+                id INTEGER PRIMARY KEY,
+                source_id INTEGER NOT NULL REFERENCES sources (id),
+                uid TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('imported', 'held', 'published', 'skipped')),
+                item_id INTEGER REFERENCES items (id),
+                kind TEXT NOT NULL,
+                title TEXT NOT NULL,
+                body_html TEXT NOT NULL,
+                published_at TEXT NOT NULL,
+                link TEXT NOT NULL DEFAULT '',
+                content_hash TEXT NOT NULL,
+                seen_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (source_id, uid)
+            )
+            """,
+            "CREATE INDEX source_entries_held ON source_entries (source_id) WHERE state = 'held'",
+            "CREATE INDEX source_entries_by_uid ON source_entries (uid)",
+        ),
+    ),
 )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, time
 
 import aiosqlite
 
+from pressbot.i18n import ENGLISH
 from pressbot.models import BroadcastAction, BroadcastProgress, DeliveryStatus, ItemStatus, NewItem
 from pressbot.quiet import ZONES, QuietWindow
 from pressbot.storage.connection import Connection
@@ -43,6 +44,7 @@ class DueDelivery:
     quiet: QuietWindow | None = None  # the chat's quiet hours
     urgent: bool = False  # the item ignores quiet hours
     thread_id: int | None = None  # the forum topic the chat's releases go to
+    language: str = ENGLISH  # the chat's language, for the bot's own words around the item
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +79,13 @@ async def _start_broadcast(
     broadcast_id = cursor.lastrowid
     assert broadcast_id is not None  # noqa: S101 - an INSERT always has a rowid
     if action is BroadcastAction.SEND:
-        # Active subscribers who follow the item's kind.
+        # Active subscribers who follow the item's kind; chats that take a daily digest get
+        # urgent items only (the rest is listed in their digest).
         cursor = await db.execute(
             "INSERT INTO deliveries (broadcast_id, chat_id)"
-            " SELECT ?, s.chat_id FROM subscribers AS s WHERE s.active = 1 AND NOT EXISTS"
-            " (SELECT 1 FROM muted_topics AS m WHERE m.chat_id = s.chat_id"
-            "  AND m.kind = (SELECT kind FROM items WHERE id = ?))",
+            " SELECT ?, s.chat_id FROM subscribers AS s JOIN items AS i ON i.id = ?"
+            " WHERE s.active = 1 AND (s.digest_at IS NULL OR i.urgent = 1) AND NOT EXISTS"
+            " (SELECT 1 FROM muted_topics AS m WHERE m.chat_id = s.chat_id AND m.kind = i.kind)",
             (broadcast_id, item_id),
         )
     else:
@@ -149,11 +152,17 @@ class OutboxStore:
         self._connection = connection
 
     async def publish_new(
-        self, item: NewItem, plain: str, posted_by: int, progress_chat_id: int, now: datetime
+        self,
+        item: NewItem,
+        plain: str,
+        posted_by: int | None,
+        progress_chat_id: int | None,
+        now: datetime,
     ) -> tuple[int, int]:
         """Store a new item as published and queue it for every active subscriber.
 
         Returns (item id, broadcast id). Raises ValueError when the uid exists already.
+        posted_by and progress_chat_id are None for a release the website published.
         """
         async with self._connection.transaction() as db:
             item_id = await insert_item(
@@ -206,8 +215,8 @@ class OutboxStore:
         title: str,
         body_html: str,
         plain: str,
-        requested_by: int,
-        progress_chat_id: int,
+        requested_by: int | None,
+        progress_chat_id: int | None,
         now: datetime,
     ) -> int | None:
         """Replace a published item's text and queue an edit of every delivered copy."""
@@ -255,10 +264,12 @@ class OutboxStore:
             db.execute(
                 "SELECT d.id, d.broadcast_id, b.item_id, b.action, d.chat_id, d.message_id,"
                 " d.copy_sent_at, d.attempts, coalesce(s.active, 0), s.quiet_start,"
-                " s.quiet_end, s.quiet_zone, i.urgent, s.thread_id FROM deliveries AS d"
+                " s.quiet_end, s.quiet_zone, i.urgent, s.thread_id, l.language"
+                " FROM deliveries AS d"
                 " JOIN broadcasts AS b ON b.id = d.broadcast_id"
                 " JOIN items AS i ON i.id = b.item_id"
                 " LEFT JOIN subscribers AS s ON s.chat_id = d.chat_id"
+                " LEFT JOIN chat_languages AS l ON l.chat_id = d.chat_id"
                 " WHERE d.status = 'pending' AND d.id > ? AND d.not_before <= ?"
                 " ORDER BY d.id LIMIT ?",
                 (after_id, now_ts, limit),
@@ -279,6 +290,7 @@ class OutboxStore:
                 quiet=quiet_window(row[9], row[10], row[11]),
                 urgent=bool(row[12]),
                 thread_id=row[13],
+                language=row[14] or ENGLISH,
             )
             for row in rows
         ]
@@ -332,10 +344,11 @@ class OutboxStore:
                 " WHERE chat_id = ? AND status = 'pending'",
                 (new_chat_id, old_chat_id),
             )
-            await db.execute(
-                "UPDATE OR IGNORE muted_topics SET chat_id = ? WHERE chat_id = ?",
-                (new_chat_id, old_chat_id),
-            )
+            for table in ("muted_topics", "chat_languages"):  # fixed names, not input
+                await db.execute(
+                    f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",  # noqa: S608
+                    (new_chat_id, old_chat_id),
+                )
             # A row left behind means the new chat already has that broadcast queued.
             await db.execute(
                 "UPDATE deliveries SET status = 'failed', error = ?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from pressbot.models import ChatType, ItemKind, SubscriptionChange
+from pressbot.models import ChatType, Kind, SubscriptionChange
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import to_db_time
 
@@ -77,25 +77,25 @@ class SubscriberStore:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def muted_kinds(self, chat_id: int) -> frozenset[ItemKind]:
+    async def muted_kinds(self, chat_id: int) -> frozenset[Kind]:
         """Return the kinds of item this chat does not follow."""
         async with (
             self._connection.reading() as db,
             db.execute("SELECT kind FROM muted_topics WHERE chat_id = ?", (chat_id,)) as cursor,
         ):
             rows = await cursor.fetchall()
-        return frozenset(ItemKind(row["kind"]) for row in rows)
+        return frozenset(str(row["kind"]) for row in rows)
 
-    async def toggle_kind(self, chat_id: int, kind: ItemKind) -> bool:
+    async def toggle_kind(self, chat_id: int, kind: Kind) -> bool:
         """Follow the kind if the chat did not, else stop; return whether it now follows it."""
         async with self._connection.transaction() as db:
             cursor = await db.execute(
-                "DELETE FROM muted_topics WHERE chat_id = ? AND kind = ?", (chat_id, kind.value)
+                "DELETE FROM muted_topics WHERE chat_id = ? AND kind = ?", (chat_id, kind)
             )
             if cursor.rowcount:
                 return True
             await db.execute(
-                "INSERT INTO muted_topics (chat_id, kind) VALUES (?, ?)", (chat_id, kind.value)
+                "INSERT INTO muted_topics (chat_id, kind) VALUES (?, ?)", (chat_id, kind)
             )
         return False
 
@@ -141,6 +141,15 @@ class SubscriberStore:
                 "UPDATE subscribers SET quiet_start = ?, quiet_end = ?, quiet_zone = ?,"
                 " updated_at = ? WHERE chat_id = ?",
                 (start, end, zone, to_db_time(now), chat_id),
+            )
+            return cursor.rowcount == 1
+
+    async def set_zone(self, chat_id: int, zone: str, now: datetime) -> bool:
+        """Set the time zone of the chat's quiet hours and digest; False for no subscriber."""
+        async with self._connection.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE subscribers SET quiet_zone = ?, updated_at = ? WHERE chat_id = ?",
+                (zone, to_db_time(now), chat_id),
             )
             return cursor.rowcount == 1
 
