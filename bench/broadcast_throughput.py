@@ -73,6 +73,7 @@ async def run_ptb_loop(base_url: str, count: int, fake_pid: int | None) -> Measu
     from telegram import Bot, LinkPreviewOptions  # noqa: PLC0415
     from telegram.constants import ParseMode  # noqa: PLC0415
 
+    from pressbot.i18n import translator  # noqa: PLC0415
     from pressbot.models import Item, ItemKind  # noqa: PLC0415
     from pressbot.rendering import release_keyboard, render_release  # noqa: PLC0415
 
@@ -88,7 +89,8 @@ async def run_ptb_loop(base_url: str, count: int, fake_pid: int | None) -> Measu
         created_at=PUBLISHED,
         updated_at=PUBLISHED,
     )
-    text, markup = render_release(item), release_keyboard(item)
+    english = translator("en")  # the bot's words around the item, as the engine sends them
+    text, markup = render_release(item, english), release_keyboard(item, english)
     no_preview = LinkPreviewOptions(is_disabled=True)
     warm, measured = chat_ids(count)
     async with Bot(TOKEN, base_url=base_url) as bot:
