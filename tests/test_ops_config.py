@@ -60,6 +60,9 @@ def test_the_webhook_must_be_https() -> None:
     assert problem(webhook_url="press.example.org").startswith(
         "PRESSBOT_WEBHOOK_URL is invalid: must be an https:// URL"
     )
+    assert problem(webhook_url="https://press.example.org/tg/{hook}") == (
+        "PRESSBOT_WEBHOOK_URL is invalid: must not contain { or }"
+    )
 
 
 def test_a_malformed_secret_is_refused_without_being_echoed() -> None:

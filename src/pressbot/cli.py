@@ -72,7 +72,10 @@ def _run(settings: Settings) -> int:
     from pressbot.serving import run  # noqa: PLC0415
 
     token = settings.require_token()
-    configure_logging([token, token.partition(":")[2]], log_format=settings.log_format)
+    secrets = [token, token.partition(":")[2]]
+    if settings.webhook_secret is not None:  # a generated one is never logged at all
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(secrets, log_format=settings.log_format)
     with hold_database_lock(settings.db_path):  # one bot per database; restore checks it
         return run(build_application(settings), settings)
 

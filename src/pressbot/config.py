@@ -165,6 +165,8 @@ class Settings(BaseSettings):
             ) from None
         if url.scheme != "https":
             raise ValueError("must be an https:// URL: Telegram posts updates only over HTTPS")
+        if "{" in value or "}" in value:  # the path becomes a route, where braces are patterns
+            raise ValueError("must not contain { or }")
         return value
 
     @field_validator("webhook_secret")
