@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pressbot.clock import embassy_midnight
-from pressbot.kinds import BUILT_IN_KINDS
+from pressbot.kinds import BUILT_IN_KINDS, KIND_NAME
 from pressbot.models import Contact, Kind, NewItem
 from pressbot.rendering import html_to_plain, plain_text_to_html
 from pressbot.storage import Database
@@ -34,7 +34,7 @@ class ItemsFileError(Exception):
 class _FileItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Kind = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    kind: Kind = Field(pattern=KIND_NAME.pattern)
     published: date | datetime
     title: str = Field(min_length=1)
     body: str = Field(min_length=1)

@@ -15,7 +15,8 @@ from pressbot.i18n import ENGLISH, LANGUAGES, RUSSIAN, Translator, translator
 from pressbot.models import ItemKind, Kind
 
 BUILT_IN_KINDS: tuple[Kind, ...] = tuple(kind.value for kind in ItemKind)
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+#: What a kind's name may be: it is stored with items and put into button data.
+KIND_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 #: Long enough for "Consular alert", short enough for a button beside a tick.
 LABEL_LIMIT = 40
 
@@ -36,7 +37,7 @@ def parse_configured_kinds(text: str) -> tuple[ConfiguredKind, ...]:
             continue
         name, sep, labels = (side.strip() for side in part.partition("="))
         english, _, russian = (label.strip() for label in labels.partition("|"))
-        if not sep or not _NAME.match(name) or not english:
+        if not sep or not KIND_NAME.match(name) or not english:
             raise ValueError(
                 "must be comma-separated name=English label|Russian label, e.g."
                 f" interview=Interview|Интервью; got {part!r}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from pressbot.kinds import KIND_NAME
 from pressbot.models import ItemKind, Kind
 
 #: Category or section words -> kinds; the first word found in an entry's labels wins.
@@ -18,7 +18,6 @@ DEFAULT_KINDS: KindMap = (
     ("consular", ItemKind.CONSULAR_ALERT.value),
 )
 DEFAULT_KIND: Kind = ItemKind.PRESS_RELEASE.value
-_KIND_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 def kind_for(labels: Iterable[str], kinds: KindMap, default: Kind = DEFAULT_KIND) -> Kind:
@@ -41,7 +40,7 @@ def parse_kind_map(text: str) -> KindMap:
             continue
         word, sep, kind = part.partition("=")
         word, kind = word.strip().casefold(), kind.strip()
-        if not sep or not word or not _KIND_NAME.match(kind):
+        if not sep or not word or not KIND_NAME.match(kind):
             raise ValueError(
                 f"must be comma-separated word=kind pairs such as comment=event;"
                 f" got {part.strip()!r}"
