@@ -76,3 +76,13 @@ async def test_the_command_menu_is_set_in_both_languages(bot: RunningBot) -> Non
     assert {c["command"]: c["description"] for c in russian}["time"] == (
         "сегодняшняя дата и время в Москве и Лондоне"
     )
+
+
+async def test_the_apology_after_an_error_is_in_the_chats_language(bot: RunningBot) -> None:
+    await bot.say("/start", chat_id=RUSSIAN_READER, user_id=RUSSIAN_READER, language_code="ru")
+    # Telegram refuses the reply to /time: the handler fails, the error handler apologises.
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: message is too long")
+    [apology] = await bot.say(
+        "/time", chat_id=RUSSIAN_READER, user_id=RUSSIAN_READER, language_code="ru"
+    )
+    assert apology.text == "Извините, что-то пошло не так. Попробуйте ещё раз через минуту."

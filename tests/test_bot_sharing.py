@@ -59,3 +59,15 @@ async def test_a_shared_link_opens_the_item_without_subscribing(bot: RunningBot)
     assert not await bot.database.subscribers.is_active(USER)
     [missing] = await bot.say("/start read_999")
     assert missing.text.startswith("Item 999 was not found")
+
+
+async def test_shared_items_carry_the_words_of_the_sharers_language(bot: RunningBot) -> None:
+    [shown] = await bot.say("/language")
+    await bot.press(shown, "language:ru")  # chosen in the private chat with the bot
+    [first, *_] = results(await answer(bot, "Bellingcat"))
+    assert first["description"] == "15.10.2018 · Событие"
+    assert first["reply_markup"] == {
+        "inline_keyboard": [
+            [{"text": "Читать полностью", "url": "https://t.me/pressbot_test_bot?start=read_11"}]
+        ]
+    }

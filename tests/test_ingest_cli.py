@@ -47,7 +47,7 @@ async def test_import_url_prints_what_it_added_and_adds_nothing_twice(
         "added /read_2: 16.10.2018 Embassy comment on the visa queue",
         f"{url}: 2 of 2 entries added, 0 already there",
     ]
-    assert "storing [##############################] 2/2" in err
+    assert "storing [##############################] 100% (2 of 2 entries)" in err
     website.serve("feed.xml", "rss_reordered.xml")
     code, out, _ = await import_url(tmp_path, url)
     assert code == 0 and out.splitlines() == [f"{url}: 0 of 2 entries added, 2 already there"]

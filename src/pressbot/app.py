@@ -170,6 +170,7 @@ async def report_error(update: object, context: PressContext) -> None:
         return
     logger.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
+        language.remembered_language(context)
         await context.bot.send_message(
             update.effective_chat.id,
             html.escape(context.tr("Sorry, something went wrong. Please try again in a minute.")),

@@ -153,6 +153,8 @@ class DeliveryEngine:
         self._chats.record(chat_id, now)
         params: dict[str, object] = {"text": text, "parse_mode": "HTML"}
         params["link_preview_options"] = {"is_disabled": True}
+        if self._settings.paid_broadcast:  # the rate it is paced at may be the paid one
+            params["allow_paid_broadcast"] = True
         request = PreparedRequest("sendMessage", params)
         body = (
             request.body_for(chat_id)
@@ -169,6 +171,8 @@ class DeliveryEngine:
         )
         if decision.verdict is Verdict.FLOOD:
             self._flooded_until = max(self._flooded_until, self._monotonic() + decision.wait)
+        if self._observe is not None:
+            self._observe(decision)
         return decision
 
     @property

@@ -8,6 +8,7 @@ run, and a bot that was down for days sends one digest covering them, not one a 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Sequence
@@ -17,13 +18,15 @@ from zoneinfo import ZoneInfo
 from pressbot.delivery import DeliveryEngine
 from pressbot.i18n import N_, TranslatableError, translator
 from pressbot.outcomes import Verdict
-from pressbot.quiet import ZONES
+from pressbot.quiet import zone_named
 from pressbot.rendering import render_digest
 from pressbot.storage import Database
 from pressbot.storage.digests import DigestChat
 
 logger = logging.getLogger(__name__)
 
+#: Tries of a digest's second (third …) message before the rest of that digest is given up.
+_PART_ATTEMPTS = 5
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -65,12 +68,12 @@ async def deliver_due_digests(database: Database, engine: DeliveryEngine, now: d
     """Send every digest whose time has come; return how many were sent."""
     sent = 0
     for chat in await database.digests.chats():
-        due = latest_digest_time(now, chat.at, _zone(chat))
+        due = latest_digest_time(now, chat.at, zone_named(chat.zone))
         if due <= chat.since:
             continue
         headlines = await database.digests.headlines(chat.chat_id, chat.after, due)
         if headlines:
-            day = due.astimezone(_zone(chat)).date()
+            day = due.astimezone(zone_named(chat.zone)).date()
             messages = render_digest(headlines, day, translator(chat.language))
             verdict = await _send(database, engine, chat, messages, now)
             if verdict in (Verdict.RETRY, Verdict.FLOOD, Verdict.MIGRATED):
@@ -81,10 +84,6 @@ async def deliver_due_digests(database: Database, engine: DeliveryEngine, now: d
     return sent
 
 
-def _zone(chat: DigestChat) -> ZoneInfo:
-    return ZONES.get(chat.zone, ZONES["London"])
-
-
 async def _send(
     database: Database,
     engine: DeliveryEngine,
@@ -92,13 +91,24 @@ async def _send(
     messages: Sequence[str],
     now: datetime,
 ) -> Verdict:
-    for text in messages:
-        decision = await engine.send_text(chat.chat_id, text, chat.thread_id)
+    """Send a digest's messages in order; the verdict of the first that could not be sent.
+
+    A part after the first is retried here, after the wait Telegram or the backoff asks for,
+    rather than at the next run: that would send the parts before it a second time.
+    """
+    for number, text in enumerate(messages):
+        for attempt in range(1, _PART_ATTEMPTS + 1):
+            decision = await engine.send_text(chat.chat_id, text, chat.thread_id)
+            transient = decision.verdict in (Verdict.RETRY, Verdict.FLOOD)
+            if not transient or number == 0 or attempt == _PART_ATTEMPTS:
+                break
+            await asyncio.sleep(decision.wait)
         if decision.verdict is Verdict.BLOCKED:
             await database.subscribers.unsubscribe(chat.chat_id, now)
         if decision.verdict is Verdict.MIGRATED and decision.new_chat_id is not None:
             await database.outbox.migrate_chat(chat.chat_id, decision.new_chat_id, now)
         if decision.verdict is not Verdict.SENT:
             logger.info("digest to %d: %s", chat.chat_id, decision.error or decision.verdict)
-            return decision.verdict
+            # Once a part is out, the rest is not sent again at the next run with it.
+            return decision.verdict if number == 0 else Verdict.FAILED
     return Verdict.SENT

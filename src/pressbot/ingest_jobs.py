@@ -16,7 +16,14 @@ from pressbot.config import Settings
 from pressbot.i18n import Translator, pick_translator
 from pressbot.ingest import texts
 from pressbot.ingest.fetching import make_client
-from pressbot.ingest.polling import FEED, PAGE, IngestSettings, PollReport, poll_source
+from pressbot.ingest.polling import (
+    FEED,
+    PAGE,
+    IngestSettings,
+    PollReport,
+    poll_source,
+    record_source_failure,
+)
 from pressbot.services import SERVICES_KEY, PressApplication, PressContext, Services
 from pressbot.storage import Database
 
@@ -108,7 +115,15 @@ async def poll_due_sources(bot: Bot, bot_data: dict[Any, Any]) -> list[PollRepor
         reports = []
         for source, result in zip(due, results, strict=True):
             if isinstance(result, Exception):
+                # A bug or the database, not the website: it still backs off and is reported,
+                # rather than being fetched again at every check.
                 logger.error("polling %s failed", source.url, exc_info=result)
+                error = f"unexpected {type(result).__name__}: {result}"
+                reports.append(
+                    await record_source_failure(
+                        services.database, source, ingest.settings, error, now
+                    )
+                )
             elif isinstance(result, BaseException):
                 raise result  # cancellation: the bot is stopping
             else:
@@ -140,7 +155,9 @@ async def notify_admins(
             if report.recovered:
                 notices.append((texts.recovered_notice(report.source.url, tr), None))
         if held:
-            notices.append((texts.held_notice(held, tr), texts.held_keyboard(held, tr)))
+            *first, last = texts.held_notice(held, tr)  # the buttons go under the last part
+            notices += [(part, None) for part in first]
+            notices.append((last, texts.held_keyboard(held, tr)))
         for text, keyboard in notices:
             try:
                 await bot.send_message(

@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TextIO
 
 from pressbot.instance_lock import hold_database_lock
+from pressbot.progress_bar import ProgressBar
 from pressbot.storage.backup import BackupError, check_pressbot_database, copy_database
 from pressbot.storage.backup import replace_database as put_in_place
-
-BAR_WIDTH = 30
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal; a single final line when not on a terminal."""
-
-    def __init__(self, label: str, stream: TextIO | None = None) -> None:
-        self.label = label
-        self.stream = stream if stream is not None else sys.stderr
-        self._live = self.stream.isatty()
-        self._done = False
-
-    def __call__(self, copied: int, total: int) -> None:
-        """Show that ``copied`` of ``total`` pages are copied."""
-        finished = copied >= total
-        if (self._live or finished) and not self._done:
-            share = copied / total if total else 1.0
-            filled = round(share * BAR_WIDTH)
-            bar = "#" * filled + "." * (BAR_WIDTH - filled)
-            line = f"{self.label} [{bar}] {share:4.0%} ({copied:,} of {total:,} pages)"
-            self.stream.write(("\r" if self._live else "") + line + ("\n" if finished else ""))
-            self.stream.flush()
-            self._done = finished
 
 
 def backup_database(db_path: Path, target: Path, *, force: bool = False) -> str:
@@ -43,7 +18,7 @@ def backup_database(db_path: Path, target: Path, *, force: bool = False) -> str:
         raise BackupError(f"{target} is {what}{hint}")
     if target.resolve() == db_path.resolve():
         raise BackupError("the backup must go to another file than the database")
-    copy_database(db_path, target, ProgressBar(f"Backing up {db_path.name}"))
+    copy_database(db_path, target, ProgressBar(f"Backing up {db_path.name}", "pages").show)
     version = check_pressbot_database(target)
     return f"Backed up {db_path} to {target} (schema version {version})."
 
@@ -59,6 +34,8 @@ def restore_database(db_path: Path, backup: Path) -> str:
     # Held throughout: a bot started meanwhile refuses to run instead of reading a half-copy.
     with hold_database_lock(db_path):
         previous = db_path.with_name(db_path.name + ".before-restore")
-        kept = put_in_place(backup, db_path, previous, ProgressBar(f"Restoring {backup.name}"))
+        kept = put_in_place(
+            backup, db_path, previous, ProgressBar(f"Restoring {backup.name}", "pages").show
+        )
     where = f" The database it replaced is in {previous}." if kept else ""
     return f"Restored {db_path} from {backup} (schema version {version}).{where}"

@@ -14,6 +14,13 @@ from pressbot.clock import LONDON, MOSCOW
 from pressbot.i18n import N_, TranslatableError
 
 ZONES = {"London": LONDON, "Moscow": MOSCOW}
+
+
+def zone_named(name: str | None) -> ZoneInfo:
+    """A chat's time zone by the name stored for it; London when it has none."""
+    return ZONES.get(name or "London", LONDON)
+
+
 _WINDOW = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 

@@ -10,7 +10,7 @@ from pressbot.handlers.replying import command_argument, edit_in_place, reply_me
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.handlers.zones import press_zone_button
 from pressbot.i18n import N_
-from pressbot.quiet import ZONES
+from pressbot.quiet import zone_named
 from pressbot.rendering import (
     GROUP_SETTINGS_ADMINS_ONLY,
     render_digest,
@@ -58,7 +58,7 @@ async def _send_collected(update: Update, context: PressContext, after: int, zon
     now = context.now()
     headlines = await context.database.digests.headlines(chat.id, after, now)
     if headlines:
-        day = now.astimezone(ZONES.get(zone, ZONES["London"])).date()
+        day = now.astimezone(zone_named(zone)).date()
         await reply_messages(update, render_digest(headlines, day, context.tr))
 
 

@@ -29,9 +29,11 @@ async def resolve_language(update: Update, context: PressContext) -> None:
     """Find the language to answer this update in; remember it for the chat."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
-        # Inline queries have no chat: the user's private chat with the bot has the same id.
+        # Inline queries have no chat: the user's private chat with the bot has the same id,
+        # and its language is remembered there (asked of the database only when it is not).
         if user is not None:
-            stored = await context.database.languages.get(user.id)
+            private = context.application.chat_data.get(user.id, {})
+            stored = private.get(_CHAT_DATA_KEY) or await context.database.languages.get(user.id)
             context.tr = context.translator(stored or choose_language(user.language_code))
         return
     cached = context.chat_data.get(_CHAT_DATA_KEY) if context.chat_data is not None else None
@@ -68,6 +70,17 @@ async def choose(update: Update, context: PressContext) -> None:
     context.tr = context.translator(code)
     await edit_in_place(query, render_language(context.tr), language_keyboard(code))
     await query.answer(LANGUAGE_NAMES[code])
+
+
+def remembered_language(context: PressContext) -> None:
+    """Answer in the chat's language as last found, without asking the database.
+
+    For the error handler: python-telegram-bot gives it a context of its own, and the error
+    may be the database's.
+    """
+    cached = context.chat_data.get(_CHAT_DATA_KEY) if context.chat_data is not None else None
+    if isinstance(cached, str):
+        context.tr = context.translator(cached)
 
 
 def register(application: PressApplication) -> None:

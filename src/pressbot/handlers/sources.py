@@ -23,7 +23,7 @@ async def sources(update: Update, context: PressContext) -> None:
     held = await context.database.sources.held()
     if held:
         await reply_messages(
-            update, [texts.held_notice(held, context.tr)], texts.held_keyboard(held, context.tr)
+            update, texts.held_notice(held, context.tr), texts.held_keyboard(held, context.tr)
         )
 
 

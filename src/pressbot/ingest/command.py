@@ -12,20 +12,19 @@ from pressbot.ingest.feeds import looks_like_feed
 from pressbot.ingest.fetching import fetch, make_client
 from pressbot.ingest.kinds import KindMap
 from pressbot.ingest.polling import FEED, PAGE, parse_body
+from pressbot.progress_bar import ProgressBar
 from pressbot.rendering import html_to_plain
 from pressbot.storage import Database
 
-BAR_CELLS = 30
 
-
-class ProgressBar:
-    """A one-line bar redrawn in place on a terminal; plain lines elsewhere (logs, pipes)."""
+class DownloadLine:
+    """Bytes received so far, redrawn in place on a terminal (nothing elsewhere)."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self._live = stream.isatty()
 
-    def download(self, received: int, total: int | None) -> None:
+    def show(self, received: int, total: int | None) -> None:
         """Show bytes received so far (of the total when the server said it)."""
         if not self._live:
             return
@@ -33,21 +32,10 @@ class ProgressBar:
         self._stream.write(f"\rdownloading {received / 1024:.0f}{of} kB")
         self._stream.flush()
 
-    def downloaded(self) -> None:
+    def end(self) -> None:
         """End the download line."""
         if self._live:
             self._stream.write("\n")
-
-    def store(self, done: int, total: int) -> None:
-        """Show entries stored so far."""
-        if not self._live and done not in (0, total):
-            return
-        filled = BAR_CELLS * done // max(total, 1)
-        bar = "#" * filled + "-" * (BAR_CELLS - filled)
-        start = "\r" if self._live else ""
-        end = "\n" if done == total or not self._live else ""
-        self._stream.write(f"{start}storing [{bar}] {done}/{total}{end}")
-        self._stream.flush()
 
 
 async def import_url(
@@ -64,7 +52,7 @@ async def import_url(
 
     Returns how many items were added. Raises SourceError when the URL can't be read.
     """
-    bar = ProgressBar(err)
+    download = DownloadLine(err)
     async with make_client(time_limit) as client:
         fetched = await fetch(
             client,
@@ -72,23 +60,23 @@ async def import_url(
             etag=None,
             last_modified=None,
             time_limit=time_limit,
-            progress=bar.download,
+            progress=download.show,
         )
-    bar.downloaded()
+    download.end()
     entries: list[Entry] = await asyncio.to_thread(parse_body, fetched, url, "", kinds, now)
     kind = FEED if looks_like_feed(fetched.body, fetched.content_type) else PAGE
     await database.sources.ensure([(url, kind)], now)
     [source] = await database.sources.listed([url])
     ordered = sorted(entries, key=lambda entry: entry.published_at)
     added = 0
-    bar.store(0, len(ordered))
+    bar = ProgressBar("storing", "entries", err)
     for done, entry in enumerate(ordered, start=1):
         row = (entry.as_item(), html_to_plain(entry.body_html), entry.content_hash)
         for item_id in await database.sources.import_silently(source.id, [row], now):
             added += 1
             date = format_short_date(entry.published_at)
             out.write(f"added /read_{item_id}: {date} {entry.title}\n")
-        bar.store(done, len(ordered))
+        bar.show(done, len(ordered))
     out.write(
         f"{url}: {added} of {len(ordered)} entries added, {len(ordered) - added} already there\n"
     )

@@ -100,6 +100,17 @@ async def read_source(
     return True, fetched, entries
 
 
+async def record_source_failure(
+    database: Database, source: Source, settings: IngestSettings, error: str, now: datetime
+) -> PollReport:
+    """Record a failed poll: the source backs off, and says whether it just started failing."""
+    failures = source.failures + 1
+    next_poll = now + timedelta(seconds=retry_delay(settings.interval, failures))
+    recorded = await database.sources.record_failure(source.id, error, next_poll, now)
+    logger.warning("source %s failed (%d in a row): %s", source.url, recorded, error)
+    return PollReport(source, error=error, started_failing=recorded == 1)
+
+
 async def poll_source(
     database: Database,
     *,
@@ -113,11 +124,7 @@ async def poll_source(
     try:
         modified, fetched, entries = await read_source(client, source, settings, now)
     except SourceError as error:
-        failures = source.failures + 1
-        next_poll = now + timedelta(seconds=retry_delay(settings.interval, failures))
-        recorded = await database.sources.record_failure(source.id, str(error), next_poll, now)
-        logger.warning("source %s failed (%d in a row): %s", source.url, recorded, error)
-        return PollReport(source, error=str(error), started_failing=recorded == 1)
+        return await record_source_failure(database, source, settings, str(error), now)
     report = PollReport(source)
     if modified:
         await store_entries(

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from pressbot.clock import LONDON, format_short_date
 from pressbot.i18n import N_, Translator
 from pressbot.rendering import escape
+from pressbot.splitting import split_html
 from pressbot.storage.sources import HeldEntry, Source
 
 PUBLISH_PREFIX = "feedpub"
@@ -39,8 +40,8 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%d.%m.%Y %H:%M")
 
 
-def held_notice(entries: Sequence[HeldEntry], tr: Translator) -> str:
-    """The admin notice listing what waits for Publish."""
+def held_notice(entries: Sequence[HeldEntry], tr: Translator) -> list[str]:
+    """The admin notice listing what waits for Publish, as messages under Telegram's limit."""
     head = tr.plural(
         "<b>{count} new entry from the website waits for Publish.</b>",
         "<b>{count} new entries from the website wait for Publish.</b>",
@@ -62,7 +63,7 @@ def held_notice(entries: Sequence[HeldEntry], tr: Translator) -> str:
                 count=len(entries) - MAX_BUTTONS,
             )
         )
-    return "\n\n".join([head, *lines])
+    return split_html("\n\n".join([head, *lines]))
 
 
 def held_keyboard(entries: Sequence[HeldEntry], tr: Translator) -> InlineKeyboardMarkup | None:

@@ -16,7 +16,7 @@ import aiosqlite
 
 from pressbot.i18n import ENGLISH
 from pressbot.models import BroadcastAction, BroadcastProgress, DeliveryStatus, ItemStatus, NewItem
-from pressbot.quiet import ZONES, QuietWindow
+from pressbot.quiet import QuietWindow, zone_named
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import (
     from_db_time,
@@ -142,7 +142,7 @@ def quiet_window(start: str | None, end: str | None, zone: str | None) -> QuietW
     """The quiet hours stored for a chat, or None."""
     if not start or not end:
         return None
-    return QuietWindow(time.fromisoformat(start), time.fromisoformat(end), ZONES[zone or "London"])
+    return QuietWindow(time.fromisoformat(start), time.fromisoformat(end), zone_named(zone))
 
 
 class OutboxStore:
@@ -344,11 +344,14 @@ class OutboxStore:
                 " WHERE chat_id = ? AND status = 'pending'",
                 (new_chat_id, old_chat_id),
             )
-            for table in ("muted_topics", "chat_languages"):  # fixed names, not input
-                await db.execute(
-                    f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",  # noqa: S608
-                    (new_chat_id, old_chat_id),
-                )
+            await db.execute(
+                "UPDATE OR IGNORE muted_topics SET chat_id = ? WHERE chat_id = ?",
+                (new_chat_id, old_chat_id),
+            )
+            await db.execute(
+                "UPDATE OR IGNORE chat_languages SET chat_id = ? WHERE chat_id = ?",
+                (new_chat_id, old_chat_id),
+            )
             # A row left behind means the new chat already has that broadcast queued.
             await db.execute(
                 "UPDATE deliveries SET status = 'failed', error = ?"

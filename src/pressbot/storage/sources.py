@@ -311,15 +311,17 @@ class SourceStore:
                 ),
             )
 
-    async def held(self) -> list[HeldEntry]:
-        """Every entry waiting for an admin, oldest first."""
+    async def held(self, entry_id: int | None = None) -> list[HeldEntry]:
+        """Every entry waiting for an admin (or just the one with `entry_id`), oldest first."""
         async with (
             self._connection.reading() as db,
             db.execute(
                 "SELECT e.id, e.source_id, s.url, e.uid, e.kind, e.title, e.body_html,"
                 " e.published_at, e.link FROM source_entries AS e"
                 " JOIN sources AS s ON s.id = e.source_id"
-                " WHERE e.state = 'held' ORDER BY e.published_at, e.id"
+                " WHERE e.state = 'held' AND (?1 IS NULL OR e.id = ?1)"
+                " ORDER BY e.published_at, e.id",
+                (entry_id,),
             ) as cursor,
         ):
             rows = await cursor.fetchall()
@@ -327,7 +329,7 @@ class SourceStore:
 
     async def get_held(self, entry_id: int) -> HeldEntry | None:
         """The held entry with this id, or None when it is not held (any more)."""
-        return next((held for held in await self.held() if held.id == entry_id), None)
+        return next(iter(await self.held(entry_id)), None)
 
     async def settle_held(self, entry_id: int, state: str, now: datetime) -> bool:
         """Mark a held entry published or skipped; False when it is not held (any more).
