@@ -3,7 +3,8 @@
 from harness import USER, RunningBot
 from pressbot.handlers.forum import NOT_A_FORUM
 from pressbot.models import ItemKind
-from pressbot.rendering import GROUP_ADMINS_ONLY, GROUP_SETTINGS_ADMINS_ONLY
+from pressbot.rendering import GROUP_ADMINS_ONLY
+from pressbot.settings_texts import GROUP_SETTINGS_ADMINS_ONLY
 
 GROUP = -1001234567890
 GROUP_ADMIN = 3003

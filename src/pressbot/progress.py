@@ -14,7 +14,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from pressbot.i18n import Translator, pick_translator
 from pressbot.kinds import translators
 from pressbot.models import BroadcastProgress
-from pressbot.rendering import render_delivery_report, render_progress
+from pressbot.progress_texts import render_delivery_report, render_progress
 from pressbot.storage import Database
 
 logger = logging.getLogger(__name__)

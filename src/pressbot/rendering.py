@@ -17,15 +17,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from pressbot.clock import ClockReading, format_short_date
 from pressbot.commands import CommandInfo
-from pressbot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
+from pressbot.i18n import N_, Translator
 from pressbot.models import (
-    BroadcastAction,
-    BroadcastProgress,
     Contact,
     Item,
     ItemHeadline,
     ItemPage,
-    Kind,
     SubscriptionChange,
 )
 from pressbot.splitting import split_html
@@ -39,9 +36,6 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 LATEST_CALLBACK_PREFIX = "latest"
 READ_CALLBACK_PREFIX = "read"
-TOPIC_CALLBACK_PREFIX = "topic"
-QUIET_CALLBACK_PREFIX = "quietzone"
-LANGUAGE_CALLBACK_PREFIX = "language"
 #: How much of an item's opening paragraph a release shows, in characters.
 OPENING_LIMIT = 600
 
@@ -235,7 +229,6 @@ def render_time(reading: ClockReading, tr: Translator) -> str:
 
 
 GROUP_ADMINS_ONLY = N_("Only this group's admins can subscribe or unsubscribe it.")
-GROUP_SETTINGS_ADMINS_ONLY = N_("Only this group's admins can change its settings.")
 
 
 def render_welcome(change: SubscriptionChange | None, tr: Translator) -> str:
@@ -279,81 +272,6 @@ _SUBSCRIPTION_REPLIES = {
 }
 
 
-def render_topics(
-    kinds: Sequence[Kind], muted: frozenset[Kind], tr: Translator, *, subscribed: bool
-) -> str:
-    """Say which kinds of item the chat gets; the buttons below toggle them."""
-    followed = [tr.kind(kind) for kind in kinds if kind not in muted]
-    if not followed:
-        state = tr("You follow no topics: no releases will arrive.")
-    else:
-        state = tr("You get releases of these kinds: {kinds}.", kinds=", ".join(followed))
-    lines = [tr("<b>Topics</b>"), state, tr("Tap a topic to turn it on or off.")]
-    if not subscribed:
-        lines.append(tr("This chat is not subscribed yet: /subscribe starts it."))
-    return "\n".join(lines)
-
-
-def topics_keyboard(
-    kinds: Sequence[Kind], muted: frozenset[Kind], tr: Translator
-) -> InlineKeyboardMarkup:
-    """One toggle button a kind, ticked when followed."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    f"{'☐' if kind in muted else '✅'} {tr.kind(kind)}",
-                    callback_data=f"{TOPIC_CALLBACK_PREFIX}:{kind}",
-                )
-            ]
-            for kind in kinds
-        ]
-    )
-
-
-#: The time zones a chat chooses from, in English; translated where shown.
-ZONE_NAMES = (N_("London"), N_("Moscow"))
-
-
-def render_quiet(start: str | None, end: str | None, zone: str, tr: Translator) -> str:
-    """Say the chat's quiet hours and how to change them."""
-    if not start or not end:
-        state = tr("Quiet hours are off: releases arrive as they are published.")
-    else:
-        state = tr(
-            "Quiet hours: {start}–{end} {zone} time. Releases published then arrive at {end};"
-            " urgent ones come at once.",
-            start=start,
-            end=end,
-            zone=tr(zone),
-        )
-    return "\n".join(
-        [
-            tr("<b>Quiet hours</b>"),
-            state,
-            tr(
-                "Send /quiet 23:00-07:00 to set them, /quiet off to turn them off; the buttons"
-                " choose the time zone."
-            ),
-        ]
-    )
-
-
-def zone_keyboard(zone: str, prefix: str, tr: Translator) -> InlineKeyboardMarkup:
-    """London and Moscow, the chosen one ticked; each button's data is prefix:zone."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    f"{'✅ ' if name == zone else ''}{tr(name)}",
-                    callback_data=f"{prefix}:{name}",
-                )
-                for name in ZONE_NAMES
-            ]
-        ]
-    )
-
-
 def render_digest(headlines: Sequence[ItemHeadline], day: date, tr: Translator) -> list[str]:
     """A daily digest: the day's releases, oldest first, one line each with its /read link."""
     header = tr.plural(
@@ -364,48 +282,6 @@ def render_digest(headlines: Sequence[ItemHeadline], day: date, tr: Translator) 
     )
     lines = [render_headline(headline) for headline in headlines]
     return split_html("\n\n".join([header, *lines]))
-
-
-def render_digest_setting(at: str | None, zone: str, tr: Translator) -> str:
-    """Say how releases reach the chat: each as it comes, or in a digest at HH:MM."""
-    if at is None:
-        state = tr(
-            "Each release arrives as it is published. Send /digest 08:00 to get one message"
-            " a day instead."
-        )
-    else:
-        state = tr(
-            "One message a day at {time} {zone} time lists that day's releases. Urgent"
-            " releases still come at once. /digest off brings back each release as it comes.",
-            time=at,
-            zone=tr(zone),
-        )
-    return "\n".join([tr("<b>Daily digest</b>"), state, tr("The buttons choose the time zone.")])
-
-
-def render_language(tr: Translator) -> str:
-    """Say the chat's language and offer the others."""
-    return "\n".join(
-        [
-            tr("<b>Language</b>"),
-            tr("I answer in English here. Choose a language:"),
-        ]
-    )
-
-
-def language_keyboard(current: str) -> InlineKeyboardMarkup:
-    """One button a language, in its own words, the current one ticked."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    f"{'✅ ' if code == current else ''}{LANGUAGE_NAMES[code]}",
-                    callback_data=f"{LANGUAGE_CALLBACK_PREFIX}:{code}",
-                )
-                for code in LANGUAGES
-            ]
-        ]
-    )
 
 
 def render_added_to_group(tr: Translator) -> str:
@@ -432,86 +308,3 @@ def render_help(commands: Sequence[CommandInfo], tr: Translator) -> str:
 def render_unknown(tr: Translator) -> str:
     """Point a reader who sent something unexpected to /help."""
     return tr("Sorry, I did not understand that. Send /help to see what I can do.")
-
-
-_ACTIVE = {
-    BroadcastAction.SEND: N_("Delivering"),
-    BroadcastAction.EDIT: N_("Correcting delivered copies of"),
-    BroadcastAction.WITHDRAW: N_("Withdrawing delivered copies of"),
-}
-_DONE = {
-    BroadcastAction.SEND: N_("Delivery report"),
-    BroadcastAction.EDIT: N_("Correction report"),
-    BroadcastAction.WITHDRAW: N_("Withdrawal report"),
-}
-
-
-def format_duration(seconds: float, tr: Translator) -> str:
-    """Say a duration the way people do: 45 s, 3 min 20 s, 1 h 05 min."""
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return tr("{seconds} s", seconds=seconds)
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return tr("{minutes} min {seconds} s", minutes=minutes, seconds=f"{seconds:02d}")
-    hours, minutes = divmod(minutes, 60)
-    return tr("{hours} h {minutes} min", hours=hours, minutes=f"{minutes:02d}")
-
-
-def progress_bar(done: int, total: int, cells: int = 10) -> str:
-    """A bar of `cells` squares, filled in proportion."""
-    filled = cells if total == 0 else min(cells, done * cells // total)
-    return "▰" * filled + "▱" * (cells - filled)
-
-
-def _counts(progress: BroadcastProgress, tr: Translator) -> str:
-    numbers = {
-        "sent": tr.number(progress.sent),
-        "total": tr.number(progress.total),
-        "blocked": tr.number(progress.blocked),
-        "failed": tr.number(progress.failed),
-    }
-    if progress.channels_sent:
-        return tr(
-            "Sent {sent} of {total} (channels: {channels}) · blocked {blocked} · failed {failed}",
-            channels=tr.number(progress.channels_sent),
-            **numbers,
-        )
-    return tr("Sent {sent} of {total} · blocked {blocked} · failed {failed}", **numbers)
-
-
-def render_progress(
-    progress: BroadcastProgress,
-    title: str,
-    rate: float | None,
-    seconds_left: float | None,
-    tr: Translator,
-) -> str:
-    """The admin's progress message while a broadcast runs."""
-    percent = 100 if progress.total == 0 else progress.done * 100 // progress.total
-    pace = tr("measuring the rate …")
-    if rate is not None and seconds_left is not None:
-        pace = tr(
-            "{rate} messages/s · about {left} left",
-            rate=f"{rate:.1f}",
-            left=format_duration(seconds_left, tr),
-        )
-    return (
-        f"<b>{tr(_ACTIVE[progress.action])}:</b> {escape(title)}\n"
-        f"{progress_bar(progress.done, progress.total)} {percent}%\n"
-        f"{_counts(progress, tr)}\n{pace}"
-    )
-
-
-def render_delivery_report(
-    progress: BroadcastProgress, title: str, seconds: float, tr: Translator
-) -> str:
-    """The progress message once every delivery is final."""
-    head = f"<b>{tr(_DONE[progress.action])}:</b> {escape(title)}"
-    if progress.total == 0:
-        return f"{head}\n{tr('There was nobody to send it to.')}"
-    took = tr("Took {duration}.", duration=format_duration(seconds, tr))
-    return (
-        f"{head}\n{progress_bar(progress.done, progress.total)} 100%\n"
-        f"{_counts(progress, tr)}\n{took}"
-    )

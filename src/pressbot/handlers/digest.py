@@ -11,13 +11,13 @@ from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.handlers.zones import press_zone_button
 from pressbot.i18n import N_
 from pressbot.quiet import zone_named
-from pressbot.rendering import (
+from pressbot.rendering import render_digest
+from pressbot.services import PressApplication, PressContext
+from pressbot.settings_texts import (
     GROUP_SETTINGS_ADMINS_ONLY,
-    render_digest,
     render_digest_setting,
     zone_keyboard,
 )
-from pressbot.services import PressApplication, PressContext
 
 DIGEST_CALLBACK_PREFIX = "digestzone"
 NOT_SUBSCRIBED = N_("This chat is not subscribed. /subscribe first, then choose a digest.")

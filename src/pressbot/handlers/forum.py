@@ -8,8 +8,8 @@ from telegram.ext import CommandHandler
 from pressbot.handlers.replying import reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.i18n import N_
-from pressbot.rendering import GROUP_SETTINGS_ADMINS_ONLY
 from pressbot.services import PressApplication, PressContext
+from pressbot.settings_texts import GROUP_SETTINGS_ADMINS_ONLY
 
 NOT_A_FORUM = N_("This works in a group with topics: send /thread in the topic for the releases.")
 NOT_SUBSCRIBED = N_("This group is not subscribed. /subscribe first, then choose the topic.")

@@ -12,13 +12,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 from pressbot.handlers.replying import edit_in_place, reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
-from pressbot.rendering import (
+from pressbot.services import PressApplication, PressContext
+from pressbot.settings_texts import (
     GROUP_SETTINGS_ADMINS_ONLY,
     LANGUAGE_CALLBACK_PREFIX,
     language_keyboard,
     render_language,
 )
-from pressbot.services import PressApplication, PressContext
 
 _CHAT_DATA_KEY = "language"
 #: Before every other handler (drafts take group -1): they all answer in the language found.

@@ -10,13 +10,13 @@ from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.handlers.zones import press_zone_button
 from pressbot.i18n import N_
 from pressbot.quiet import QuietWindowError, parse_window
-from pressbot.rendering import (
+from pressbot.services import PressApplication, PressContext
+from pressbot.settings_texts import (
     GROUP_SETTINGS_ADMINS_ONLY,
     QUIET_CALLBACK_PREFIX,
     render_quiet,
     zone_keyboard,
 )
-from pressbot.services import PressApplication, PressContext
 
 NOT_SUBSCRIBED = N_("This chat is not subscribed. /subscribe first, then set quiet hours.")
 STALE_BUTTON = N_("This button no longer works. Send /quiet.")

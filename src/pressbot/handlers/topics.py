@@ -7,13 +7,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.handlers.replying import edit_in_place, reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
-from pressbot.rendering import (
+from pressbot.services import PressApplication, PressContext
+from pressbot.settings_texts import (
     GROUP_SETTINGS_ADMINS_ONLY,
     TOPIC_CALLBACK_PREFIX,
     render_topics,
     topics_keyboard,
 )
-from pressbot.services import PressApplication, PressContext
 
 
 async def topics(update: Update, context: PressContext) -> None:

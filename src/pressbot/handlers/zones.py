@@ -6,8 +6,8 @@ from telegram import Update
 
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.quiet import ZONES
-from pressbot.rendering import GROUP_SETTINGS_ADMINS_ONLY
 from pressbot.services import PressContext
+from pressbot.settings_texts import GROUP_SETTINGS_ADMINS_ONLY
 
 
 async def press_zone_button(
