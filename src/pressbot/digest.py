@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pressbot.delivery import DeliveryEngine
-from pressbot.i18n import N_, TranslatableError, translator
+from pressbot.i18n import N_, TranslatableError, Translator, pick_translator
 from pressbot.outcomes import Verdict
 from pressbot.quiet import zone_named
 from pressbot.rendering import render_digest
@@ -64,8 +64,13 @@ def latest_digest_time(now: datetime, at: time, zone: ZoneInfo) -> datetime:
     raise AssertionError("a time of day occurs at least once in three days")  # pragma: no cover
 
 
-async def deliver_due_digests(database: Database, engine: DeliveryEngine, now: datetime) -> int:
-    """Send every digest whose time has come; return how many were sent."""
+async def deliver_due_digests(
+    database: Database,
+    engine: DeliveryEngine,
+    translators: Mapping[str, Translator],
+    now: datetime,
+) -> int:
+    """Send every digest whose time has come, in each chat's language; return how many."""
     sent = 0
     for chat in await database.digests.chats():
         due = latest_digest_time(now, chat.at, zone_named(chat.zone))
@@ -74,7 +79,7 @@ async def deliver_due_digests(database: Database, engine: DeliveryEngine, now: d
         headlines = await database.digests.headlines(chat.chat_id, chat.after, due)
         if headlines:
             day = due.astimezone(zone_named(chat.zone)).date()
-            messages = render_digest(headlines, day, translator(chat.language))
+            messages = render_digest(headlines, day, pick_translator(translators, chat.language))
             verdict = await _send(database, engine, chat, messages, now)
             if verdict in (Verdict.RETRY, Verdict.FLOOD, Verdict.MIGRATED):
                 continue  # the same digest at the next run (to the new chat id if migrated)

@@ -57,7 +57,10 @@ async def update_progress(context: PressContext) -> None:
 
 async def send_digests(context: PressContext) -> None:
     """Send the daily digests whose time has come."""
-    sent = await deliver_due_digests(context.database, context.engine, context.now())
+    services = context.services
+    sent = await deliver_due_digests(
+        services.database, services.engine, services.translators, context.now()
+    )
     if sent:
         logger.info("sent %d daily digests", sent)
 

@@ -74,13 +74,17 @@ def _local_instant(day: date, clock_time: time, zone: ZoneInfo) -> datetime:
     if local.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None) != local.replace(
         tzinfo=None
     ):
-        raise ReleaseTimeError(
+        # Only London moves its clocks now; Moscow did until 2011, and dates may be that old.
+        skipped = (
             N_(
-                "{time} does not exist on {day} in {city}: the clocks go forward then."
+                "{time} does not exist on {day} in London: the clocks go forward then."
                 " Send another time."
-            ),
-            time=f"{clock_time:%H:%M}",
-            day=f"{day:%d.%m.%Y}",
-            city=zone.key.split("/")[1],
+            )
+            if zone is LONDON
+            else N_(
+                "{time} does not exist on {day} in Moscow: the clocks go forward then."
+                " Send another time."
+            )
         )
+        raise ReleaseTimeError(skipped, time=f"{clock_time:%H:%M}", day=f"{day:%d.%m.%Y}")
     return local.astimezone(UTC)
