@@ -20,7 +20,7 @@ from pressbot.rendering import html_to_plain, plain_text_to_html
 from pressbot.storage import Database
 
 ROOT = Path(__file__).resolve().parents[1]
-# tests/lifecycle.py starts and stops the Application as run_polling does, for the tests and for
+# tests/lifecycle.py starts and stops the Application as `pressbot run` does, for the tests and for
 # the benchmarks, which import it only in the process that runs the bot.
 sys.path.insert(0, str(ROOT / "tests"))
 

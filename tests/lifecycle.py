@@ -1,4 +1,5 @@
-"""Starting and stopping the real Application as run_polling does, step by step.
+"""Starting and stopping the real Application for the tests and benchmarks: as `pressbot run`
+does it (serving.Runner), with a short long poll so that a test's bot stops at once.
 
 Kept apart from harness.py so that the benchmarks can use it without importing the fake Bot API
 (and its TDLib) into the process they measure.
@@ -7,25 +8,20 @@ Kept apart from harness.py so that the benchmarks can use it without importing t
 from __future__ import annotations
 
 from pressbot.services import PressApplication
+from pressbot.serving import Runner
+
+_RUNNER_KEY = "lifecycle_runner"
 
 
 async def start_bot(application: PressApplication, poll_timeout: int = 1) -> None:
-    """Start as run_polling does: initialize, post_init, poll, start."""
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
-    await application.start()
+    """Start as `pressbot run` does: initialize, post_init, start, poll."""
+    runner = Runner(application, poll_timeout=poll_timeout)
+    await runner.start()  # stops whatever it started when a step fails
+    application.bot_data[_RUNNER_KEY] = runner
 
 
 async def stop_bot(application: PressApplication) -> None:
-    """Stop as run_polling does."""
-    assert application.updater is not None
-    await application.updater.stop()
-    await application.stop()
-    if application.post_stop is not None:
-        await application.post_stop(application)
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
+    """Stop as `pressbot run` does: no more updates, sends in flight finished, all closed."""
+    runner = application.bot_data.pop(_RUNNER_KEY)
+    assert isinstance(runner, Runner)
+    await runner.stop()

@@ -44,9 +44,17 @@ async def webhook_secret(database: Database, settings: Settings) -> str:
 class Runner:
     """The running bot: its Application, how it takes updates, and its web server."""
 
-    def __init__(self, application: PressApplication, settings: Settings) -> None:
+    def __init__(
+        self,
+        application: PressApplication,
+        settings: Settings | None = None,
+        *,
+        poll_timeout: int = 10,
+    ) -> None:
+        """`settings` defaults to the application's own, known once post_init has run."""
         self.application = application
-        self.settings = settings
+        self._settings = settings
+        self._poll_timeout = poll_timeout  # seconds a long poll waits; a stop waits as long
         self.server: WebServer | None = None
         self._webhook: Webhook | None = None
 
@@ -130,7 +138,9 @@ class Runner:
             updater = self.application.updater
             assert updater is not None  # noqa: S101 - ApplicationBuilder makes one
             # Deletes a webhook left from webhook mode first, as Telegram requires.
-            await updater.start_polling(allowed_updates=allowed, drop_pending_updates=False)
+            await updater.start_polling(
+                timeout=self._poll_timeout, allowed_updates=allowed, drop_pending_updates=False
+            )
             logger.info("taking updates by long polling")
             return
         # Registered last: Telegram may post at once, and the listener is ready by now.
@@ -138,6 +148,11 @@ class Runner:
             url, secret_token=self._webhook.secret, allowed_updates=allowed
         )
         logger.info("taking updates by webhook at %s", url)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the bot runs with."""
+        return self._settings if self._settings is not None else self._services().settings
 
     def _services(self) -> Services:
         services = self.application.bot_data[SERVICES_KEY]
