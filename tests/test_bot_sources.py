@@ -143,7 +143,7 @@ async def test_new_entries_wait_for_an_admins_publish(
         assert texts_in(bot, ADMIN)[-1] == texts.NOT_HELD
         await bot.press(notice, skip_visa["callback_data"], replies=1, user_id=ADMIN)
         assert texts_in(bot, ADMIN)[-1] == f"Skipped: «{VISA}» will not be published."
-        assert await bot.database.sources.held() == []
+        assert await bot.database.source_entries.held() == []
         await bot.press(waiting, publish_visa["callback_data"], replies=1, user_id=ADMIN)
         assert texts_in(bot, ADMIN)[-1] == texts.NOT_HELD  # skipped is skipped
     finally:
@@ -169,7 +169,7 @@ async def test_only_admins_publish_held_entries(
         rows = notice.reply_markup["inline_keyboard"] if notice.reply_markup else []
         query = await bot.press(notice, rows[0][0]["callback_data"], user_id=READERS[0])
         assert fake_api.answered_callbacks[query].get("text") == admin_texts.NOT_ADMIN
-        assert len(await bot.database.sources.held()) == 2
+        assert len(await bot.database.source_entries.held()) == 2
     finally:
         await stop_bot(bot.application)
 

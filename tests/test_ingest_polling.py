@@ -94,7 +94,7 @@ async def test_new_entries_are_held_or_published_and_reordering_adds_nothing(
     website.serve("news", "rss_reordered.xml")
     after = await poll(database, url, now=NOW + timedelta(minutes=20))
     assert (after.held, after.published, after.corrected) == ([], [], [])
-    assert len(await database.sources.held()) == 2
+    assert len(await database.source_entries.held()) == 2
 
 
 async def test_autopublish_queues_a_broadcast_once(

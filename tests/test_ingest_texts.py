@@ -10,7 +10,7 @@ from fakes.html_entities import parse, utf16_len
 from pressbot.i18n import translator
 from pressbot.ingest.texts import MAX_BUTTONS, held_keyboard, held_notice
 from pressbot.models import NewItem
-from pressbot.storage.sources import HeldEntry
+from pressbot.storage.source_entries import HeldEntry
 
 
 def held(number: int, url: str) -> HeldEntry:

@@ -20,7 +20,7 @@ async def sources(update: Update, context: PressContext) -> None:
     urls = [url for url, _ in configured_sources(context.services.settings)]
     listed = await context.database.sources.listed(urls)
     await reply_messages(update, [texts.sources_list(listed, context.tr)])
-    held = await context.database.sources.held()
+    held = await context.database.source_entries.held()
     if held:
         await reply_messages(
             update, texts.held_notice(held, context.tr), texts.held_keyboard(held, context.tr)

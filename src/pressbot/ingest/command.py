@@ -72,7 +72,7 @@ async def import_url(
     bar = ProgressBar("storing", "entries", err)
     for done, entry in enumerate(ordered, start=1):
         row = (entry.as_item(), html_to_plain(entry.body_html), entry.content_hash)
-        for item_id in await database.sources.import_silently(source.id, [row], now):
+        for item_id in await database.source_entries.import_silently(source.id, [row], now):
             added += 1
             date = format_short_date(entry.published_at)
             out.write(f"added /read_{item_id}: {date} {entry.title}\n")

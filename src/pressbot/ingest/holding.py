@@ -19,7 +19,7 @@ async def publish_held_entry(
     now: datetime,
 ) -> int | None:
     """Publish a held entry as an item and start its delivery; None when it is not held."""
-    held = await database.sources.get_held(entry_id)
+    held = await database.source_entries.get_held(entry_id)
     if held is None:
         return None
     try:
@@ -28,16 +28,16 @@ async def publish_held_entry(
         )
     except ValueError:
         # Its uid is stored already: a second press, or a try cut short before it was settled.
-        await database.sources.settle_held(entry_id, "published", now)
+        await database.source_entries.settle_held(entry_id, "published", now)
         return None
-    await database.sources.settle_held(entry_id, "published", now)
+    await database.source_entries.settle_held(entry_id, "published", now)
     engine.wake()
     return item_id
 
 
 async def skip_held_entry(database: Database, entry_id: int, now: datetime) -> str | None:
     """Drop a held entry for good; its title, or None when it is not held."""
-    held = await database.sources.get_held(entry_id)
-    if held is None or not await database.sources.settle_held(entry_id, "skipped", now):
+    held = await database.source_entries.get_held(entry_id)
+    if held is None or not await database.source_entries.settle_held(entry_id, "skipped", now):
         return None
     return held.item.title

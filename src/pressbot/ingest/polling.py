@@ -22,7 +22,8 @@ from pressbot.ingest.kinds import KindMap
 from pressbot.ingest.pages import parse_page
 from pressbot.rendering import html_to_plain
 from pressbot.storage import Database
-from pressbot.storage.sources import HeldEntry, KnownEntry, Source
+from pressbot.storage.source_entries import HeldEntry, KnownEntry
+from pressbot.storage.sources import Source
 
 logger = logging.getLogger(__name__)
 
@@ -153,14 +154,14 @@ async def store_entries(
     report: PollReport,
 ) -> None:
     """Store what is new or changed among a source's entries, into `report`."""
-    known = await database.sources.known(source.id)
+    known = await database.source_entries.known(source.id)
     entries = list({entry.uid: entry for entry in reversed(entries)}.values())  # first wins
     fresh = sorted(
         (entry for entry in entries if entry.uid not in known), key=lambda e: e.published_at
     )
     if source.first_success_at is None:  # the backlog: kept, not announced
         rows = [(e.as_item(), html_to_plain(e.body_html), e.content_hash) for e in fresh]
-        report.imported = await database.sources.import_silently(source.id, rows, now)
+        report.imported = await database.source_entries.import_silently(source.id, rows, now)
     else:
         await _store_new(
             database=database, source=source, fresh=fresh, autopublish=autopublish,
@@ -183,11 +184,11 @@ async def _store_new(
     now: datetime,
     report: PollReport,
 ) -> None:
-    stored = await database.sources.elsewhere([entry.uid for entry in fresh])
+    stored = await database.source_entries.elsewhere([entry.uid for entry in fresh])
     for entry in fresh:
         item = entry.as_item()
         if entry.uid in stored:  # from another source, data/, or held there: not twice
-            await database.sources.remember(
+            await database.source_entries.remember(
                 source.id, item, entry.content_hash, state="imported",
                 item_id=stored[entry.uid], now=now,
             )  # fmt: skip
@@ -197,16 +198,16 @@ async def _store_new(
                     item, html_to_plain(item.body_html), None, None, now
                 )
             except ValueError:  # another source brought the same release just now
-                await database.sources.remember(
+                await database.source_entries.remember(
                     source.id, item, entry.content_hash, state="imported", item_id=None, now=now
                 )
                 continue
-            await database.sources.remember(
+            await database.source_entries.remember(
                 source.id, item, entry.content_hash, state="published", item_id=item_id, now=now
             )
             report.published.append(item_id)
         else:
-            entry_id = await database.sources.remember(
+            entry_id = await database.source_entries.remember(
                 source.id, item, entry.content_hash, state="held", item_id=None, now=now
             )
             if entry_id is not None:
@@ -229,4 +230,4 @@ async def _store_change(
         )
         if broadcast is not None:  # None: withdrawn by an admin, and it stays so
             report.corrected.append(seen.item_id)
-    await database.sources.update_entry(seen.id, entry.as_item(), entry.content_hash, now)
+    await database.source_entries.update_entry(seen.id, entry.as_item(), entry.content_hash, now)

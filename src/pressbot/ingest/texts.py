@@ -15,7 +15,8 @@ from pressbot.clock import LONDON, format_short_date
 from pressbot.i18n import N_, Translator
 from pressbot.rendering import escape
 from pressbot.splitting import split_html
-from pressbot.storage.sources import HeldEntry, Source
+from pressbot.storage.source_entries import HeldEntry
+from pressbot.storage.sources import Source
 
 PUBLISH_PREFIX = "feedpub"
 SKIP_PREFIX = "feedskip"

@@ -13,6 +13,7 @@ from pressbot.storage.items import ItemStore
 from pressbot.storage.languages import LanguageStore
 from pressbot.storage.migrations import apply_migrations
 from pressbot.storage.outbox import OutboxStore
+from pressbot.storage.source_entries import SourceEntryStore
 from pressbot.storage.sources import SourceStore
 from pressbot.storage.subscribers import SubscriberStore
 
@@ -33,6 +34,7 @@ class Database:
     languages: LanguageStore
     digests: DigestStore
     sources: SourceStore
+    source_entries: SourceEntryStore
 
     async def close(self) -> None:
         """Close the connection."""
@@ -54,4 +56,5 @@ async def open_database(path: Path | str) -> Database:
         languages=LanguageStore(connection),
         digests=DigestStore(connection),
         sources=SourceStore(connection),
+        source_entries=SourceEntryStore(connection),
     )

@@ -1,22 +1,15 @@
-"""Website sources (feeds and pages): their poll state, and every entry seen on them.
-
-An entry's `uid` is the uid of the item it became (or would become), so the items table's
-UNIQUE uid is the last word on "nothing twice". Entries held for an admin live only here: an
-item row exists only for what is, or is about to be, published.
-"""
+"""Website sources (feeds and pages): their poll state; their entries are in source_entries.py."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from pressbot.models import ItemStatus, NewItem
 from pressbot.storage.connection import Connection
-from pressbot.storage.items import from_db_time, insert_item, to_db_time
+from pressbot.storage.items import from_db_time, to_db_time
 
 _SELECT_SOURCES = (
     "SELECT s.id, s.url, s.kind, s.etag, s.last_modified, s.first_success_at,"
@@ -48,27 +41,6 @@ class Source:
     held: int  # entries waiting for an admin
 
 
-@dataclass(frozen=True, slots=True)
-class KnownEntry:
-    """What is remembered of an entry to tell new, changed and unchanged apart."""
-
-    id: int
-    uid: str
-    state: str
-    item_id: int | None
-    content_hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class HeldEntry:
-    """An entry waiting for an admin's Publish."""
-
-    id: int
-    source_id: int
-    source_url: str
-    item: NewItem
-
-
 def _time(text: str | None) -> datetime | None:
     return from_db_time(text) if text else None
 
@@ -89,51 +61,6 @@ def _source(row: aiosqlite.Row) -> Source:
         items=row["items"],
         held=row["held"],
     )
-
-
-def _held(row: aiosqlite.Row) -> HeldEntry:
-    item = NewItem(
-        uid=row["uid"],
-        kind=str(row["kind"]),
-        title=row["title"],
-        body_html=row["body_html"],
-        published_at=from_db_time(row["published_at"]),
-        source=row["link"],
-    )
-    return HeldEntry(row["id"], row["source_id"], row["url"], item)
-
-
-async def _record(
-    db: aiosqlite.Connection,
-    source_id: int,
-    *,
-    item: NewItem,
-    content_hash: str,
-    state: str,
-    item_id: int | None,
-    now: datetime,
-) -> int | None:
-    stamp = to_db_time(now)
-    cursor = await db.execute(
-        "INSERT INTO source_entries (source_id, uid, state, item_id, kind, title, body_html,"
-        " published_at, link, content_hash, seen_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, uid) DO NOTHING",
-        (
-            source_id,
-            item.uid,
-            state,
-            item_id,
-            item.kind,
-            item.title,
-            item.body_html,
-            to_db_time(item.published_at),
-            item.source,
-            content_hash,
-            stamp,
-            stamp,
-        ),
-    )
-    return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
 class SourceStore:
@@ -213,134 +140,3 @@ class SourceStore:
                 ),
             )
         return int(row["failures"]) if row else 0
-
-    async def known(self, source_id: int) -> dict[str, KnownEntry]:
-        """Every entry this source showed before, by uid."""
-        async with (
-            self._connection.reading() as db,
-            db.execute(
-                "SELECT id, uid, state, item_id, content_hash FROM source_entries"
-                " WHERE source_id = ?",
-                (source_id,),
-            ) as cursor,
-        ):
-            rows = await cursor.fetchall()
-        return {row["uid"]: KnownEntry(*row) for row in rows}
-
-    async def elsewhere(self, uids: Sequence[str]) -> dict[str, int | None]:
-        """Of these uids, those stored already as items or held from any source (item id)."""
-        async with (
-            self._connection.reading() as db,
-            db.execute(
-                "SELECT value AS uid, (SELECT id FROM items WHERE uid = value) AS item_id"
-                " FROM json_each(?) WHERE EXISTS (SELECT 1 FROM items WHERE uid = value)"
-                " OR EXISTS (SELECT 1 FROM source_entries WHERE uid = value"
-                "  AND state = 'held')",
-                (json.dumps(list(uids)),),
-            ) as cursor,
-        ):
-            rows = await cursor.fetchall()
-        return {row["uid"]: row["item_id"] for row in rows}
-
-    async def import_silently(
-        self, source_id: int, items: Sequence[tuple[NewItem, str, str]], now: datetime
-    ) -> list[int]:
-        """Store (item, plain text, content hash) as published items, without any delivery.
-
-        Returns the ids of the items added; an item whose uid exists already is only linked.
-        """
-        added = []
-        async with self._connection.transaction() as db:
-            for item, plain, content_hash in items:
-                item_id = await insert_item(
-                    db,
-                    item,
-                    plain,
-                    status=ItemStatus.PUBLISHED,
-                    publish_at=None,
-                    posted_by=None,
-                    now=now,
-                )
-                if item_id is not None:
-                    added.append(item_id)
-                else:
-                    async with db.execute(
-                        "SELECT id FROM items WHERE uid = ?", (item.uid,)
-                    ) as cursor:
-                        row = await cursor.fetchone()
-                    item_id = row["id"] if row else None
-                await _record(
-                    db, source_id, item=item, content_hash=content_hash, state="imported",
-                    item_id=item_id, now=now,
-                )  # fmt: skip
-        return added
-
-    async def remember(
-        self,
-        source_id: int,
-        item: NewItem,
-        content_hash: str,
-        *,
-        state: str,
-        item_id: int | None,
-        now: datetime,
-    ) -> int | None:
-        """Record an entry (held, published or seen elsewhere); return its id, None if known."""
-        async with self._connection.transaction() as db:
-            return await _record(
-                db, source_id, item=item, content_hash=content_hash, state=state,
-                item_id=item_id, now=now,
-            )  # fmt: skip
-
-    async def update_entry(
-        self, entry_id: int, item: NewItem, content_hash: str, now: datetime
-    ) -> None:
-        """Keep an entry's new title and text (a held one is published with them later)."""
-        async with self._connection.transaction() as db:
-            await db.execute(
-                "UPDATE source_entries SET kind = ?, title = ?, body_html = ?, link = ?,"
-                " content_hash = ?, updated_at = ? WHERE id = ?",
-                (
-                    item.kind,
-                    item.title,
-                    item.body_html,
-                    item.source,
-                    content_hash,
-                    to_db_time(now),
-                    entry_id,
-                ),
-            )
-
-    async def held(self, entry_id: int | None = None) -> list[HeldEntry]:
-        """Every entry waiting for an admin (or just the one with `entry_id`), oldest first."""
-        async with (
-            self._connection.reading() as db,
-            db.execute(
-                "SELECT e.id, e.source_id, s.url, e.uid, e.kind, e.title, e.body_html,"
-                " e.published_at, e.link FROM source_entries AS e"
-                " JOIN sources AS s ON s.id = e.source_id"
-                " WHERE e.state = 'held' AND (?1 IS NULL OR e.id = ?1)"
-                " ORDER BY e.published_at, e.id",
-                (entry_id,),
-            ) as cursor,
-        ):
-            rows = await cursor.fetchall()
-        return [_held(row) for row in rows]
-
-    async def get_held(self, entry_id: int) -> HeldEntry | None:
-        """The held entry with this id, or None when it is not held (any more)."""
-        return next(iter(await self.held(entry_id)), None)
-
-    async def settle_held(self, entry_id: int, state: str, now: datetime) -> bool:
-        """Mark a held entry published or skipped; False when it is not held (any more).
-
-        The item, when there is one, is found by uid: it may come from an earlier try.
-        """
-        async with self._connection.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE source_entries SET state = ?, updated_at = ?,"
-                " item_id = (SELECT id FROM items WHERE items.uid = source_entries.uid)"
-                " WHERE id = ? AND state = 'held'",
-                (state, to_db_time(now), entry_id),
-            )
-            return cursor.rowcount == 1
