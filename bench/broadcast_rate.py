@@ -22,8 +22,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _support import TOKEN, fake_bot_api
-from broadcast_throughput import BODY_HTML, FIRST_CHAT_ID, TITLE, fake_stats
+from pydantic import SecretStr
+
+from _support import TOKEN, fake_bot_api, fake_stats
+from broadcast_throughput import BODY_HTML, FIRST_CHAT_ID, TITLE
 from pressbot.app import build_application
 from pressbot.config import Settings
 from pressbot.models import Draft, DraftStage, ItemKind
@@ -40,7 +42,7 @@ async def broadcast(base_url: str, subscribers: int, rate: float) -> list[float]
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
-            bot_token=TOKEN,
+            bot_token=SecretStr(TOKEN),
             api_base_url=base_url,
             db_path=Path(folder) / "bench.sqlite3",
             data_dir=Path(folder),

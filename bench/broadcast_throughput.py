@@ -119,6 +119,8 @@ async def run_ptb_loop(base_url: str, count: int, fake_pid: int | None) -> Measu
 
 async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measured:
     """The whole bot: publish a release to `count` subscribers, wait for every outcome."""
+    from pydantic import SecretStr  # noqa: PLC0415
+
     from lifecycle import start_bot, stop_bot  # noqa: PLC0415
     from pressbot.app import build_application  # noqa: PLC0415
     from pressbot.config import Settings  # noqa: PLC0415
@@ -130,7 +132,7 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
-            bot_token=TOKEN,
+            bot_token=SecretStr(TOKEN),
             api_base_url=base_url,
             db_path=Path(folder) / "bench.sqlite3",
             data_dir=Path(folder),  # no seed items: the release is item 2, as in ptb-loop

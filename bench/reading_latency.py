@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler
 
@@ -77,7 +78,7 @@ async def main(items: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder, fake_bot_api() as base_url:
         db_path = Path(folder) / "bench.sqlite3"
         settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, bot_token=TOKEN, api_base_url=base_url, db_path=db_path
+            _env_file=None, bot_token=SecretStr(TOKEN), api_base_url=base_url, db_path=db_path
         )
         app = build_application(settings)
         baseline = ApplicationBuilder().token(TOKEN).base_url(base_url).build()
