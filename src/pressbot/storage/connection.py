@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -45,6 +46,12 @@ class Connection:
         """Run read-only statements outside anybody else's transaction."""
         async with self.lock:
             yield self.raw
+
+    async def value(self, sql: str, parameters: tuple[object, ...] = ()) -> Any:
+        """The first column of the first row a read-only query gives; None for no row."""
+        async with self.reading() as db, db.execute(sql, parameters) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else row[0]
 
     async def close(self) -> None:
         """Close the file."""

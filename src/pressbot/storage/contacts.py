@@ -47,12 +47,8 @@ class MetaStore:
 
     async def get(self, key: str) -> str | None:
         """Return the value stored under key, or None."""
-        async with (
-            self._connection.reading() as db,
-            db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return str(row["value"]) if row else None
+        value = await self._connection.value("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if value is None else str(value)
 
     async def put(self, key: str, value: str) -> None:
         """Store value under key."""

@@ -246,12 +246,7 @@ class ItemStore:
 
     async def next_id(self) -> int:
         """The id the next item will get (for previews; storing chooses it again)."""
-        async with (
-            self._connection.reading() as db,
-            db.execute("SELECT coalesce(max(id), 0) + 1 FROM items") as cursor,
-        ):
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 1
+        return int(await self._connection.value("SELECT coalesce(max(id), 0) + 1 FROM items"))
 
     async def count_by_kind(self) -> dict[Kind, int]:
         """Return how many published items there are of each kind."""
@@ -279,12 +274,9 @@ class ItemStore:
 
     async def count(self) -> int:
         """Return how many items there are."""
-        async with (
-            self._connection.reading() as db,
-            db.execute("SELECT count(*) FROM items WHERE status = 'published'") as cursor,
-        ):
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        return int(
+            await self._connection.value("SELECT count(*) FROM items WHERE status = 'published'")
+        )
 
     async def latest(self, limit: int, offset: int = 0) -> ItemPage:
         """Return a page of headlines, newest first."""

@@ -13,14 +13,9 @@ class LanguageStore:
 
     async def get(self, chat_id: int) -> str | None:
         """The chat's language, or None when it has none yet."""
-        async with (
-            self._connection.reading() as db,
-            db.execute(
-                "SELECT language FROM chat_languages WHERE chat_id = ?", (chat_id,)
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return None if row is None else str(row[0])
+        sql = "SELECT language FROM chat_languages WHERE chat_id = ?"
+        language = await self._connection.value(sql, (chat_id,))
+        return None if language is None else str(language)
 
     async def set(self, chat_id: int, language: str) -> None:
         """Choose the chat's language."""

@@ -297,14 +297,10 @@ class OutboxStore:
 
     async def next_due_at(self) -> float | None:
         """Return when the next pending delivery is due (a Unix time), or None."""
-        async with (
-            self._connection.reading() as db,
-            db.execute(
-                "SELECT min(not_before) FROM deliveries WHERE status = 'pending'"
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return None if row is None or row[0] is None else float(row[0])
+        due = await self._connection.value(
+            "SELECT min(not_before) FROM deliveries WHERE status = 'pending'"
+        )
+        return None if due is None else float(due)
 
     async def record(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
         """Write a batch of outcomes in one transaction; blocked chats stop being subscribers."""
@@ -452,9 +448,8 @@ class OutboxStore:
 
     async def pending_count(self) -> int:
         """Return how many deliveries wait to be tried."""
-        async with (
-            self._connection.reading() as db,
-            db.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'") as cursor,
-        ):
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        return int(
+            await self._connection.value(
+                "SELECT count(*) FROM deliveries WHERE status = 'pending'"
+            )
+        )

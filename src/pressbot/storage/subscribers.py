@@ -52,30 +52,20 @@ class SubscriberStore:
 
     async def is_active(self, chat_id: int) -> bool:
         """Return whether the chat gets new releases."""
-        async with (
-            self._connection.reading() as db,
-            db.execute("SELECT active FROM subscribers WHERE chat_id = ?", (chat_id,)) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return bool(row and row["active"])
+        sql = "SELECT active FROM subscribers WHERE chat_id = ?"
+        return bool(await self._connection.value(sql, (chat_id,)))
 
     async def count_active(self) -> int:
         """Return how many chats get new releases."""
-        async with (
-            self._connection.reading() as db,
-            db.execute("SELECT count(*) FROM subscribers WHERE active = 1") as cursor,
-        ):
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        return int(
+            await self._connection.value("SELECT count(*) FROM subscribers WHERE active = 1")
+        )
 
     async def count_inactive(self) -> int:
         """Return how many chats unsubscribed, blocked the bot or were removed."""
-        async with (
-            self._connection.reading() as db,
-            db.execute("SELECT count(*) FROM subscribers WHERE active = 0") as cursor,
-        ):
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        return int(
+            await self._connection.value("SELECT count(*) FROM subscribers WHERE active = 0")
+        )
 
     async def muted_kinds(self, chat_id: int) -> frozenset[Kind]:
         """Return the kinds of item this chat does not follow."""
