@@ -11,14 +11,15 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
-from .faults import FailRule, FloodControl
+from .faults import FailRule, FailWindow, FloodControl, error_answer, undecodable_poll
 from .limits import check_request
 from .methods import Methods
 from .models import ApiCall, ApiError, JsonDict, SentMessage, UploadedFile
@@ -37,6 +38,11 @@ POLL_CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
 )
+WEBHOOK_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class _PollCut(Exception):
+    """An outage began while a getUpdates long poll waited: drop its connection."""
 
 
 class FakeBotApi(UserActions):
@@ -64,6 +70,12 @@ class FakeBotApi(UserActions):
         self.max_poll_wait = max_poll_wait
         self._methods = Methods(self)
         self._fail_rules: list[FailRule] = []
+        self._fail_windows: list[FailWindow] = []
+        self._outage_until = 0.0  # time.monotonic() when the current outage ends
+        self._outage_status: int | None = None
+        self._outages = 0  # outages begun so far: a long poll that sees it change is cut
+        self._outage_timer: asyncio.TimerHandle | None = None
+        self.waiting_polls = 0  # getUpdates long polls waiting for an update right now
         self._delays: dict[str, float] = {}
         self._drops: dict[str, int] = {}
         self._host, self._port = host, port
@@ -99,6 +111,8 @@ class FakeBotApi(UserActions):
         """Answer pending long polls and delayed calls, then close the server."""
         self._stopping.set()
         self._new_updates.fire()
+        if self._outage_timer is not None:
+            self._outage_timer.cancel()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -155,6 +169,89 @@ class FakeBotApi(UserActions):
         """Close the connection without an answer on the next ``times`` calls of ``method``."""
         self._drops[self._method_name(method)] = times
 
+    def fail_for(
+        self, method: str, status: int, seconds: float, description: str | None = None
+    ) -> None:
+        """For ``seconds`` of real time, every call of ``method`` answers ``status``.
+
+        The description defaults to Telegram's for the status, as in fail_next. Requests that
+        break the spec still answer 400 first: the failure stands for Telegram's servers.
+        """
+        until = time.monotonic() + seconds
+        self._fail_windows.append(
+            FailWindow(self._method_name(method), status, description, until)
+        )
+
+    def outage(self, seconds: float, *, status: int | None = None) -> None:
+        """For ``seconds`` of real time, every Bot API request fails, getUpdates included.
+
+        With ``status`` None the connection is dropped without an answer (Telegram
+        unreachable); with a status (502, 500 ...) Telegram's JSON error for it is answered. A
+        getUpdates long poll already waiting is dropped at once, so the bot notices now, not
+        when its poll would have ended. Calls are recorded with status 0 (dropped) or the
+        status; /_fake/ endpoints keep working. Call it in the fake's event loop.
+        """
+        if seconds <= 0:
+            raise ValueError("an outage lasts a positive number of seconds")
+        self._outage_until = time.monotonic() + seconds
+        self._outage_status = status
+        self._outages += 1
+        if self._outage_timer is not None:
+            self._outage_timer.cancel()
+        # End it with a timer, not only by comparing the clock: the end then fires `changed`,
+        # so wait_until(lambda: not fake.in_outage) wakes without waiting for another call.
+        self._outage_timer = asyncio.get_running_loop().call_later(seconds, self.end_outage)
+        self._new_updates.fire()  # a waiting long poll wakes and is cut
+        self.changed.fire()
+
+    def end_outage(self) -> None:
+        """End the current outage (if any) now; requests are served again."""
+        if self._outage_timer is not None:
+            self._outage_timer.cancel()
+            self._outage_timer = None
+        self._outage_until = 0.0
+        self.changed.fire()
+
+    @property
+    def in_outage(self) -> bool:
+        """Whether an outage is going on now."""
+        return time.monotonic() < self._outage_until
+
+    def push_undecodable_update(self, kind: str = "poll") -> JsonDict:
+        """Queue an update python-telegram-bot 22.8 cannot decode, as a newer Telegram might.
+
+        ``kind`` "poll" queues a poll update; "message" a user's message (private chat of user
+        1001) carrying the poll, for bots that do not ask for poll updates. The poll
+        (faults.undecodable_poll) has an option with media but no ``text``, which PTB's
+        PollOption requires: ``telegram.Update.de_json`` raises ``TypeError`` ("missing 1
+        required positional argument: 'text'"). The update is not checked against the spec
+        (it is what a newer Telegram would send) but obeys allowed_updates like any other.
+        """
+        poll = undecodable_poll(str(next(self._query_ids)))
+        if kind == "poll":
+            return self.push_update("poll", poll)
+        if kind == "message":
+            sender = self.users.get(1001) or self._user(1001, "Anna", None, "en")
+            message = self.new_message(self.chat(1001).id, sender, None)
+            message.media, message.media_payload = "poll", poll
+            return self.push_update("message", self.message_json(message))
+        raise ValueError(f"no undecodable {kind!r} update; kinds: 'poll', 'message'")
+
+    async def post_update_to_webhook(self, update: JsonDict, url: str, secret: str) -> int:
+        """POST ``update`` to the bot's webhook at ``url`` as Telegram does; return the status.
+
+        The secret goes in the X-Telegram-Bot-Api-Secret-Token header. Post the same update
+        twice to see what the bot does with a delivery Telegram retries.
+        """
+        headers = {WEBHOOK_SECRET_HEADER: secret}
+        timeout = aiohttp.ClientTimeout(total=10)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(url, json=update, headers=headers) as response,
+        ):
+            await response.read()
+            return response.status
+
     # -- waiting ------------------------------------------------------------------------------
 
     def push_update(self, kind: str, payload: JsonDict) -> JsonDict:
@@ -191,14 +288,20 @@ class FakeBotApi(UserActions):
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         received = time.monotonic()
         prefix, _, name = request.path.lstrip("/").partition("/")
-        if prefix == "_fake" and name == "stats":
-            return web.json_response(self.stats())
+        if prefix == "_fake":
+            return self._control(request, name)
         if not prefix.startswith("bot"):
             return web.json_response(ApiError(404, "Not Found").to_json(), status=404)
+        if self.in_outage:  # Telegram is down: no token check, no spec, nothing
+            return await self._answer_outage(request, name, received)
         if prefix != f"bot{self.token}":
             unauthorized = ApiError(401, "Unauthorized").to_json()
             self._record(ApiCall(name, {}, 401, unauthorized, received))
             return web.json_response(unauthorized, status=401)
+        return await self._serve(request, name, received)
+
+    async def _serve(self, request: web.Request, name: str, received: float) -> web.StreamResponse:
+        """Answer one authorized Bot API request."""
         spec = SPEC.method(name)
         method = spec.name if spec else name
         params: JsonDict = {}
@@ -217,6 +320,8 @@ class FakeBotApi(UserActions):
                 raise ApiError.bad_request("; ".join(problems), violation=True)
             body: JsonDict = {"ok": True, "result": await self._execute(spec, params)}
             status = 200
+        except _PollCut:
+            return self._abort(request, ApiCall(method, params, 0, None, received))
         except ApiError as error:
             if error.violation:
                 self.violations.append(f"{method}: {error.description} in {_brief(params)}")
@@ -232,6 +337,11 @@ class FakeBotApi(UserActions):
                 rule.times -= 1
                 self._fail_rules = [r for r in self._fail_rules if r.times > 0]
                 raise rule.error
+        now = time.monotonic()
+        self._fail_windows = [w for w in self._fail_windows if w.until > now]
+        for window in self._fail_windows:
+            if window.method == method:
+                raise window.error()
         chat = self._methods.target_chat(method, params)
         self.flood.admit(method, params, chat, time.monotonic())
         if method == "getUpdates":
@@ -246,26 +356,90 @@ class FakeBotApi(UserActions):
             self.allowed_updates = frozenset(params["allowed_updates"]) or DEFAULT_ALLOWED_UPDATES
         self.confirm_updates(params.get("offset", 0))
         self._poll_generation += 1
-        generation = self._poll_generation
+        generation, outages = self._poll_generation, self._outages
         self._new_updates.fire()  # a poll still waiting is now superseded: let it answer 409
         deadline = time.monotonic() + min(params.get("timeout", 0), self.max_poll_wait)
         limit = params.get("limit", 100)
         while True:
+            # An outage begun since the poll arrived cuts it, even one already over.
+            if outages != self._outages or self.in_outage:
+                raise _PollCut
             if generation != self._poll_generation:
                 raise ApiError(409, POLL_CONFLICT)
             updates = self.deliverable_updates(limit)
             remaining = deadline - time.monotonic()
             if updates or remaining <= 0 or self._stopping.is_set():
                 return updates
-            await self._new_updates.wait(remaining)
+            self.waiting_polls += 1
+            self.changed.fire()  # so a test can wait_until the poll is waiting
+            try:
+                await self._new_updates.wait(remaining)
+            finally:
+                self.waiting_polls -= 1
 
     def _drop(self, request: web.Request, call: ApiCall) -> web.StreamResponse:
-        """Reset the connection: the client sees a network error and no answer."""
+        """Answer a call drop_connection asked for by resetting the connection."""
         self._drops[call.method] -= 1
+        return self._abort(request, call)
+
+    def _abort(self, request: web.Request, call: ApiCall) -> web.StreamResponse:
+        """Reset the connection: the client sees a network error and no answer."""
         self._record(call)
         if request.transport is not None:
             request.transport.abort()
         return web.Response()
+
+    async def _answer_outage(
+        self, request: web.Request, name: str, received: float
+    ) -> web.StreamResponse:
+        """Fail a request during an outage: drop it, or answer the outage's status."""
+        spec = SPEC.method(name)
+        method = spec.name if spec else name
+        try:
+            params: JsonDict = dict(await _read_params(request))  # read all, as in _serve
+        except ApiError:
+            params = {}
+        if self._outage_status is None:
+            return self._abort(request, ApiCall(method, params, 0, None, received))
+        body = error_answer(self._outage_status).to_json()
+        self._record(ApiCall(method, params, self._outage_status, body, received))
+        return web.json_response(body, status=self._outage_status)
+
+    def _control(self, request: web.Request, name: str) -> web.StreamResponse:
+        """The /_fake/ endpoints for benchmarks that run the fake in another process.
+
+        GET stats; POST outage?seconds=S[&status=N], fail_for?method=M&status=N&seconds=S
+        [&description=D], end_outage. They answer {"ok": true} or a JSON error.
+        """
+        if name == "stats":
+            return web.json_response(self.stats())
+        action = {
+            "outage": self._control_outage,
+            "fail_for": self._control_fail_for,
+            "end_outage": self._control_end_outage,
+        }.get(name)
+        if action is None:
+            return web.json_response(ApiError(404, "Not Found").to_json(), status=404)
+        if request.method != "POST":
+            error = ApiError(405, "Method Not Allowed: use POST")
+            return web.json_response(error.to_json(), status=405)
+        try:
+            action(request.query)
+        except (KeyError, ValueError) as error:
+            problem = ApiError.bad_request(f"{name}: {error!r}")
+            return web.json_response(problem.to_json(), status=400)
+        return web.json_response({"ok": True})
+
+    def _control_outage(self, query: Mapping[str, str]) -> None:
+        status = query.get("status")
+        self.outage(float(query["seconds"]), status=None if status is None else int(status))
+
+    def _control_end_outage(self, query: Mapping[str, str]) -> None:
+        self.end_outage()
+
+    def _control_fail_for(self, query: Mapping[str, str]) -> None:
+        seconds = float(query["seconds"])
+        self.fail_for(query["method"], int(query["status"]), seconds, query.get("description"))
 
     async def _sleep(self, seconds: float) -> None:
         """Sleep, but no longer than until stop()."""

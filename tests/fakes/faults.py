@@ -1,4 +1,5 @@
-"""Telegram's errors on demand (fail_next) and its flood control (429 with retry_after)."""
+"""Telegram's errors on demand (fail_next, fail_for), its flood control (429 with retry_after)
+and updates from a newer Telegram than the bot's library knows."""
 
 from __future__ import annotations
 
@@ -41,6 +42,24 @@ def too_many_requests(retry_after: int) -> ApiError:
     )
 
 
+def error_answer(
+    status: int,
+    description: str | None = None,
+    *,
+    retry_after: int | None = None,
+    migrate_to_chat_id: int | None = None,
+) -> ApiError:
+    """Telegram's answer for this status, with its usual description and parameters."""
+    if migrate_to_chat_id is not None:
+        text = description or "Bad Request: group chat was upgraded to a supergroup chat"
+        return ApiError(status, text, parameters={"migrate_to_chat_id": migrate_to_chat_id})
+    if status == 429:
+        error = too_many_requests(retry_after or 1)
+        error.description = description or error.description
+        return error
+    return ApiError(status, description or _DESCRIPTIONS.get(status, f"Error {status}"))
+
+
 @dataclass(slots=True)
 class FailRule:
     """The next ``times`` calls of ``method`` (to ``chat_id``, if set) fail with ``error``."""
@@ -63,15 +82,9 @@ class FailRule:
         times: int,
     ) -> FailRule:
         """A rule with Telegram's description and parameters for this kind of failure."""
-        if migrate_to_chat_id is not None:
-            text = description or "Bad Request: group chat was upgraded to a supergroup chat"
-            error = ApiError(status, text, parameters={"migrate_to_chat_id": migrate_to_chat_id})
-        elif status == 429:
-            error = too_many_requests(retry_after or 1)
-            error.description = description or error.description
-        else:
-            text = description or _DESCRIPTIONS.get(status, f"Error {status}")
-            error = ApiError(status, text)
+        error = error_answer(
+            status, description, retry_after=retry_after, migrate_to_chat_id=migrate_to_chat_id
+        )
         return cls(method, error, chat_id, times)
 
     def matches(self, method: str, params: JsonDict) -> bool:
@@ -79,6 +92,49 @@ class FailRule:
         if self.times <= 0 or method != self.method:
             return False
         return self.chat_id is None or params.get("chat_id") == self.chat_id
+
+
+@dataclass(frozen=True, slots=True)
+class FailWindow:
+    """Every call of ``method`` fails with ``status`` until ``until`` (``time.monotonic``)."""
+
+    method: str
+    status: int
+    description: str | None
+    until: float
+
+    def error(self) -> ApiError:
+        """A fresh error for one call.
+
+        Raising one exception object for thousands of calls would keep growing its traceback.
+        """
+        return error_answer(self.status, self.description)
+
+
+def undecodable_poll(poll_id: str) -> JsonDict:
+    """A Poll as a newer Bot API might send it, which python-telegram-bot 22.8 cannot decode.
+
+    Its second option carries only media, no ``text``: Bot API 10.0 (what PTB 22.8 models)
+    and 10.1 (the fake's spec) both require PollOption.text, so ``PollOption.__init__``
+    raises ``TypeError: missing 1 required positional argument: 'text'`` and with it
+    ``telegram.Update.de_json`` of any update carrying the poll. Everything else is valid.
+    """
+    photo = {"file_id": "AgADBAAD-newer", "file_unique_id": "AQADnewer", "width": 90, "height": 90}
+    return {
+        "id": poll_id,
+        "question": "Which cover?",
+        "options": [
+            {"persistent_id": "opt-1", "text": "Text only", "voter_count": 1},
+            {"persistent_id": "opt-2", "media": {"photo": [photo]}, "voter_count": 0},
+        ],
+        "total_voter_count": 1,
+        "is_closed": False,
+        "is_anonymous": True,
+        "type": "regular",
+        "allows_multiple_answers": False,
+        "allows_revoting": True,
+        "members_only": False,
+    }
 
 
 class FloodControl:

@@ -41,8 +41,43 @@ class UserActions(World):
     ) -> JsonDict:
         """A user writes ``text`` to the bot; queue the update and return the Message.
 
-        Entities default to what Telegram detects itself (a leading /command becomes a
-        bot_command entity, also /command@botname; URLs, @mentions, #hashtags too).
+        The Message is user_message's, which documents the options.
+        """
+        payload = self.user_message(
+            text,
+            user_id=user_id,
+            chat_id=chat_id,
+            chat_type=chat_type,
+            first_name=first_name,
+            username=username,
+            language_code=language_code,
+            entities=entities,
+            reply_to_message_id=reply_to_message_id,
+            message_thread_id=message_thread_id,
+        )
+        self.push_update("message", payload)
+        return payload
+
+    def user_message(
+        self,
+        text: str,
+        *,
+        user_id: int = 1001,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str = "Anna",
+        username: str | None = None,
+        language_code: str = "en",
+        entities: list[JsonDict] | None = None,
+        reply_to_message_id: int | None = None,
+        message_thread_id: int | None = None,
+    ) -> JsonDict:
+        """A user writes ``text`` to the bot: store the message and return it, unqueued.
+
+        ``make_update("message", user_message(...))`` is then the update Telegram would send,
+        e.g. to post to a webhook. Entities default to what Telegram detects itself (a
+        leading /command becomes a bot_command entity, also /command@botname; URLs,
+        @mentions, #hashtags too).
         """
         if chat_id is None:
             if chat_type != "private":
@@ -60,7 +95,6 @@ class UserActions(World):
         payload = self.message_json(message)
         if message_thread_id is not None:
             payload["is_topic_message"] = True
-        self.push_update("message", payload)
         return payload
 
     def user_presses(

@@ -213,9 +213,13 @@ class World:
 
     # -- updates ------------------------------------------------------------------------------
 
+    def make_update(self, kind: str, payload: JsonDict) -> JsonDict:
+        """Number an update as push_update would, without queueing it (e.g. for a webhook)."""
+        return {"update_id": next(self._update_ids), kind: payload}
+
     def push_update(self, kind: str, payload: JsonDict) -> JsonDict:
         """Queue an update of this kind ("message", "callback_query" ...) for the bot."""
-        update = {"update_id": next(self._update_ids), kind: payload}
+        update = self.make_update(kind, payload)
         self._updates.append(update)
         self.changed.fire()
         return update
