@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fakes import FakeBotApi
-from harness import TOKEN, RunningBot, SettableClock, make_bot
+from harness import TOKEN, RunningBot, SettableClock, TickingClock, make_bot
 from lifecycle import start_bot, stop_bot
 from pressbot.importer import seed_if_new
 from pressbot.storage import Database, open_database
@@ -48,3 +48,17 @@ async def bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]
     await start_bot(running.application)
     yield running
     await stop_bot(running.application)
+
+
+@pytest.fixture
+def clock() -> TickingClock:
+    """A clock that ticks with real time from the seed page's instant (retries fall due)."""
+    return TickingClock(PAGE_TIME)
+
+
+@pytest.fixture
+async def fake(clock: TickingClock) -> AsyncIterator[FakeBotApi]:
+    """The fake Telegram on the ticking clock; no request may have broken a rule."""
+    async with FakeBotApi(token=TOKEN, now=clock.telegram) as server:
+        yield server
+        assert server.violations == []

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,25 @@ class SettableClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@dataclass
+class TickingClock(SettableClock):
+    """`now` plus the real time elapsed since it was made; set `now` to jump."""
+
+    skew: timedelta = timedelta(0)  # how far the fake Telegram's clock is ahead of the bot's
+    started: float = field(default_factory=time.monotonic)
+
+    def __call__(self) -> datetime:
+        return self.now + timedelta(seconds=time.monotonic() - self.started)
+
+    def telegram(self) -> datetime:
+        """The fake Telegram's time."""
+        return self() + self.skew
+
+    def advance(self, hours: float) -> None:
+        """Jump forward (both clocks)."""
+        self.now += timedelta(hours=hours)
 
 
 @dataclass
@@ -71,6 +91,27 @@ class RunningBot:
         progress = await services.database.outbox.progress(broadcast)
         assert progress is not None
         return progress.total
+
+    async def wait_for_message_starting(
+        self,
+        chat_id: int,
+        heading: str,
+        timeout: float = 15.0,  # noqa: ASYNC109
+    ) -> SentMessage:
+        """Wait for a bot message in the chat that starts with `heading` (a progress message's
+        or a report's, which a job sends at its own time); count all so far as seen."""
+
+        def found() -> SentMessage | None:
+            return next(
+                (m for m in self.fake.messages(chat_id) if (m.text or "").startswith(heading)),
+                None,
+            )
+
+        await self.fake.wait_until(lambda: found() is not None, timeout=timeout)
+        message = found()
+        assert message is not None
+        self.mark_seen(chat_id)
+        return message
 
     def mark_seen(self, chat_id: int) -> None:
         """Count every bot message in the chat so far as seen (e.g. after a broadcast)."""

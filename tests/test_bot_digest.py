@@ -40,7 +40,7 @@ async def digest_since(bot: RunningBot, chat_id: int) -> str | None:
 
 async def until_digest_moves_to(bot: RunningBot, chat_id: int, stamp: str) -> None:
     """Wait for the digest job to have looked at the chat at the new time."""
-    for _ in range(100):
+    for _ in range(300):
         if await digest_since(bot, chat_id) == stamp:
             return
         await asyncio.sleep(0.05)

@@ -134,6 +134,7 @@ async def test_new_entries_wait_for_an_admins_publish(
         for reader in READERS:
             [_, release] = await fake_api.wait_for_messages(reader, 2)
             assert SALISBURY in (release.text or "")
+        await bot.wait_for_message_starting(ADMIN, "Delivery report")  # a job's, in its time
         remaining = fake_api.find_message(ADMIN, notice.message_id)
         assert remaining is not None and remaining.reply_markup is not None
         assert len(remaining.reply_markup["inline_keyboard"]) == 1  # the pressed row went

@@ -13,16 +13,14 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import PAGE_TIME
 from fakes import ApiCall, FakeBotApi, SentMessage
-from harness import TOKEN, RunningBot, SettableClock, make_bot
+from harness import TOKEN, RunningBot, TickingClock, make_bot
 from lifecycle import start_bot, stop_bot
 from pressbot.delivery import DeliveryEngine, EngineSettings
 from pressbot.models import BroadcastProgress, ChatType, Draft, DraftStage, ItemKind, ItemStatus
@@ -40,37 +38,6 @@ BODY = (
     "<b>Answer:</b> Not yet. We call on London to cooperate with Russia in the investigation."
 )
 FAST = {"progress_interval": 0.5, "delivery_retry_base": 0.05, "broadcast_rate": 30.0}
-
-
-@dataclass
-class TickingClock(SettableClock):
-    """`now` plus the real time elapsed since it was made; set `now` to jump."""
-
-    skew: timedelta = timedelta(0)  # how far the fake Telegram's clock is ahead of the bot's
-    started: float = field(default_factory=time.monotonic)
-
-    def __call__(self) -> datetime:
-        return self.now + timedelta(seconds=time.monotonic() - self.started)
-
-    def telegram(self) -> datetime:
-        """The fake Telegram's time."""
-        return self() + self.skew
-
-    def advance(self, hours: float) -> None:
-        """Jump forward (both clocks)."""
-        self.now += timedelta(hours=hours)
-
-
-@pytest.fixture
-def clock() -> TickingClock:
-    return TickingClock(PAGE_TIME)
-
-
-@pytest.fixture
-async def fake(clock: TickingClock) -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token=TOKEN, now=clock.telegram) as server:
-        yield server
-        assert server.violations == []
 
 
 @asynccontextmanager
@@ -403,19 +370,25 @@ async def test_dropped_connections_are_retried_with_backoff(
     assert (row["status"], row["attempts"], row["message_id"]) == ("sent", 3, release.message_id)
 
 
-async def test_after_the_last_attempt_the_row_fails_with_the_error(
+async def test_a_delivery_is_given_up_only_at_its_deadline_with_the_last_error(
     fake: FakeBotApi, tmp_path: Path, clock: TickingClock
 ) -> None:
     reader, other = READERS[0], READERS[1]
-    async with running(fake, tmp_path, clock, delivery_max_attempts=3, **QUIET_ADMIN) as bot:
+    async with running(fake, tmp_path, clock, delivery_deadline=120, **QUIET_ADMIN) as bot:
         await subscribe(bot, reader)
-        fake.drop_connection("sendMessage", times=3)
+        fake.drop_connection("sendMessage", times=1)
         _, broadcast_id = await publish(bot)
+
+        async def tried() -> bool:
+            return (await deliveries(bot.database, broadcast_id))[reader]["attempts"] >= 1
+
+        while not await tried():  # noqa: ASYNC110 - the state is in SQLite
+            await asyncio.sleep(0.02)
+        clock.advance(hours=0.05)  # three minutes later: past the two-minute deadline
         progress = await settle(bot, broadcast_id, reported=False)
         row = (await deliveries(bot.database, broadcast_id))[reader]
         assert row["status"] == "failed"
-        assert row["attempts"] == 3
-        assert row["error"].endswith("(after 3 attempts)")
+        assert row["error"].startswith("not delivered within 2 min: "), row
         assert "Server disconnected" in row["error"] or "Connection" in row["error"], row
         assert TOKEN not in row["error"]
         # A failure is not a block: the reader stays subscribed and gets the next release.
@@ -424,12 +397,12 @@ async def test_after_the_last_attempt_the_row_fails_with_the_error(
         await subscribe(bot, other)
         _, second = await publish(bot, title="A second release")
         await settle(bot, second, reported=False)
-    assert len(sends(fake, reader)) == 4
+    assert len(sends(fake, reader)) == 2  # the dropped try and the second release
     assert [m.text.split("\n")[0] for m in releases(fake, reader)] == ["A second release"]
     assert len(releases(fake, other)) == 1
 
 
-async def test_time_outs_are_retried_then_fail_with_the_error(
+async def test_time_outs_are_retried_until_the_deadline(
     fake: FakeBotApi, tmp_path: Path, clock: TickingClock
 ) -> None:
     # The application's sender waits 10 s for an answer; a sender with a short time-out, in an
@@ -438,7 +411,7 @@ async def test_time_outs_are_retried_then_fail_with_the_error(
     engine = DeliveryEngine(
         database,
         BotApiSender(fake.base_url, TOKEN, timeout=0.2),
-        EngineSettings(rate=30.0, max_attempts=3, retry_base=0.05, flush_interval=0.05),
+        EngineSettings(rate=30.0, retry_base=0.05, flush_interval=0.05, deadline=60.0),
         clock,
     )
     engine.start()
@@ -463,16 +436,20 @@ async def test_time_outs_are_retried_then_fail_with_the_error(
         assert row["message_id"] in [m.message_id for m in copies]
         assert 1 <= len(copies) <= 2
 
-        # Telegram stays too slow: after max_attempts the row fails with the time-out text.
+        # Telegram stays too slow: tried again and again, the row fails at its deadline with
+        # the time-out's text.
         await database.subscribers.unsubscribe(reader, clock())
         await database.subscribers.subscribe(patient, ChatType.PRIVATE, "en", clock())
         fake.delay("sendMessage", 0.5)
         _, second = await publish_draft(database, engine, draft("Second"), clock())
+        while (await deliveries(database, second))[patient]["attempts"] < 2:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        clock.advance(hours=1 / 30)  # two minutes: past the one-minute deadline
         while (await deliveries(database, second))[patient]["status"] == "pending":  # noqa: ASYNC110
             await asyncio.sleep(0.02)
         row = (await deliveries(database, second))[patient]
         assert row["status"] == "failed"
-        assert row["error"] == "timed out after 0.2 s (after 3 attempts)"
+        assert row["error"] == "not delivered within 1 min: timed out after 0.2 s"
         assert TOKEN not in row["error"]
     finally:
         fake.delay("sendMessage", 0)

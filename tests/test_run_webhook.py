@@ -58,11 +58,19 @@ async def test_webhook_mode_answers_serves_health_and_stops_cleanly(
                 assert answer.status == 200
             [welcome] = await fake_api.wait_for_messages(USER, 1, timeout=30)
             assert "You are subscribed" in welcome.text
+            # Telegram posts it again (it did not see the 200 in time): not handled twice.
+            url = f"{base}/tg/hook"
+            assert await fake_api.post_update_to_webhook(update, url, SECRET) == 200
+            fake_api.user_sends("/help", user_id=USER + 1)
+            later = fake_api.pending_updates[-1]
+            assert await fake_api.post_update_to_webhook(later, url, SECRET) == 200
+            await fake_api.wait_for_messages(USER + 1, 1, timeout=30)
+            assert len(fake_api.messages(USER)) == 1
             async with session.get(f"{base}/healthz") as answer:
                 assert answer.status == 200
                 assert json.loads(await answer.text())["status"] == "ok"
             async with session.get(f"{base}/metrics") as answer:
-                assert 'pressbot_updates_total{type="message"} 1.0' in await answer.text()
+                assert 'pressbot_updates_total{type="message"} 2.0' in await answer.text()
     finally:
         process.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(process.communicate(), timeout=30)

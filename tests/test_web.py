@@ -28,6 +28,8 @@ from harness import RunningBot, SettableClock, bot_settings
 from pressbot.app import build_application
 from pressbot.models import ItemKind
 from pressbot.serving import WEBHOOK_SECRET_KEY, Runner
+from pressbot.telemetry import telemetry_of
+from pressbot.updates import ALLOWED_UPDATES
 
 HOOK_URL = "https://press.example.org/tg/hook"
 SECRET = "s3cret_-token"
@@ -99,7 +101,7 @@ async def test_webhook_is_registered_with_the_secret_and_updates_are_answered(
         [registration] = [call for call in fake_api.calls if call.method == "setWebhook"]
         assert registration.params["url"] == HOOK_URL
         assert registration.params["secret_token"] == SECRET
-        assert "message" in registration.params["allowed_updates"]
+        assert registration.params["allowed_updates"] == list(ALLOWED_UPDATES)
         assert not any(call.method == "getUpdates" for call in fake_api.calls)
 
         assert await post(runner, user_update(fake_api, "/start")) == 200
@@ -133,7 +135,7 @@ async def test_a_request_without_the_right_secret_gets_403_and_changes_nothing(
         b"[]",
         b'{"message": {}}',
         b'{"update_id": "7"}',
-        b'{"update_id": 7, "message": {"text": "no chat, no date"}}',
+        b'{"update_id": true}',
     ],
 )
 async def test_a_malformed_body_gets_400(
@@ -149,6 +151,56 @@ async def test_a_malformed_body_gets_400(
         calls = len(fake_api.calls)
         assert await post(runner, body) == 400
         assert len(fake_api.calls) == calls
+
+
+async def test_an_update_it_cannot_decode_gets_200_and_is_skipped_and_counted(
+    fake_api: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running(
+        fake_api,
+        tmp_path / "bot.sqlite3",
+        webhook_url=HOOK_URL,
+        webhook_secret=SECRET,
+        listen="127.0.0.1:0",
+    ) as (bot, runner):
+        undecodable = fake_api.push_undecodable_update("message")
+        broken = {"update_id": 9, "message": {"text": "no chat, no date"}}
+        assert await post(runner, undecodable) == 200  # Telegram must not post it again
+        assert await post(runner, broken) == 200
+        await post(runner, user_update(fake_api, "/help", user_id=1002))
+        await bot.new_messages(1002, 1)
+        assert fake_api.messages(1001) == []
+        metrics = telemetry_of(runner.application).metrics
+        counted = metrics.registry.get_sample_value(
+            "pressbot_updates_undecodable_total", {"type": "message"}
+        )
+    assert counted == 2
+    skipped = [r.getMessage() for r in caplog.records if "skipped update" in r.getMessage()]
+    assert len(skipped) == 2 and f"update {undecodable['update_id']} of type message" in skipped[0]
+    assert "Which cover" not in caplog.text and "no chat, no date" not in caplog.text
+
+
+async def test_an_update_posted_again_is_answered_200_and_not_handled_again(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    fake_api.user_sends("/help")
+    update = fake_api.pending_updates[-1]
+    for _ in range(2):  # a restart on the same database remembers it
+        async with running(
+            fake_api, db_path, webhook_url=HOOK_URL, webhook_secret=SECRET, listen="127.0.0.1:0"
+        ) as (bot, runner):
+            url = address(runner, "/tg/hook")
+            statuses = [await fake_api.post_update_to_webhook(update, url, SECRET)]
+            statuses.append(await fake_api.post_update_to_webhook(update, url, SECRET))
+            assert statuses == [200, 200]
+            # An update after them is answered: the repeats were not, in between or before.
+            await post(runner, user_update(fake_api, "/help", user_id=1002))
+            await bot.new_messages(1002, 1)
+    assert len(fake_api.messages(1001)) == 1  # /help answered once, not three times
+    with sqlite3.connect(db_path) as db:
+        kept = db.execute("SELECT update_id FROM webhook_updates ORDER BY update_id").fetchall()
+    assert (update["update_id"],) in kept
 
 
 async def test_only_the_webhook_path_takes_updates(fake_api: FakeBotApi, tmp_path: Path) -> None:
@@ -199,7 +251,7 @@ async def test_polling_stays_the_default_and_switches_back_from_a_webhook(
         assert "You are subscribed" in welcome.text
 
 
-async def test_healthz_reports_the_database_the_bot_api_and_the_outbox(
+async def test_healthz_reports_updates_sending_and_the_database(
     fake_api: FakeBotApi, tmp_path: Path
 ) -> None:
     async with running(
@@ -208,40 +260,130 @@ async def test_healthz_reports_the_database_the_bot_api_and_the_outbox(
         status, content_type, text = await get(runner, "/healthz")
     assert status == 200
     assert content_type.startswith("application/json")
+    working = {  # by the application's clock
+        "status": "ok",
+        "last_success": PAGE_TIME.isoformat(),
+        "failing_since": None,
+        "last_error": None,
+    }
     assert json.loads(text) == {
         "status": "ok",
-        "database": "ok",
-        "bot_api": "ok",
-        "last_bot_api_success": PAGE_TIME.isoformat(),  # by the application's clock
-        "bot_api_failing_since": None,
-        "outbox_depth": 0,
+        "failing": [],
+        "updates": {**working, "last_success": None},  # no update came to the webhook yet
+        "sending": working,  # setWebhook, setMyCommands ...
+        "database": {"status": "ok", "outbox_depth": 0, "error": None},
+        "grace_seconds": 120.0,
     }
 
 
-async def test_healthz_is_503_once_the_bot_api_has_failed_for_over_five_minutes(
+async def healthz_until(runner: Runner, status: int, timeout: float = 15) -> dict[str, Any]:  # noqa: ASYNC109 - the test's own deadline
+    """Ask /healthz until it answers `status`; its report."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer, _, text = await get(runner, "/healthz")
+        if answer == status:
+            return dict(json.loads(text))
+        assert time.monotonic() < deadline, f"/healthz still {answer}: {text}"
+        await asyncio.sleep(0.05)
+
+
+async def test_healthz_is_503_naming_updates_during_an_outage_and_200_after(
     fake_api: FakeBotApi, tmp_path: Path
 ) -> None:
     clock = SettableClock(PAGE_TIME)
     db_path = tmp_path / "bot.sqlite3"
-    async with running(fake_api, db_path, clock, health_listen="127.0.0.1:0") as (_, runner):
-        clock.now = PAGE_TIME + timedelta(minutes=1)
-        fake_api.fail_next("getUpdates", 502, "Bad Gateway", times=10_000)
+    async with running(fake_api, db_path, clock, health_listen="127.0.0.1:0", health_grace=1) as (
+        _,
+        runner,
+    ):
+        fake_api.outage(60)  # Telegram unreachable: connections dropped
         deadline = time.monotonic() + 10
-        while json.loads((await get(runner, "/healthz"))[2])["bot_api_failing_since"] is None:
+        while json.loads((await get(runner, "/healthz"))[2])["updates"]["failing_since"] is None:
             assert time.monotonic() < deadline, "the failing getUpdates was never noticed"
             await asyncio.sleep(0.05)
+        status, _, _ = await get(runner, "/healthz")
+        assert status == 200, "failing, but not yet for longer than the grace"
+        clock.now += timedelta(seconds=2)
+        report = await healthz_until(runner, 503)
+        assert report["status"] == "unhealthy" and report["failing"] == ["updates"]
+        assert report["updates"]["status"] == "failing"
+        assert report["updates"]["last_error"] == "no answer"
+        assert report["updates"]["failing_since"] == PAGE_TIME.isoformat()
+        assert report["database"]["status"] == "ok"
 
-        clock.now = PAGE_TIME + timedelta(minutes=6)
-        status, _, text = await get(runner, "/healthz")
-        assert status == 200, "failing for five minutes is still within the limit"
-        clock.now = PAGE_TIME + timedelta(minutes=6, seconds=1)
-        status, _, text = await get(runner, "/healthz")
-    assert status == 503
-    report = json.loads(text)
-    assert report["status"] == "unhealthy" and report["bot_api"] == "failing"
-    assert report["database"] == "ok"
-    assert report["last_bot_api_success"] == PAGE_TIME.isoformat()
-    assert report["bot_api_failing_since"] == (PAGE_TIME + timedelta(minutes=1)).isoformat()
+        fake_api.end_outage()
+        report = await healthz_until(runner, 200)  # PTB's back-off: 1 s, 1.5 s, 2.25 s ...
+    assert report["failing"] == [] and report["updates"]["status"] == "ok"
+
+
+async def test_healthz_is_503_naming_sending_when_sends_fail_past_the_grace(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    clock = SettableClock(PAGE_TIME)
+    db_path = tmp_path / "bot.sqlite3"
+    async with running(fake_api, db_path, clock, health_listen="127.0.0.1:0", health_grace=1) as (
+        bot,
+        runner,
+    ):
+        fake_api.fail_next("sendMessage", 502, "Bad Gateway", times=2)
+        for failed, reader in enumerate(READERS[:2], 1):  # two replies fail, 2 s apart
+            fake_api.user_sends("/help", user_id=reader)
+            await fake_api.wait_until(
+                lambda n=failed: sum(c.status == 502 for c in fake_api.calls) == n
+            )
+            clock.now += timedelta(seconds=2)
+        report = await healthz_until(runner, 503)
+        assert report["failing"] == ["sending"]
+        assert report["sending"]["last_error"] == "HTTP 502"
+        assert report["updates"]["status"] == "ok", "getUpdates answering does not hide it"
+        [reply] = await bot.say("/help", chat_id=READERS[2], user_id=READERS[2])
+        assert "/subscribe" in reply.text
+        report = await healthz_until(runner, 200)
+    assert report["sending"]["last_success"] == (PAGE_TIME + timedelta(seconds=4)).isoformat()
+
+
+async def test_healthz_is_503_when_telegram_reports_it_cannot_reach_the_webhook(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    clock = SettableClock(PAGE_TIME)
+    reported: dict[str, Any] = {}
+
+    def webhook_info(params: Any, texts: Any, chat: Any) -> dict[str, Any]:
+        # What Telegram says when its posts to the webhook fail (the fake does not model it).
+        return {"url": fake_api.webhook_url, "has_custom_certificate": False, **reported}
+
+    fake_api._methods._handlers["getWebhookInfo"] = webhook_info  # a stand-in
+    async with running(
+        fake_api,
+        tmp_path / "bot.sqlite3",
+        clock,
+        webhook_url=HOOK_URL,
+        webhook_secret=SECRET,
+        listen="127.0.0.1:0",
+        health_grace=1,
+    ) as (bot, runner):
+        reported.update(
+            pending_update_count=1,
+            last_error_date=fake_api.unix_now() + 1,
+            last_error_message="Connection timed out",
+        )
+        await fake_api.wait_until(
+            lambda: any(c.method == "getWebhookInfo" for c in fake_api.calls), timeout=5
+        )
+        deadline = time.monotonic() + 10
+        while json.loads((await get(runner, "/healthz"))[2])["updates"]["failing_since"] is None:
+            assert time.monotonic() < deadline, "Telegram's error was never noticed"
+            await asyncio.sleep(0.05)
+        clock.now += timedelta(seconds=2)
+        report = await healthz_until(runner, 503)
+        assert report["failing"] == ["updates"]
+        assert report["updates"]["last_error"] == "webhook not reached: Connection timed out"
+
+        await fake_api.wait_until(lambda: time.time() > reported["last_error_date"], timeout=5)
+        await post(runner, user_update(fake_api, "/help"))  # Telegram gets through again
+        await bot.new_messages(1001, 1)
+        report = await healthz_until(runner, 200)
+    assert report["updates"]["status"] == "ok"
 
 
 def samples(text: str) -> dict[str, float]:

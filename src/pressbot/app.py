@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 import logging
 import os
+from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
+from pressbot.budget import SendBudget
 from pressbot.commands import ADMIN_COMMANDS, READER_COMMANDS
 from pressbot.config import Settings
 from pressbot.delivery import DeliveryEngine, EngineSettings
@@ -34,6 +36,7 @@ from pressbot.importer import default_data_dir, seed_if_new
 from pressbot.ingest_jobs import start_ingest
 from pressbot.kinds import translators as kind_translators
 from pressbot.progress import ProgressTracker
+from pressbot.rate_limiter import SharedRateLimiter
 from pressbot.release_jobs import start_jobs
 from pressbot.services import (
     SERVICES_KEY,
@@ -43,6 +46,7 @@ from pressbot.services import (
     Services,
     utc_now,
 )
+from pressbot.serving import backoff_delay
 from pressbot.storage import open_database
 from pressbot.telemetry import ObservedSender, Telemetry
 
@@ -53,19 +57,34 @@ logger = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
-def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplication:
-    """Build the Application: handlers registered; database and engine opened in post_init."""
+def build_application(
+    settings: Settings, clock: Clock = utc_now, *, commands_retry: float | None = None
+) -> PressApplication:
+    """Build the Application: handlers registered; database and engine opened in post_init.
+
+    `commands_retry`: the first wait (seconds) before setting the command menus again when
+    Telegram refused them at start; COMMANDS_RETRY_FIRST when None.
+    """
     token = settings.require_token()
-    telemetry = Telemetry(clock)  # counts for /metrics, Bot API health for /healthz
+    # Counts for /metrics, Bot API health for /healthz.
+    telemetry = Telemetry(clock, timedelta(seconds=settings.health_grace))
 
     translators = kind_translators(settings.extra_kinds)  # the configured kinds named too
+    # One budget for replies and broadcasts alike, so that together they stay under the limit.
+    budget = SendBudget(settings.broadcast_rate, paid_broadcast=settings.paid_broadcast)
 
     async def post_init(application: PressApplication) -> None:
         database = await open_database(settings.db_path)
-        data_dir = settings.data_dir or default_data_dir()
-        for report in await seed_if_new(database, data_dir, clock()):
-            logger.info("seeded %d items from %s", report.items_added, data_dir)
-        await database.subscribers.set_channels(settings.channel_ids, clock())
+        try:
+            data_dir = settings.data_dir or default_data_dir()
+            for report in await seed_if_new(database, data_dir, clock()):
+                logger.info("seeded %d items from %s", report.items_added, data_dir)
+            await database.subscribers.set_channels(settings.channel_ids, clock())
+        except BaseException:
+            # Not yet in Services, which post_shutdown closes: an open connection's thread
+            # would keep the process from exiting (a bad seed file, a signal meanwhile).
+            await database.close()
+            raise
         engine = DeliveryEngine(
             database,
             ObservedSender(
@@ -74,12 +93,13 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
             EngineSettings(
                 rate=settings.broadcast_rate,
                 paid_broadcast=settings.paid_broadcast,
-                max_attempts=settings.delivery_max_attempts,
                 retry_base=settings.delivery_retry_base,
+                deadline=settings.delivery_deadline,
             ),
             clock,
             observe=telemetry.metrics.count_decision,
             translators=translators,
+            budget=budget,
         )
         application.bot_data[SERVICES_KEY] = Services(
             settings,
@@ -92,7 +112,9 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
         engine.start()
         await start_jobs(application, clock())
         await start_ingest(application, application.bot_data[SERVICES_KEY])
-        await register_commands(application, settings)
+        await register_commands(
+            application, settings, retry_first=commands_retry or COMMANDS_RETRY_FIRST
+        )
 
     async def post_stop(application: PressApplication) -> None:
         # Updates and jobs have stopped: let sends in flight finish and record them.
@@ -117,7 +139,7 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
             # No default parse_mode: it would leak into methods without one (see replying.py).
             Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(SharedRateLimiter(budget))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
@@ -141,11 +163,45 @@ def build_application(settings: Settings, clock: Clock = utc_now) -> PressApplic
     return application
 
 
-async def register_commands(application: PressApplication, settings: Settings) -> None:
+#: Seconds before the command menus are set again after a failure; doubling up to an hour.
+COMMANDS_RETRY_FIRST = 60.0
+COMMANDS_RETRY_CAP = 3600.0
+
+
+async def register_commands(
+    application: PressApplication,
+    settings: Settings,
+    *,
+    retry_first: float = COMMANDS_RETRY_FIRST,
+    attempt: int = 1,
+) -> None:
     """Show the reader commands in every chat's menu, the admin commands to admins.
 
-    The menu is set once in each language: Telegram shows Russian users the Russian one.
+    The menus are a convenience, so never a reason not to run: when Telegram (or the
+    network) fails the calls, one warning is logged and the job queue sets them again later,
+    waiting longer each time, until it works.
     """
+    try:
+        await _set_command_menus(application, settings)
+    except TelegramError as error:
+        delay = backoff_delay(attempt, retry_first, COMMANDS_RETRY_CAP)
+        logger.warning("command menus not set (%s); trying again in %g s", error, delay)
+
+        async def again(_context: PressContext) -> None:
+            await register_commands(
+                application, settings, retry_first=retry_first, attempt=attempt + 1
+            )
+
+        job_queue = application.job_queue
+        assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
+        job_queue.run_once(again, when=delay, name="command menus")
+        return
+    if attempt > 1:
+        logger.info("command menus set, on try %d", attempt)
+
+
+async def _set_command_menus(application: PressApplication, settings: Settings) -> None:
+    """Set the menus, once in each language: Telegram shows Russian users the Russian one."""
     for chosen in LANGUAGES:
         tr = translator(chosen)
         code = None if chosen == ENGLISH else chosen

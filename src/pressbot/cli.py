@@ -19,7 +19,11 @@ from pressbot.maintenance import backup_database, restore_database
 from pressbot.services import utc_now
 from pressbot.storage import open_database
 from pressbot.storage.backup import BackupError
+from pressbot.storage.connection import DatabaseError
 
+#: A setting or a file to fix before trying again: said in one line on stderr, never retried
+#: by itself (a token Telegram refuses, a database that can't be opened or is too new...).
+#: 1 is an error while running, logged with its traceback; 0 a stop on SIGTERM or SIGINT.
 EXIT_USAGE = 2
 
 
@@ -61,7 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_import(settings, args.files))
     except ValidationError as error:
         print(f"pressbot: {describe_settings_error(error)}", file=sys.stderr)
-    except (MissingSettingError, ItemsFileError, BackupError, DatabaseInUseError) as error:
+    except (
+        MissingSettingError,
+        ItemsFileError,
+        BackupError,
+        DatabaseInUseError,
+        DatabaseError,
+    ) as error:
         print(f"pressbot: {error}", file=sys.stderr)
     return EXIT_USAGE
 
@@ -69,15 +79,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(settings: Settings) -> int:
     # Imported here so that `pressbot import` does not pay for python-telegram-bot.
     from pressbot.app import build_application  # noqa: PLC0415
-    from pressbot.serving import run  # noqa: PLC0415
+    from pressbot.serving import TokenRefusedError, run  # noqa: PLC0415
 
     token = settings.require_token()
     secrets = [token, token.partition(":")[2]]
     if settings.webhook_secret is not None:  # a generated one is never logged at all
         secrets.append(settings.webhook_secret.get_secret_value())
     configure_logging(secrets, log_format=settings.log_format)
-    with hold_database_lock(settings.db_path):  # one bot per database; restore checks it
-        return run(build_application(settings), settings)
+    try:
+        with hold_database_lock(settings.db_path):  # one bot per database; restore checks it
+            return run(build_application(settings), settings)
+    except TokenRefusedError as error:
+        print(f"pressbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _console(settings: Settings, db_path: Path, *, admin: bool, language: str) -> int:

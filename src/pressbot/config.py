@@ -77,14 +77,19 @@ class Settings(BaseSettings):
     progress_interval: float = Field(
         default=3.0, ge=0.5, description="Seconds between edits of an admin's progress message."
     )
-    delivery_max_attempts: int = Field(
-        default=5, ge=1, le=20, description="Tries of one message on network errors and 5xx."
+    delivery_deadline: float = Field(
+        default=24 * 3600.0,
+        ge=60,
+        description="Seconds after a release within which a delivery is still tried.",
     )
     delivery_timeout: float = Field(
         default=10.0, gt=0, le=120, description="Seconds to wait for Telegram's answer to a send."
     )
     delivery_retry_base: float = Field(
-        default=2.0, gt=0, description="Seconds before the first retry; doubles each time."
+        default=2.0,
+        gt=0,
+        le=60,
+        description="Seconds before the first retry; doubles each time, up to a minute.",
     )
     digest_check_interval: float = Field(
         default=30.0, ge=0.1, le=300, description="Seconds between looks for due daily digests."
@@ -141,6 +146,12 @@ class Settings(BaseSettings):
     )
     health_listen: str | None = Field(
         default=None, description="host:port of /healthz and /metrics in polling mode."
+    )
+    health_grace: float = Field(
+        default=120.0,
+        gt=0,
+        le=86400,
+        description="Seconds updates or sends may fail before /healthz answers 503.",
     )
     log_format: Literal["text", "json"] = Field(
         default="text", description="Logs as plain text lines or as JSON lines."
@@ -283,13 +294,27 @@ class Settings(BaseSettings):
         return value
 
     def require_token(self) -> str:
-        """Return the token, or raise MissingSetting when it is not set."""
+        """Return the token, or raise MissingSetting when it is not set or the placeholder.
+
+        The placeholder is refused here, before any request, rather than when the settings
+        are read: `pressbot import` and `console` need no token and run with it.
+        """
         if self.bot_token is None:
             raise MissingSettingError(
                 "PRESSBOT_BOT_TOKEN is not set: put it in the environment or in .env"
                 " (see .env.example)"
             )
-        return self.bot_token.get_secret_value()
+        token = self.bot_token.get_secret_value()
+        if token == PLACEHOLDER_TOKEN:
+            raise MissingSettingError(
+                "PRESSBOT_BOT_TOKEN is still the placeholder from .env.example:"
+                " put the token @BotFather gave you in its place"
+            )
+        return token
+
+
+#: PRESSBOT_BOT_TOKEN in .env.example: the right shape, but no bot's token.
+PLACEHOLDER_TOKEN = "123456789:replace-with-your-token"  # noqa: S105 - a known non-secret
 
 
 def parse_host_port(value: str) -> tuple[str, int]:

@@ -25,12 +25,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from pressbot.budget import SendBudget
 from pressbot.i18n import LANGUAGES, Translator, pick_translator, translator
-from pressbot.models import BroadcastAction, DeliveryStatus, Item, ItemStatus
+from pressbot.models import BroadcastAction, DeliveryStatus, Item
+from pressbot.outage import OutageGate
 from pressbot.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict, decide, retry_delay
-from pressbot.pacing import ChatPacing, TokenBucket
 from pressbot.quiet import quiet_until
-from pressbot.rendering import release_keyboard, render_release, render_withdrawn
+from pressbot.release_requests import ReleaseRequests, prepare_requests, reason_not_to_send
 from pressbot.sender import ApiAnswer, BotApiSender, PreparedRequest
 from pressbot.storage import Database
 from pressbot.storage.outbox import DeliveryOutcome, DueDelivery
@@ -47,24 +48,13 @@ class EngineSettings:
     rate: float = 25.0
     paid_broadcast: bool = False
     concurrency: int = 32
-    max_attempts: int = 5
     retry_base: float = 2.0
+    #: A delivery not through this long after its broadcast began is given up (24 h).
+    deadline: float = 24 * 3600.0
     batch: int = 500
     flush_interval: float = 0.25
     idle_poll: float = 1.0
     item_refresh: float = 0.25
-
-
-@dataclass(slots=True)
-class _Requests:
-    """The prepared requests of one item's broadcast, for the item as last read."""
-
-    item: Item
-    checked_at: float  # monotonic time the item was last read
-    send: PreparedRequest
-    edit: PreparedRequest
-    withdrawn: PreparedRequest
-    delete: PreparedRequest
 
 
 class DeliveryEngine:
@@ -80,7 +70,9 @@ class DeliveryEngine:
         *,
         observe: Callable[[Decision], None] | None = None,
         translators: Mapping[str, Translator] | None = None,
+        budget: SendBudget | None = None,
     ) -> None:
+        """`budget` is the one the bot's replies share; an engine alone gets its own."""
         self._database = database
         self._sender = sender
         self._settings = settings
@@ -89,19 +81,21 @@ class DeliveryEngine:
         # The bot's own words around a release, in each chat's language.
         self._translators = translators or {code: translator(code) for code in LANGUAGES}
         self._observe = observe  # told each send's decision, e.g. to count it in the metrics
-        self._bucket = TokenBucket(settings.rate, burst=max(1.0, settings.rate / 10))
-        self._chats = ChatPacing()
+        self._budget = budget or SendBudget(
+            settings.rate, paid_broadcast=settings.paid_broadcast, monotonic=monotonic
+        )
+        self._gate = OutageGate(clock, monotonic)
+        self._due_again: set[int] = set()  # failed during an outage that is over: due now
         self._slots = asyncio.Semaphore(settings.concurrency)
         # Claim about a second's worth at a time: what is claimed was read from the outbox, and
         # a reader who unsubscribes meanwhile should not get it a minute later.
         self._claim = min(settings.batch, max(16, math.ceil(settings.rate)))
         self._wake = asyncio.Event()
-        self._flooded_until = 0.0
         self._in_flight: set[int] = set()
         self._outcomes: list[DeliveryOutcome] = []
         self._flushing = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._requests: dict[tuple[int, str], _Requests] = {}
+        self._requests: dict[tuple[int, str], ReleaseRequests] = {}
         self._runner: asyncio.Task[None] | None = None
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = False
@@ -138,19 +132,11 @@ class DeliveryEngine:
     async def send_text(self, chat_id: int, text: str, thread_id: int | None = None) -> Decision:
         """Send one message outside the outbox (a digest) within the same limits as the rest.
 
-        It waits for the overall rate, the chat's own limit and any flood pause, and decides the
-        outcome with the same table; a 429 pauses every send, as in a broadcast.
+        It waits for the shared budget and for Telegram to answer, and decides the outcome with
+        the same table; a 429 pauses every send, as in a broadcast.
         """
-        while True:
-            now = self._monotonic()
-            wait = max(self._bucket.wait_time(now), self._chats.wait_time(chat_id, now))
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        await self._wait_out_flood()
-        now = self._monotonic()
-        self._bucket.take(now)
-        self._chats.record(chat_id, now)
+        await self._budget.for_broadcast(chat_id)
+        probe = await self._gate.admit()
         params: dict[str, object] = {"text": text, "parse_mode": "HTML"}
         params["link_preview_options"] = {"is_disabled": True}
         if self._settings.paid_broadcast:  # the rate it is paced at may be the paid one
@@ -161,19 +147,18 @@ class DeliveryEngine:
             if thread_id is None
             else request.body_for(chat_id, message_thread_id=thread_id)
         )
-        answer = await self._sender.call(request.method, body)
+        answer = await self._call(request, body, probe=probe)
         decision = decide(
-            answer,
-            BroadcastAction.SEND,
-            attempts=1,
-            max_attempts=self._settings.max_attempts,
-            retry_base=self._settings.retry_base,
+            answer, BroadcastAction.SEND, attempts=1, retry_base=self._settings.retry_base
         )
-        if decision.verdict is Verdict.FLOOD:
-            self._flooded_until = max(self._flooded_until, self._monotonic() + decision.wait)
         if self._observe is not None:
             self._observe(decision)
         return decision
+
+    @property
+    def silent_since(self) -> datetime | None:
+        """Since when Telegram has not answered the engine; None while it answers."""
+        return self._gate.silent_since
 
     @property
     def in_flight(self) -> int:
@@ -192,10 +177,9 @@ class DeliveryEngine:
     async def _claim_and_send(self) -> None:
         after_id = 0
         while not self._stopping:
-            await self._wait_out_flood()
             now_ts = self._clock().timestamp()
             due = await self._database.outbox.due(after_id, now_ts, self._claim)
-            self._chats.forget_before(self._monotonic())
+            self._budget.forget_idle_chats()
             if not due:
                 if after_id:
                     after_id = 0  # back to the start for retries and deferred chats
@@ -223,7 +207,9 @@ class DeliveryEngine:
     async def _dispatch(self, delivery: DueDelivery) -> bool:
         """Send one delivery when its chat allows; False when the chat must wait."""
         requests = await self._prepared(delivery.item_id, delivery.language)
-        reason = _reason_not_to_send(delivery, requests)
+        reason = reason_not_to_send(
+            delivery, requests, self._clock().timestamp(), self._settings.deadline
+        )
         if reason is not None or requests is None:
             self._in_flight.add(delivery.id)
             decision = Decision(Verdict.FAILED, error=reason)
@@ -234,17 +220,17 @@ class DeliveryEngine:
             self._in_flight.add(delivery.id)
             self._outcomes.append(self._outcome(delivery, held))
             return True
-        if self._chats.wait_time(delivery.chat_id, self._monotonic()) > 0:
+        if self._budget.chat_wait(delivery.chat_id) > 0:
             return False
-        while (wait := self._bucket.wait_time(self._monotonic())) > 0:  # noqa: ASYNC110 - a computed time, not an event
-            await asyncio.sleep(wait)
-        await self._wait_out_flood()
-        await self._slots.acquire()
-        now = self._monotonic()
-        self._bucket.take(now)
-        self._chats.record(delivery.chat_id, now)
+        probe = await self._gate.admit()  # while Telegram does not answer: one at a time
+        try:
+            await self._budget.for_broadcast(delivery.chat_id)
+            await self._slots.acquire()
+        except BaseException:  # stopped while waiting: let another request be the probe
+            self._gate.abandon(probe=probe)
+            raise
         self._in_flight.add(delivery.id)
-        task = asyncio.create_task(self._deliver(delivery, requests))
+        task = asyncio.create_task(self._deliver(delivery, requests, probe))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
@@ -259,10 +245,12 @@ class DeliveryEngine:
             return None
         return Decision(Verdict.HELD, wait=(until - now).total_seconds())
 
-    async def _deliver(self, delivery: DueDelivery, requests: _Requests) -> None:
+    async def _deliver(
+        self, delivery: DueDelivery, requests: ReleaseRequests, probe: bool
+    ) -> None:
         try:
             try:
-                decision = await self._attempt(delivery, requests)
+                decision = await self._attempt(delivery, requests, probe)
                 if decision.verdict is Verdict.MIGRATED and decision.new_chat_id is not None:
                     await self._database.outbox.migrate_chat(
                         delivery.chat_id, decision.new_chat_id, self._clock()
@@ -278,7 +266,9 @@ class DeliveryEngine:
         finally:
             self._slots.release()
 
-    async def _attempt(self, delivery: DueDelivery, requests: _Requests) -> Decision:
+    async def _attempt(
+        self, delivery: DueDelivery, requests: ReleaseRequests, probe: bool
+    ) -> Decision:
         action = delivery.action
         if action is BroadcastAction.SEND:
             request = requests.send
@@ -293,34 +283,48 @@ class DeliveryEngine:
                 age = self._clock().timestamp() - (delivery.copy_sent_at or 0.0)
                 request = requests.delete if age < DELETE_WINDOW_SECONDS else requests.withdrawn
             body = request.body_for(delivery.chat_id, message_id=delivery.message_id)
-        decision = self._decide(await self._sender.call(request.method, body), delivery)
+        answer = await self._call(request, body, probe=probe, delivery_id=delivery.id)
+        decision = self._decide(answer, delivery)
         if decision.verdict is Verdict.EDIT_INSTEAD and delivery.message_id is not None:
             body = requests.withdrawn.body_for(delivery.chat_id, message_id=delivery.message_id)
-            answer = await self._sender.call(requests.withdrawn.method, body)
+            answer = await self._call(requests.withdrawn, body, delivery_id=delivery.id)
             decision = self._decide(answer, delivery)
-        if decision.verdict is Verdict.FLOOD:
-            self._flooded_until = max(self._flooded_until, self._monotonic() + decision.wait)
-            logger.warning(
-                "Telegram asked to wait %.0f s (429); all sending paused", decision.wait
-            )
         return decision
+
+    async def _call(
+        self,
+        request: PreparedRequest,
+        body: bytes,
+        *,
+        probe: bool = False,
+        delivery_id: int | None = None,
+    ) -> ApiAnswer:
+        """One Bot API call; what its answer says of Telegram goes to the gate and the budget."""
+        try:
+            answer = await self._sender.call(request.method, body)
+        except BaseException:
+            self._gate.abandon(probe=probe)
+            raise
+        if answer.network_error or answer.status >= 500:
+            self._gate.failed(answer.description, probe=probe, delivery_id=delivery_id)
+            return answer
+        self._due_again |= self._gate.answered()
+        if answer.status == 429 or answer.error_code == 429:
+            wait = answer.retry_after or 1.0
+            self._budget.pause(wait)
+            logger.warning("Telegram asked to wait %.0f s (429); all sending paused", wait)
+        return answer
 
     def _unexpected(self, error: Exception, delivery: DueDelivery) -> Decision:
         """A bug or a database error while sending: retried like a network error."""
-        attempts = delivery.attempts + 1
-        text = f"{type(error).__name__}: {error}"
-        if attempts >= self._settings.max_attempts:
-            return Decision(Verdict.FAILED, error=f"{text} (after {attempts} attempts)")
-        return Decision(
-            Verdict.RETRY, error=text, wait=retry_delay(attempts, self._settings.retry_base)
-        )
+        wait = retry_delay(delivery.attempts + 1, self._settings.retry_base)
+        return Decision(Verdict.RETRY, error=f"{type(error).__name__}: {error}", wait=wait)
 
     def _decide(self, answer: ApiAnswer, delivery: DueDelivery) -> Decision:
         return decide(
             answer,
             delivery.action,
             attempts=delivery.attempts + 1,
-            max_attempts=self._settings.max_attempts,
             retry_base=self._settings.retry_base,
         )
 
@@ -356,7 +360,7 @@ class DeliveryEngine:
             revision=revision if new_copy else None,
         )
 
-    async def _prepared(self, item_id: int, language: str) -> _Requests | None:
+    async def _prepared(self, item_id: int, language: str) -> ReleaseRequests | None:
         """The item's requests in a language, reading the item again when the read is stale."""
         now = self._monotonic()
         cached = self._requests.get((item_id, language))
@@ -368,38 +372,16 @@ class DeliveryEngine:
             return None
         return self._remember(item, pick_translator(self._translators, language), now)
 
-    def _remember(self, item: Item, tr: Translator, now: float) -> _Requests:
+    def _remember(self, item: Item, tr: Translator, now: float) -> ReleaseRequests:
         """Cache the item's requests, preparing them again only when the item changed."""
         key = (item.id, tr.language)
         cached = self._requests.get(key)
         if cached is not None and cached.item == item:
             cached.checked_at = now
             return cached
-        requests = self._prepare(item, tr, now)
+        requests = prepare_requests(item, tr, now, paid_broadcast=self._settings.paid_broadcast)
         self._requests[key] = requests
         return requests
-
-    def _prepare(self, item: Item, tr: Translator, now: float) -> _Requests:
-        common = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
-        text = {
-            "text": render_release(item, tr),
-            "reply_markup": release_keyboard(item, tr).to_dict(),
-        }
-        send_extra = {"allow_paid_broadcast": True} if self._settings.paid_broadcast else {}
-        return _Requests(
-            item=item,
-            checked_at=now,
-            send=PreparedRequest("sendMessage", {**common, **text, **send_extra}),
-            edit=PreparedRequest("editMessageText", {**common, **text}),
-            withdrawn=PreparedRequest(
-                "editMessageText", {**common, "text": render_withdrawn(item, tr)}
-            ),
-            delete=PreparedRequest("deleteMessage", {}),
-        )
-
-    async def _wait_out_flood(self) -> None:
-        while (wait := self._flooded_until - self._monotonic()) > 0:  # noqa: ASYNC110 - a computed time
-            await asyncio.sleep(wait)
 
     async def _idle(self, seconds: float) -> None:
         self._wake.clear()
@@ -426,18 +408,14 @@ class DeliveryEngine:
                 return
             for outcome in batch:
                 self._in_flight.discard(outcome.delivery_id)
+            if self._due_again:
+                # Telegram is back: what failed while it was away goes now, not after its backoff.
+                due_again, self._due_again = self._due_again, set()
+                try:
+                    await self._database.outbox.make_due(
+                        sorted(due_again), self._clock().timestamp()
+                    )
+                except (sqlite3.Error, OSError):
+                    logger.exception("could not make %d deliveries due again", len(due_again))
         if any(o.status is DeliveryStatus.PENDING for o in batch):
             self._wake.set()
-
-
-def _reason_not_to_send(delivery: DueDelivery, requests: _Requests | None) -> str | None:
-    """Why a due delivery is not to be sent after all; None when it is."""
-    if requests is None:
-        return "the item no longer exists"
-    if delivery.action is BroadcastAction.WITHDRAW:
-        return None
-    if requests.item.status is not ItemStatus.PUBLISHED:
-        return "withdrawn before delivery"
-    if delivery.action is BroadcastAction.SEND and not delivery.subscribed:
-        return "no longer subscribed"
-    return None

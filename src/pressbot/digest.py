@@ -25,8 +25,6 @@ from pressbot.storage.digests import DigestChat
 
 logger = logging.getLogger(__name__)
 
-#: Tries of a digest's second (third …) message before the rest of that digest is given up.
-_PART_ATTEMPTS = 5
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -102,10 +100,10 @@ async def _send(
     rather than at the next run: that would send the parts before it a second time.
     """
     for number, text in enumerate(messages):
-        for attempt in range(1, _PART_ATTEMPTS + 1):
+        while True:  # a transient failure never loses the rest of a digest
             decision = await engine.send_text(chat.chat_id, text, chat.thread_id)
             transient = decision.verdict in (Verdict.RETRY, Verdict.FLOOD)
-            if not transient or number == 0 or attempt == _PART_ATTEMPTS:
+            if not transient or number == 0:
                 break
             await asyncio.sleep(decision.wait)
         if decision.verdict is Verdict.BLOCKED:

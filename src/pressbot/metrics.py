@@ -43,6 +43,12 @@ class Metrics:
             "Broadcast messages put back to be sent again (network errors, 5xx, 429).",
             registry=registry,
         )
+        self.undecodable = Counter(
+            "pressbot_updates_undecodable",
+            "Updates skipped because python-telegram-bot cannot decode them, by type.",
+            ["type"],
+            registry=registry,
+        )
         self.flood_waits = Counter(
             "pressbot_telegram_429", "Bot API answers 429 Too Many Requests.", registry=registry
         )
@@ -61,8 +67,13 @@ class Metrics:
 
     def count_update(self, update: Update) -> None:
         """Count one incoming update under its type (message, callback_query ...)."""
-        kind = next((name for name in Update.ALL_TYPES if getattr(update, name, None)), "other")
-        self.updates.labels(type=kind).inc()
+        kind = next((name for name in Update.ALL_TYPES if getattr(update, name, None)), None)
+        if kind is not None:  # None: the stand-in of one skipped (counted as undecodable)
+            self.updates.labels(type=kind).inc()
+
+    def count_undecodable(self, kind: str) -> None:
+        """Count one update skipped because it could not be decoded, under its type."""
+        self.undecodable.labels(type=kind).inc()
 
     def count_decision(self, decision: Decision) -> None:
         """Count what became of one broadcast message the engine tried to send."""

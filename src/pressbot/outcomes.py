@@ -21,7 +21,8 @@ class Verdict(enum.Enum):
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
-    RETRY = "retry"  # a network error, a time-out or a 5xx: try again after a backoff
+    RETRY = "retry"  # a network error, a time-out or a 5xx: try again after a backoff, until the
+    # delivery's deadline: Telegram answering nothing says nothing about the chat
     FLOOD = "flood"  # 429: everybody waits retry_after, then the same message again
     MIGRATED = "migrated"  # the group became a supergroup: move the subscriber, retry there
     EDIT_INSTEAD = "edit_instead"  # too old to delete: say it was withdrawn instead
@@ -50,9 +51,13 @@ _GONE = (
 )
 
 
-def retry_delay(attempts: int, base: float) -> float:
-    """Exponential backoff: base, 2 base, 4 base … capped at five minutes."""
-    return float(min(base * 2 ** max(attempts - 1, 0), 300.0))
+#: The longest wait between two tries of one delivery.
+MAX_RETRY_DELAY = 60.0
+
+
+def retry_delay(attempts: int, base: float, cap: float = MAX_RETRY_DELAY) -> float:
+    """Exponential backoff: base, 2 base, 4 base … capped at `cap` (a minute)."""
+    return float(min(base * 2 ** min(max(attempts - 1, 0), 30), cap))
 
 
 def decide(  # noqa: PLR0911 - a decision table: one early return per rule
@@ -60,7 +65,6 @@ def decide(  # noqa: PLR0911 - a decision table: one early return per rule
     action: BroadcastAction,
     *,
     attempts: int,
-    max_attempts: int,
     retry_base: float,
 ) -> Decision:
     """Decide a delivery's fate from Telegram's answer; `attempts` counts this one."""
@@ -84,7 +88,6 @@ def decide(  # noqa: PLR0911 - a decision table: one early return per rule
         if "message can't be deleted" in lowered:
             return Decision(Verdict.EDIT_INSTEAD)
     if answer.network_error or answer.status >= 500:
-        if attempts >= max_attempts:
-            return Decision(Verdict.FAILED, error=f"{description} (after {attempts} attempts)")
+        # Never given up here: the engine gives up at the delivery's deadline.
         return Decision(Verdict.RETRY, wait=retry_delay(attempts, retry_base), error=description)
     return Decision(Verdict.FAILED, error=description)

@@ -44,9 +44,18 @@ class ProgressTracker:
 
 
 async def report_progress(
-    bot: Bot, database: Database, tracker: ProgressTracker, monotonic: float, now: datetime
+    bot: Bot,
+    database: Database,
+    tracker: ProgressTracker,
+    monotonic: float,
+    now: datetime,
+    *,
+    silent_since: datetime | None = None,
 ) -> None:
-    """Send or edit each running broadcast's progress message; finish the completed ones."""
+    """Send or edit each running broadcast's progress message; finish the completed ones.
+
+    `silent_since`: since when Telegram has not answered the delivery engine, if it does not.
+    """
     for progress in await database.outbox.open_broadcasts():
         item = await database.items.get(progress.item_id)
         chat = progress.progress_chat_id
@@ -59,7 +68,7 @@ async def report_progress(
             text = render_delivery_report(progress, title, took, tr)
         else:
             rate, left = tracker.pace(progress, monotonic)
-            text = render_progress(progress, title, rate, left, tr)
+            text = render_progress(progress, title, rate, left, tr, silent_since=silent_since)
         try:
             await _show(bot, database, progress, text, tracker)
         except TelegramError as error:

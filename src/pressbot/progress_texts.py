@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from pressbot.clock import EMBASSY_TZ
 from pressbot.i18n import N_, Translator
 from pressbot.models import BroadcastAction, BroadcastProgress
 from pressbot.rendering import escape
@@ -58,11 +61,24 @@ def render_progress(
     rate: float | None,
     seconds_left: float | None,
     tr: Translator,
+    *,
+    silent_since: datetime | None = None,
 ) -> str:
-    """The admin's progress message while a broadcast runs."""
+    """The admin's progress message while a broadcast runs.
+
+    `silent_since`: since when Telegram has not answered the engine (None: it answers). Those
+    waiting are not counted as failed: they are sent as soon as Telegram answers again.
+    """
     percent = 100 if progress.total == 0 else progress.done * 100 // progress.total
     pace = tr("measuring the rate …")
-    if rate is not None and seconds_left is not None:
+    if silent_since is not None:
+        pace = tr(
+            "Telegram has not answered since {time} (London); {waiting} waiting,"
+            " to be sent as soon as it answers.",
+            time=silent_since.astimezone(EMBASSY_TZ).strftime("%H:%M"),
+            waiting=tr.number(progress.pending),
+        )
+    elif rate is not None and seconds_left is not None:
         pace = tr(
             "{rate} messages/s · about {left} left",
             rate=f"{rate:.1f}",

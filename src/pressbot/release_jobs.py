@@ -51,7 +51,12 @@ async def release_due_item(context: PressContext) -> None:
 async def update_progress(context: PressContext) -> None:
     """Edit the progress message of every running broadcast."""
     await report_progress(
-        context.bot, context.database, context.services.progress, time.monotonic(), context.now()
+        context.bot,
+        context.database,
+        context.services.progress,
+        time.monotonic(),
+        context.now(),
+        silent_since=context.engine.silent_since,
     )
 
 

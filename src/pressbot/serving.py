@@ -9,17 +9,23 @@ post_init (it reads the database) and stopped first (no new updates while stoppi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
-from typing import Any, Final
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Final
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from pressbot.config import Settings, parse_host_port
+from pressbot.importer import ItemsFileError
 from pressbot.services import SERVICES_KEY, PressApplication, Services
 from pressbot.storage import Database
+from pressbot.storage.connection import DatabaseError
+from pressbot.updates import ALLOWED_UPDATES
 from pressbot.web import Webhook, WebServer
 
 logger = logging.getLogger(__name__)
@@ -50,11 +56,16 @@ class Runner:
         settings: Settings | None = None,
         *,
         poll_timeout: int = 10,
+        start_backoff: Callable[[int], float] | None = None,
     ) -> None:
-        """`settings` defaults to the application's own, known once post_init has run."""
+        """`settings` defaults to the application's own, known once post_init has run.
+
+        `start_backoff(n)` is the wait after the n-th failed try to reach Telegram at start.
+        """
         self.application = application
         self._settings = settings
         self._poll_timeout = poll_timeout  # seconds a long poll waits; a stop waits as long
+        self._start_backoff = start_backoff or start_retry_delay
         self.server: WebServer | None = None
         self._webhook: Webhook | None = None
 
@@ -62,7 +73,7 @@ class Runner:
         """Start the Application and begin taking updates; undo what started on failure."""
         application = self.application
         try:
-            await application.initialize()
+            await self._initialize()
             if application.post_init is not None:
                 await application.post_init(application)
             await self._start_server()
@@ -71,6 +82,34 @@ class Runner:
         except BaseException:
             await self.stop()
             raise
+
+    async def _initialize(self) -> None:
+        """application.initialize(), whose getMe is tried again until Telegram answers.
+
+        Network errors, time-outs and 5xx are waited out, one warning a try: a bot started
+        before the network is up, or during an outage, starts once Telegram can be reached.
+        A refused token is TokenRefusedError, its message without the token.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await self.application.initialize()
+            except InvalidToken as error:
+                raise TokenRefusedError(token_refusal(error)) from None
+            except (NetworkError, RetryAfter) as error:
+                delay = self._start_backoff(attempt)
+                if isinstance(error, RetryAfter):
+                    delay = max(delay, _seconds(error.retry_after))
+                logger.warning(
+                    "Telegram can't be reached (try %d): %s; trying again in %g s",
+                    attempt,
+                    error,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+            else:
+                return
 
     async def stop(self) -> None:
         """Take no more updates, let sends in flight finish, close everything.
@@ -101,7 +140,11 @@ class Runner:
             await self.server.stop()
         updater = self.application.updater
         if updater is not None and updater.running:
-            await updater.stop()
+            try:
+                await updater.stop()
+            except TelegramError as error:
+                # The polling loop ended on it (InvalidToken); stopping goes on all the same.
+                logger.warning("polling had stopped on an error: %s", _error_line(error))
 
     async def _stop_application(self) -> None:
         application = self.application
@@ -132,14 +175,18 @@ class Runner:
         await self.server.start()
 
     async def _start_updates(self) -> None:
-        allowed: list[str] | Any = Update.ALL_TYPES
+        allowed = list(ALLOWED_UPDATES)  # only what the handlers take (updates.py)
         url = self.settings.webhook_url
         if url is None or self._webhook is None:
             updater = self.application.updater
             assert updater is not None  # noqa: S101 - ApplicationBuilder makes one
-            # Deletes a webhook left from webhook mode first, as Telegram requires.
+            # Deletes a webhook left from webhook mode first, as Telegram requires. On errors
+            # PTB's loop waits 1 s, then half as long again each time, up to 30 s.
             await updater.start_polling(
-                timeout=self._poll_timeout, allowed_updates=allowed, drop_pending_updates=False
+                timeout=self._poll_timeout,
+                allowed_updates=allowed,
+                drop_pending_updates=False,
+                error_callback=polling_failed,
             )
             logger.info("taking updates by long polling")
             return
@@ -160,6 +207,76 @@ class Runner:
         return services
 
 
+class TokenRefusedError(Exception):
+    """Telegram refused PRESSBOT_BOT_TOKEN at start: getMe answered 401 (or 404)."""
+
+
+#: Waits between tries to reach Telegram at start: a second, doubling, at most a minute.
+START_RETRY_FIRST: Final = 1.0
+START_RETRY_CAP: Final = 60.0
+
+
+def polling_failed(error: TelegramError) -> None:
+    """PTB's error_callback for polling: one line an error, no traceback and no content."""
+    logger.warning("getUpdates failed, asking again after a pause: %s", _error_line(error))
+
+
+def _error_line(error: TelegramError) -> str:
+    # PTB's messages carry Telegram's description or the network error, never an update.
+    return f"{type(error).__name__}: {error.message}"
+
+
+def backoff_delay(attempt: int, first: float, cap: float) -> float:
+    """Seconds to wait after the ``attempt``-th failed try (1, 2, …): first, doubling, capped."""
+    return min(cap, first * 2.0 ** min(max(attempt, 1) - 1, 64))
+
+
+def start_retry_delay(attempt: int) -> float:
+    """The wait after the ``attempt``-th failed try to reach Telegram at start."""
+    return backoff_delay(attempt, START_RETRY_FIRST, START_RETRY_CAP)
+
+
+def token_refusal(error: InvalidToken) -> str:
+    """The line for a refused token, without the token (python-telegram-bot's text has it)."""
+    cause = error.__cause__
+    answer = cause.message if isinstance(cause, TelegramError) else ""
+    if "not found" in answer.lower():  # Telegram's answer to a malformed token, or a wrong URL
+        return (
+            "PRESSBOT_BOT_TOKEN was refused by Telegram (404 Not Found): check the token,"
+            " and PRESSBOT_API_BASE_URL if it is set"
+        )
+    return (
+        "PRESSBOT_BOT_TOKEN was refused by Telegram (401 Unauthorized):"
+        " put the token @BotFather gave you in the environment or in .env"
+    )
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+async def _start_unless_signalled(runner: Runner, stopping: asyncio.Event) -> bool:
+    """Start the runner, unless a signal comes first; whether it started.
+
+    A signal while starting (waiting for Telegram to be reachable, say) cancels the start,
+    which undoes what it had started.
+    """
+    starting = asyncio.ensure_future(runner.start())
+    signalled = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait((starting, signalled), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        signalled.cancel()
+        if not starting.done():
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+    if starting.cancelled():
+        return False
+    starting.result()  # a failed start raises here
+    return True
+
+
 async def serve_until_signalled(application: PressApplication, settings: Settings) -> None:
     """Run the bot until SIGTERM or SIGINT, then stop it gracefully."""
     stopping = asyncio.Event()
@@ -167,7 +284,9 @@ async def serve_until_signalled(application: PressApplication, settings: Setting
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
     runner = Runner(application, settings)
-    await runner.start()
+    if not await _start_unless_signalled(runner, stopping):
+        logger.info("stopped before it had started")
+        return
     try:
         await stopping.wait()
         logger.info("stopping: no more updates; letting sends in flight finish")
@@ -180,6 +299,8 @@ def run(application: PressApplication, settings: Settings) -> int:
     """Run the bot in the foreground until SIGTERM or SIGINT; return the exit status."""
     try:
         asyncio.run(serve_until_signalled(application, settings))
+    except (DatabaseError, ItemsFileError, TokenRefusedError):
+        raise  # a file or a setting to fix: the command line says which, in one line
     except Exception:
         # Logged rather than left to Python's printout: the log redacts the token, which
         # python-telegram-bot puts into some errors (InvalidToken: "The token `…` was rejected").

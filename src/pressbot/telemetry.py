@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Final
+from datetime import timedelta
+from typing import Any, Final
 
 from telegram import Update
-from telegram._utils.types import ODVInput  # the type of do_request's timeouts
+from telegram._utils.types import JSONDict, ODVInput  # the type of do_request's timeouts
 from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 from telegram.request import HTTPXRequest, RequestData
 
-from pressbot.health import ApiHealth, Clock
+from pressbot.health import DEFAULT_GRACE, ApiHealth, Clock
 from pressbot.metrics import Metrics
 from pressbot.sender import ApiAnswer, BotApiSender
 from pressbot.services import PressApplication, PressContext
+from pressbot.updates import readable_updates
 
 TELEMETRY_KEY: Final = "telemetry"
 _TOO_MANY_REQUESTS: Final = 429
@@ -35,21 +37,28 @@ class Telemetry:
     """The application's metrics and its record of the Bot API's health."""
 
     clock: Clock
+    grace: timedelta = DEFAULT_GRACE  # PRESSBOT_HEALTH_GRACE
     metrics: Metrics = field(default_factory=Metrics)
     api: ApiHealth = field(init=False)
 
     def __post_init__(self) -> None:
-        self.api = ApiHealth(self.clock)
+        self.api = ApiHealth(self.clock, self.grace)
 
-    def record_call(self, status: int) -> None:
-        """Note one Bot API call's HTTP status (0: no answer)."""
-        self.api.record(status)
+    def record_call(self, status: int, *, updates: bool = False) -> None:
+        """Note one Bot API call's HTTP status (0: no answer); `updates`: a getUpdates call."""
+        self.api.record(status, updates=updates)
         if status == _TOO_MANY_REQUESTS:
             self.metrics.flood_waits.inc()
 
     def request(self, *, for_updates: bool = False) -> ObservedRequest:
-        """PTB's request object, with the pool size ApplicationBuilder would have chosen."""
-        return ObservedRequest(self, connection_pool_size=1 if for_updates else 256)
+        """PTB's request object, with the pool size ApplicationBuilder would have chosen.
+
+        PTB uses the one `for_updates` for getUpdates only: its calls are the updates path,
+        and its answers are decoded update by update (updates.readable_updates).
+        """
+        if for_updates:
+            return UpdatesRequest(self, connection_pool_size=1)
+        return ObservedRequest(self, connection_pool_size=256)
 
     def register(self, application: PressApplication) -> None:
         """Make the telemetry reachable from the application and count every update."""
@@ -69,6 +78,9 @@ def telemetry_of(application: PressApplication) -> Telemetry:
 
 class ObservedRequest(HTTPXRequest):
     """PTB's HTTP client, telling the telemetry how each call went."""
+
+    #: Whether the calls made with it are getUpdates (the updates path of the health record).
+    for_updates = False
 
     def __init__(self, telemetry: Telemetry, *, connection_pool_size: int) -> None:
         super().__init__(connection_pool_size=connection_pool_size)
@@ -96,10 +108,30 @@ class ObservedRequest(HTTPXRequest):
                 pool_timeout,
             )
         except TelegramError:
-            self._telemetry.record_call(0)
+            self._telemetry.record_call(0, updates=self.for_updates)
             raise
-        self._telemetry.record_call(status)
+        self._telemetry.record_call(status, updates=self.for_updates)
         return status, payload
+
+
+class UpdatesRequest(ObservedRequest):
+    """The getUpdates request: the updates path, and each update decoded on its own.
+
+    ``parse_json_payload`` is PTB's hook for reading an answer; here an update that PTB's
+    model cannot decode is replaced by its bare update_id before Bot.get_updates decodes the
+    list, so that one such update neither fails the whole answer nor stops the offset.
+    """
+
+    for_updates = True
+
+    def parse_json_payload(self, payload: bytes) -> JSONDict:  # type: ignore[override]
+        """Parse as PTB does; stand in for each update PTB cannot decode (skipped, counted)."""
+        answer: dict[str, Any] = super().parse_json_payload(payload)
+        if "result" in answer:
+            answer["result"] = readable_updates(
+                answer["result"], self._telemetry.metrics.count_undecodable
+            )
+        return answer
 
 
 class ObservedSender(BotApiSender):

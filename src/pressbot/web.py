@@ -3,29 +3,38 @@
 python-telegram-bot's own webhook server cannot serve other paths, so this follows its
 "custom webhook bot" example instead: the webhook route checks Telegram's secret header, parses
 the update and puts it on ``application.update_queue``; the Application handles it from there.
+An update PTB cannot decode is answered 200 and skipped (updates.py), and one posted again (an
+update_id taken before, kept in SQLite) is answered 200 and not handled again. While a webhook
+is set, ``WebhookWatch`` asks getWebhookInfo now and then whether Telegram fails to reach it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import sqlite3
+import time
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from aiohttp import web
-from telegram import Update
+from telegram.error import TelegramError
 
 from pressbot.health import check_health
 from pressbot.services import SERVICES_KEY, PressApplication, Services
 from pressbot.telemetry import telemetry_of
+from pressbot.updates import decode_update, has_update_id, is_skipped
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 #: How long a request still in progress may take to finish when the server stops.
 SHUTDOWN_GRACE: Final = 5.0
+#: getWebhookInfo is asked this often (a quarter of the health grace, within these bounds).
+WATCH_INTERVAL_BOUNDS: Final = (1.0, 60.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +56,7 @@ class WebServer:
         self._port = port
         self._webhook = webhook
         self._runner: web.AppRunner | None = None
+        self._watch: WebhookWatch | None = None
 
     @property
     def port(self) -> int:
@@ -66,9 +76,15 @@ class WebServer:
         await web.TCPSite(self._runner, self._host, self._port).start()
         self._port = self._runner.addresses[0][1]
         logger.info("listening on %s:%d", self._host, self._port)
+        if self._webhook is not None:
+            self._watch = WebhookWatch(self._application)
+            self._watch.start()
 
     async def stop(self) -> None:
         """Stop listening; requests in progress finish first (an update is then queued)."""
+        if self._watch is not None:
+            await self._watch.stop()
+            self._watch = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -79,10 +95,27 @@ class WebServer:
         if not hmac.compare_digest(given, self._webhook.secret.encode()):
             logger.warning("webhook request without the right secret refused")
             return web.Response(status=403, text="Forbidden")
-        update = _parse_update(await request.read(), self._application)
-        if update is None:
+        data = _parse_body(await request.read())
+        if data is None:
             return web.Response(status=400, text="Bad Request: not a Telegram update")
-        await self._application.update_queue.put(update)
+        telemetry = telemetry_of(self._application)
+        update = decode_update(data, self._application.bot, telemetry.metrics.count_undecodable)
+        telemetry.api.update_received()
+        if is_skipped(update):
+            return web.Response(text="OK")  # logged and counted; a 200 so it is not sent again
+        services = self._services()
+        try:
+            first = await services.database.updates_seen.first_time(
+                update.update_id, services.clock().timestamp()
+            )
+        except (sqlite3.Error, OSError, ValueError) as error:
+            # Not taken: Telegram posts it again later.
+            logger.warning("webhook: update %d not taken: %s", update.update_id, error)
+            return web.Response(status=503, text="Service Unavailable")
+        if first:
+            await self._application.update_queue.put(update)
+        else:
+            logger.info("webhook: update %d came again; it was taken before", update.update_id)
         return web.Response(text="OK")
 
     async def _healthz(self, request: web.Request) -> web.Response:
@@ -110,16 +143,57 @@ class WebServer:
         return services
 
 
-def _parse_update(body: bytes, application: PressApplication) -> Update | None:
-    """The update in a webhook request's body; None when it is not one."""
+def _parse_body(body: bytes) -> dict[str, Any] | None:
+    """The update in a webhook request's body, as JSON; None when it is not one."""
     try:
         data = json.loads(body)
     except ValueError:  # not JSON, or not UTF-8
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        return None
-    try:
-        return Update.de_json(data, application.bot)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        logger.warning("webhook body is not a valid update: %s", error)
-        return None
+    return data if has_update_id(data) else None
+
+
+class WebhookWatch:
+    """Asks getWebhookInfo now and then: Telegram's errors reaching the webhook, for /healthz.
+
+    An error Telegram reports after the last update received, with updates waiting, means the
+    webhook is not reached (the proxy is down, the certificate expired ...): updates make no
+    progress although nothing fails on the bot's side.
+    """
+
+    def __init__(self, application: PressApplication, interval: float | None = None) -> None:
+        self._application = application
+        grace = telemetry_of(application).api.grace.total_seconds()
+        low, high = WATCH_INTERVAL_BOUNDS
+        self.interval = interval if interval is not None else min(high, max(low, grace / 4))
+        self._since = time.time()  # errors from before the start are the old process's
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Check every `interval` seconds until stop()."""
+        self._since = time.time()
+        self._task = asyncio.create_task(self._run(), name="pressbot:webhook-watch")
+
+    async def stop(self) -> None:
+        """Stop checking."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def check(self) -> None:
+        """Ask getWebhookInfo once and tell the health record."""
+        info = await self._application.bot.get_webhook_info()
+        last_error = info.last_error_date.timestamp() if info.last_error_date else None
+        telemetry_of(self._application).api.webhook_checked(
+            last_error, info.pending_update_count, info.last_error_message, self._since
+        )
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.check()
+            except TelegramError as error:
+                # The call itself failing is the sending path's to report (telemetry saw it).
+                logger.debug("getWebhookInfo failed: %s", error)

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from pressbot.storage.connection import Connection, open_connection
+from pressbot.storage.connection import (
+    Connection,
+    DatabaseError,
+    describe_sqlite_error,
+    open_connection,
+)
 from pressbot.storage.contacts import ContactStore, MetaStore
 from pressbot.storage.digests import DigestStore
 from pressbot.storage.drafts import DraftStore
 from pressbot.storage.items import ItemStore
 from pressbot.storage.languages import LanguageStore
-from pressbot.storage.migrations import apply_migrations
+from pressbot.storage.migrations import SchemaError, apply_migrations
 from pressbot.storage.outbox import OutboxStore
 from pressbot.storage.source_entries import SourceEntryStore
 from pressbot.storage.sources import SourceStore
 from pressbot.storage.subscribers import SubscriberStore
+from pressbot.storage.updates_seen import UpdatesSeenStore
 
 __all__ = ["Database", "open_database"]
 
@@ -35,6 +42,7 @@ class Database:
     digests: DigestStore
     sources: SourceStore
     source_entries: SourceEntryStore
+    updates_seen: UpdatesSeenStore
 
     async def close(self) -> None:
         """Close the connection."""
@@ -42,9 +50,23 @@ class Database:
 
 
 async def open_database(path: Path | str) -> Database:
-    """Open the SQLite file, bringing its schema up to date."""
-    connection = await open_connection(path)
-    await apply_migrations(connection)
+    """Open the SQLite file, bringing its schema up to date.
+
+    DatabaseError (see storage.connection), with the file closed again, for a file that is
+    not an SQLite database, is damaged or read-only, is another program's, or has a schema
+    newer than this pressbot knows.
+    """
+    connection = await open_connection(path, wal=False)  # not before it is known to be ours
+    try:
+        await apply_migrations(connection)
+        await connection.use_wal()
+    except BaseException as error:
+        await connection.close()  # an open connection's thread would keep the process alive
+        if isinstance(error, SchemaError):
+            raise DatabaseError(f"{path} {error}") from None
+        if isinstance(error, sqlite3.Error):
+            raise DatabaseError(describe_sqlite_error(path, error)) from None
+        raise
     return Database(
         connection=connection,
         items=ItemStore(connection),
@@ -57,4 +79,5 @@ async def open_database(path: Path | str) -> Database:
         digests=DigestStore(connection),
         sources=SourceStore(connection),
         source_entries=SourceEntryStore(connection),
+        updates_seen=UpdatesSeenStore(connection),
     )

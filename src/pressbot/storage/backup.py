@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from pressbot.storage.migrations import MIGRATIONS
+from pressbot.storage.migrations import SchemaError, check_schema_version
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +89,12 @@ def check_pressbot_database(path: Path) -> int:
         raise BackupError(f"{path} is not a usable SQLite database: {error}") from None
     finally:
         connection.close()
-    known = max(migration.version for migration in MIGRATIONS)
-    if not isinstance(version, int) or version > known:
-        raise BackupError(
-            f"{path} has schema version {version}, newer than this pressbot knows ({known})"
-        )
+    if not isinstance(version, int):  # schema_migrations empty: no pressbot schema in it
+        raise BackupError(f"{path} is an SQLite file, but not a pressbot database")
+    try:
+        check_schema_version(version)  # the rule a start applies too
+    except SchemaError as error:
+        raise BackupError(f"{path} {error}") from None
     return version
 
 

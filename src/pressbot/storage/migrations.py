@@ -229,23 +229,82 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX source_entries_by_uid ON source_entries (uid)",
         ),
     ),
+    Migration(
+        8,
+        "deliveries an earlier version gave up on a network error or a 5xx are sent again",
+        (
+            # Those versions gave up after a few attempts ("… (after 5 attempts)"); a transient
+            # failure is now retried until the delivery deadline, which the engine applies.
+            "UPDATE deliveries SET status = 'pending', not_before = 0, attempts = 0,"
+            " done_at = NULL WHERE status = 'failed' AND error LIKE '% (after % attempts)'",
+            # Their broadcasts are reported again, so the admin's report says what happened.
+            "UPDATE broadcasts SET finished_at = NULL WHERE finished_at IS NOT NULL AND id IN"
+            " (SELECT broadcast_id FROM deliveries WHERE status = 'pending')",
+        ),
+    ),
+    Migration(
+        9,
+        "webhook updates already handled",
+        (
+            # Telegram posts an update again when it did not see the 200 in time; the last
+            # few thousand update ids are kept so that a restart remembers them too.
+            """
+            CREATE TABLE webhook_updates (
+                update_id INTEGER PRIMARY KEY,
+                received_at REAL NOT NULL
+            )
+            """,
+        ),
+    ),
 )
+
+
+class SchemaError(Exception):
+    """A schema this pressbot must not write to: another program's, or a newer pressbot's.
+
+    The message starts after the file's name: "<file> has schema version 12, newer …".
+    """
+
+
+def check_schema_version(version: int, migrations: tuple[Migration, ...] = MIGRATIONS) -> None:
+    """Refuse a file whose highest migration is newer than any this pressbot knows.
+
+    An older version would write into a schema it does not understand; starting on the file
+    and restoring it are refused alike.
+    """
+    known = max(migration.version for migration in migrations)
+    if version > known:
+        raise SchemaError(
+            f"has schema version {version}, newer than this pressbot knows ({known})"
+        )
 
 
 async def apply_migrations(
     connection: Connection, migrations: tuple[Migration, ...] = MIGRATIONS
 ) -> list[int]:
-    """Apply the migrations not yet recorded, in order; return the versions applied."""
+    """Apply the migrations not yet recorded, in order; return the versions applied.
+
+    SchemaError, with nothing changed, for a file with tables but none of ours (another
+    program's SQLite file) and for a schema newer than ``migrations``.
+    """
     async with connection.transaction() as raw:
+        async with raw.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        ) as cursor:
+            tables = [row[0] async for row in cursor]
+        if tables and "schema_migrations" not in tables:
+            listed = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+            raise SchemaError(
+                f"is not a pressbot database (it has tables of another program: {listed})"
+            )
         await raw.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-    async with (
-        connection.reading() as raw,
-        raw.execute("SELECT version FROM schema_migrations") as cursor,
-    ):
-        done = {row[0] async for row in cursor}
+        async with raw.execute("SELECT version FROM schema_migrations") as cursor:
+            done = {row[0] async for row in cursor}
+        check_schema_version(max(done, default=0), migrations)
     applied = []
     for migration in sorted(migrations, key=lambda m: m.version):
         if migration.version in done:

@@ -45,6 +45,8 @@ class DueDelivery:
     urgent: bool = False  # the item ignores quiet hours
     thread_id: int | None = None  # the forum topic the chat's releases go to
     language: str = ENGLISH  # the chat's language, for the bot's own words around the item
+    queued_at: float = 0.0  # when its broadcast began (Unix time): the deadline counts from it
+    last_error: str | None = None  # why the last try did not get through
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +266,8 @@ class OutboxStore:
             db.execute(
                 "SELECT d.id, d.broadcast_id, b.item_id, b.action, d.chat_id, d.message_id,"
                 " d.copy_sent_at, d.attempts, coalesce(s.active, 0), s.quiet_start,"
-                " s.quiet_end, s.quiet_zone, i.urgent, s.thread_id, l.language"
+                " s.quiet_end, s.quiet_zone, i.urgent, s.thread_id, l.language,"
+                " unixepoch(b.created_at), d.error"
                 " FROM deliveries AS d"
                 " JOIN broadcasts AS b ON b.id = d.broadcast_id"
                 " JOIN items AS i ON i.id = b.item_id"
@@ -291,6 +294,8 @@ class OutboxStore:
                 urgent=bool(row[12]),
                 thread_id=row[13],
                 language=row[14] or ENGLISH,
+                queued_at=float(row[15] or 0),
+                last_error=row[16],
             )
             for row in rows
         ]
@@ -301,6 +306,15 @@ class OutboxStore:
             "SELECT min(not_before) FROM deliveries WHERE status = 'pending'"
         )
         return None if due is None else float(due)
+
+    async def make_due(self, delivery_ids: Sequence[int], now_ts: float) -> None:
+        """Make pending deliveries due now, whatever backoff they were waiting out."""
+        async with self._connection.transaction() as db:
+            await db.executemany(
+                "UPDATE deliveries SET not_before = ? WHERE id = ? AND status = 'pending'"
+                " AND not_before > ?",
+                [(now_ts, delivery_id, now_ts) for delivery_id in delivery_ids],
+            )
 
     async def record(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
         """Write a batch of outcomes in one transaction; blocked chats stop being subscribers."""
