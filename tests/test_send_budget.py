@@ -21,7 +21,7 @@ from test_delivery import publish, releases, running, sends, settle, subscribe
 
 async def test_a_waiting_reply_takes_the_next_token_before_a_waiting_broadcast() -> None:
     budget = SendBudget(25.0, overall_rate=10.0)
-    await budget.for_reply(1)  # the only token: both below must wait about 0.1 s
+    await budget.for_reply(1)  # two tokens left: the reserve broadcasts leave to replies
     order: list[str] = []
 
     async def broadcast() -> None:

@@ -4,8 +4,9 @@ Telegram allows a bot about 30 messages a second overall (paid broadcasts: up to
 one a second to a private chat and 20 a minute to a group, and answers 429 with retry_after past
 that. Replies and progress edits (python-telegram-bot, through ``SharedRateLimiter``) and
 broadcasts and digests (the delivery engine) draw from this one budget, so together they stay
-under the limit. A reply waiting takes the next token before any broadcast does, so a reader
-never waits behind a broadcast. A 429 answered to any call pauses every send for retry_after.
+under the limit. Broadcasts leave two tokens in the bucket for replies, and a reply waiting
+takes the next token before any broadcast does, so a reader never waits behind a broadcast.
+A 429 answered to any call pauses every send for retry_after.
 
 Without paid broadcasts a broadcast needs a token of the overall budget and one of its own rate
 (PRESSBOT_BROADCAST_RATE); with them, releases use their own 1,000 a second and replies keep the
@@ -22,9 +23,13 @@ from typing import Final
 
 from pressbot.pacing import ChatPacing, TokenBucket
 
-#: Sends a second overall: Telegram's ~30, less a margin for the jitter of the network between
-#: this process and Telegram (a burst of one, so no sliding second holds more than 29).
-OVERALL_RATE: Final = 28.0
+#: Sends a second overall, and the burst the bucket holds: no sliding second holds more than
+#: OVERALL_BURST + OVERALL_RATE = 29, under Telegram's ~30 with a margin for network jitter.
+OVERALL_RATE: Final = 26.0
+OVERALL_BURST: Final = 3.0
+#: Tokens broadcasts leave in the bucket: a reply finds one there at once instead of waiting for
+#: the next one to drip in behind a broadcast.
+REPLY_RESERVE: Final = 2.0
 
 
 class _Pulse:
@@ -56,7 +61,7 @@ class SendBudget:
     ) -> None:
         self.paid_broadcast = paid_broadcast
         self._monotonic = monotonic
-        self._overall = TokenBucket(overall_rate, burst=1.0)
+        self._overall = TokenBucket(overall_rate, burst=OVERALL_BURST)
         self._broadcasts = TokenBucket(broadcast_rate, burst=max(1.0, broadcast_rate / 10))
         self.chats = ChatPacing()
         self._paused_until = 0.0
@@ -119,7 +124,7 @@ class SendBudget:
             now = self._monotonic()
             wait = max(self._broadcasts.wait_time(now), self.chats.wait_time(chat_id, now))
             if not self.paid_broadcast:
-                wait = max(wait, self._overall.wait_time(now))
+                wait = max(wait, self._overall.wait_time(now, reserve=REPLY_RESERVE))
                 if self._replies_waiting and wait <= 0:
                     # Replies go first: wait until they have taken their tokens.
                     await self._changed.wait(1.0 / self._overall.rate)

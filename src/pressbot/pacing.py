@@ -26,10 +26,10 @@ class TokenBucket:
     _tokens: float = field(default=0.0, init=False)
     _last: float | None = field(default=None, init=False)
 
-    def wait_time(self, now: float) -> float:
-        """Seconds until one token is there; 0 when one is there now."""
+    def wait_time(self, now: float, reserve: float = 0.0) -> float:
+        """Seconds until one token is there beyond `reserve` kept for others; 0 when it is now."""
         self._refill(now)
-        missing = 1.0 - self._tokens
+        missing = 1.0 + reserve - self._tokens
         return 0.0 if missing <= _EPSILON else missing / self.rate
 
     def take(self, now: float) -> None:
