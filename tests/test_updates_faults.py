@@ -193,6 +193,13 @@ async def test_polling_waits_between_failing_calls_and_logs_one_line_each(
     await bot.say("/help")
     before = len(bot.fake.calls)
     bot.fake.fail_for("getUpdates", status, 3.0)
+
+    def polling_failed() -> bool:
+        calls = bot.fake.calls[before:]
+        return any(c.method == "getUpdates" and c.status >= 400 for c in calls)
+
+    # The long poll under way when the fault began ends first: send once polling fails.
+    await bot.fake.wait_until(polling_failed, timeout=5)
     [reply] = await bot.say("/help", chat_id=USER)  # answered once polling works again
     assert "/subscribe" in reply.text
     failed = [c for c in bot.fake.calls[before:] if c.method == "getUpdates" and c.status >= 400]
