@@ -76,7 +76,8 @@ async def run_bot(fake: FakeBotApi, tmp_path: Path, token: str, log_format: str)
     )  # fmt: skip
     exited = asyncio.ensure_future(process.wait())
     deadline = time.monotonic() + 30
-    while not (exited.done() or fake.commands):
+    # Started: polling (the last step of a start) has asked for updates.
+    while not (exited.done() or any(c.method == "getUpdates" for c in fake.calls)):
         assert time.monotonic() < deadline, "pressbot run neither started nor exited"
         await asyncio.sleep(0.05)
     if not exited.done():
