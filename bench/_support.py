@@ -151,3 +151,12 @@ def fake_stats(base_url: str) -> dict[str, Any]:
 
 
 # -- the parent: one child per variant, one table --------------------------------------------
+
+
+def finish(missed: list[str]) -> None:
+    """Say which goals were missed and exit 1, or that all were met."""
+    for goal in missed:
+        print(f"goal missed: {goal}")
+    if missed:
+        sys.exit(1)
+    print("all goals met")

@@ -24,14 +24,13 @@ import asyncio
 import functools
 import math
 import statistics
-import sys
 import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _support import TOKEN, percentile
+from _support import TOKEN, finish, percentile
 from fakes import FakeBotApi
 from outage import (
     FAKE_LIMIT,
@@ -215,11 +214,7 @@ def main() -> None:
         missed.append(f"{len(fake.violations)} requests broke the Bot API's rules")
     if any(len(p.latencies_ms) < p.commands for p in phases):
         missed.append("replies missing")
-    for goal in missed:
-        print(f"goal missed: {goal}")
-    if missed:
-        sys.exit(1)
-    print("all goals met")
+    finish(missed)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _support import TOKEN
+from _support import TOKEN, finish
 from fakes import ApiCall, FakeBotApi, SentMessage
 from pressbot.storage import open_database
 
@@ -436,11 +436,7 @@ def main() -> None:
     label = f"{outage.seconds:g} s outage"
     results.append(asyncio.run(broadcast(args.subscribers, args.rate, outage, label)))
     missed = report(results, args.subscribers, args.rate, outage)
-    for goal in missed:
-        print(f"goal missed: {goal}")
-    if missed:
-        sys.exit(1)
-    print("all goals met")
+    finish(missed)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ from harness import TOKEN, RunningBot, SettableClock, bot_settings
 from pressbot.app import build_application
 from pressbot.config import PLACEHOLDER_TOKEN
 from pressbot.importer import seed_if_new
-from pressbot.serving import Runner, backoff_delay, start_retry_delay
+from pressbot.pacing import backoff_delay
+from pressbot.serving import Runner, start_retry_delay
 from pressbot.storage import open_database
 from pressbot.storage.migrations import MIGRATIONS, SchemaError, check_schema_version
 from test_cli import pressbot_env

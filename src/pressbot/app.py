@@ -35,6 +35,7 @@ from pressbot.i18n import ENGLISH, LANGUAGES, translator
 from pressbot.importer import default_data_dir, seed_if_new
 from pressbot.ingest_jobs import start_ingest
 from pressbot.kinds import translators as kind_translators
+from pressbot.pacing import backoff_delay
 from pressbot.progress import ProgressTracker
 from pressbot.rate_limiter import SharedRateLimiter
 from pressbot.release_jobs import start_jobs
@@ -46,7 +47,6 @@ from pressbot.services import (
     Services,
     utc_now,
 )
-from pressbot.serving import backoff_delay
 from pressbot.storage import open_database
 from pressbot.telemetry import ObservedSender, Telemetry
 

@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 
 from pressbot.models import BroadcastAction
+from pressbot.pacing import backoff_delay
 from pressbot.sender import ApiAnswer
 
 #: Telegram lets a bot delete its messages for everyone for 48 hours; keep a margin.
@@ -56,8 +57,8 @@ MAX_RETRY_DELAY = 60.0
 
 
 def retry_delay(attempts: int, base: float, cap: float = MAX_RETRY_DELAY) -> float:
-    """Exponential backoff: base, 2 base, 4 base … capped at `cap` (a minute)."""
-    return float(min(base * 2 ** min(max(attempts - 1, 0), 30), cap))
+    """A delivery's backoff: base, 2 base, 4 base … capped at `cap` (a minute)."""
+    return backoff_delay(attempts, base, cap)
 
 
 def decide(  # noqa: PLR0911 - a decision table: one early return per rule

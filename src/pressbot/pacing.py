@@ -1,8 +1,9 @@
 """Telegram's sending limits as plain arithmetic over a monotonic `now` (seconds).
 
 About 30 messages a second overall (1,000 with paid broadcasts), about one a second to the
-same chat, and 20 a minute to the same group. The engine asks before each send; nothing here
-sleeps or reads a clock, so tests can drive it with any times.
+same chat, and 20 a minute to the same group; and the backoff every retry of the bot waits
+out. The engine asks before each send; nothing here sleeps or reads a clock, so tests can drive
+it with any times.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ GROUP_WINDOW = 60.0
 GROUP_MESSAGES_PER_WINDOW = 20
 #: Refilling by float arithmetic leaves 0.99999999… of a token now and then: that is one.
 _EPSILON = 1e-9
+
+
+def backoff_delay(attempt: int, first: float, cap: float) -> float:
+    """Seconds to wait after the ``attempt``-th failed try (1, 2, …): first, doubling, capped.
+
+    Every retry of the bot waits this way: a delivery, the start-up's getMe, the command menus.
+    """
+    return min(cap, first * 2.0 ** min(max(attempt, 1) - 1, 64))
 
 
 @dataclass

@@ -64,14 +64,17 @@ class SharedRateLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                wait = error.retry_after  # a timedelta with PTB_TIMEDELTA (see app.py)
-                self._budget.pause(
-                    wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                )
+                self._budget.pause(retry_after_seconds(error))
                 if attempt >= retries:
                     raise
                 attempt += 1
                 logger.info("Telegram asked to wait (429) before %s; every send paused", endpoint)
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """How long a 429 asks to wait; a timedelta with PTB_TIMEDELTA (see app.py), else int."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 def _chat_id(value: object) -> int | None:

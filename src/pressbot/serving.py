@@ -14,7 +14,6 @@ import logging
 import secrets
 import signal
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -22,6 +21,8 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from pressbot.config import Settings, parse_host_port
 from pressbot.importer import ItemsFileError
+from pressbot.pacing import backoff_delay
+from pressbot.rate_limiter import retry_after_seconds
 from pressbot.services import SERVICES_KEY, PressApplication, Services
 from pressbot.storage import Database
 from pressbot.storage.connection import DatabaseError
@@ -100,7 +101,7 @@ class Runner:
             except (NetworkError, RetryAfter) as error:
                 delay = self._start_backoff(attempt)
                 if isinstance(error, RetryAfter):
-                    delay = max(delay, _seconds(error.retry_after))
+                    delay = max(delay, retry_after_seconds(error))
                 logger.warning(
                     "Telegram can't be reached (try %d): %s; trying again in %g s",
                     attempt,
@@ -226,11 +227,6 @@ def _error_line(error: TelegramError) -> str:
     return f"{type(error).__name__}: {error.message}"
 
 
-def backoff_delay(attempt: int, first: float, cap: float) -> float:
-    """Seconds to wait after the ``attempt``-th failed try (1, 2, …): first, doubling, capped."""
-    return min(cap, first * 2.0 ** min(max(attempt, 1) - 1, 64))
-
-
 def start_retry_delay(attempt: int) -> float:
     """The wait after the ``attempt``-th failed try to reach Telegram at start."""
     return backoff_delay(attempt, START_RETRY_FIRST, START_RETRY_CAP)
@@ -249,10 +245,6 @@ def token_refusal(error: InvalidToken) -> str:
         "PRESSBOT_BOT_TOKEN was refused by Telegram (401 Unauthorized):"
         " put the token @BotFather gave you in the environment or in .env"
     )
-
-
-def _seconds(value: float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 async def _start_unless_signalled(runner: Runner, stopping: asyncio.Event) -> bool:
