@@ -135,8 +135,7 @@ class DeliveryEngine:
         It waits for the shared budget and for Telegram to answer, and decides the outcome with
         the same table; a 429 pauses every send, as in a broadcast.
         """
-        await self._budget.for_broadcast(chat_id)
-        probe = await self._gate.admit()
+        probe = await self._turn(chat_id)
         params: dict[str, object] = {"text": text, "parse_mode": "HTML"}
         params["link_preview_options"] = {"is_disabled": True}
         if self._settings.paid_broadcast:  # the rate it is paced at may be the paid one
@@ -154,6 +153,17 @@ class DeliveryEngine:
         if self._observe is not None:
             self._observe(decision)
         return decision
+
+    async def _turn(self, chat_id: int) -> bool:
+        """Wait for Telegram to answer (one probe at a time while it does not), then for the
+        shared budget; True when this send is the outage's probe."""
+        probe = await self._gate.admit()
+        try:
+            await self._budget.for_broadcast(chat_id)
+        except BaseException:  # stopped while waiting: let another request be the probe
+            self._gate.abandon(probe=probe)
+            raise
+        return probe
 
     @property
     def silent_since(self) -> datetime | None:
@@ -222,9 +232,8 @@ class DeliveryEngine:
             return True
         if self._budget.chat_wait(delivery.chat_id) > 0:
             return False
-        probe = await self._gate.admit()  # while Telegram does not answer: one at a time
+        probe = await self._turn(delivery.chat_id)
         try:
-            await self._budget.for_broadcast(delivery.chat_id)
             await self._slots.acquire()
         except BaseException:  # stopped while waiting: let another request be the probe
             self._gate.abandon(probe=probe)
@@ -305,7 +314,7 @@ class DeliveryEngine:
         except BaseException:
             self._gate.abandon(probe=probe)
             raise
-        if answer.network_error or answer.status >= 500:
+        if answer.transient:
             self._gate.failed(answer.description, probe=probe, delivery_id=delivery_id)
             return answer
         self._due_again |= self._gate.answered()

@@ -88,7 +88,7 @@ def decide(  # noqa: PLR0911 - a decision table: one early return per rule
             return Decision(Verdict.SENT)  # the reader deleted it already: nothing to withdraw
         if "message can't be deleted" in lowered:
             return Decision(Verdict.EDIT_INSTEAD)
-    if answer.network_error or answer.status >= 500:
+    if answer.transient:
         # Never given up here: the engine gives up at the delivery's deadline.
         return Decision(Verdict.RETRY, wait=retry_delay(attempts, retry_base), error=description)
     return Decision(Verdict.FAILED, error=description)

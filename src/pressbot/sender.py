@@ -63,6 +63,11 @@ class ApiAnswer:
         """No answer from Telegram: the request may or may not have taken effect."""
         return self.status == 0
 
+    @property
+    def transient(self) -> bool:
+        """No answer, or a 5xx: it says something of Telegram, nothing of the chat."""
+        return self.network_error or self.status >= 500
+
     @classmethod
     def failure(cls, description: str) -> ApiAnswer:
         """An answer for a call that got no usable answer from the server."""
