@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from apscheduler.events import (  # type: ignore[import-untyped]  # no type information
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    JobEvent,
+)
 
 from fakes import FakeBotApi, SentMessage
 from pressbot.app import build_application
@@ -18,6 +27,8 @@ from pressbot.storage import Database
 
 TOKEN = "123456:TEST-fake-token-abc"
 USER = 1001
+# Ids of presses send_callback makes: another range than the fake's own query ids.
+_FORGED_QUERY_IDS = itertools.count(7_000_000_000_000_000_001)
 
 
 @dataclass
@@ -82,6 +93,24 @@ class RunningBot:
         await self.new_messages(message.chat_id, replies)
         return query_id
 
+    def send_callback(self, message: SentMessage, data: str, *, user_id: int = USER) -> str:
+        """Queue a button press with any `data` under a bot message, whether or not one of its
+        buttons carries it (a button of an older version of the bot, or a modified client);
+        return the query id, which `fake.answered_callbacks` holds once it is answered."""
+        user = self.fake.users.get(user_id) or {"id": user_id, "is_bot": False}
+        user = {"first_name": "Anna", "language_code": "en", **user}
+        query_id = str(next(_FORGED_QUERY_IDS))
+        query = {
+            "id": query_id,
+            "from": user,
+            "message": self.fake.message_json(message),
+            "chat_instance": str(abs(message.chat_id) * 7919 % 10**15),
+            "data": data,
+        }
+        self.fake.open_callbacks[query_id] = query
+        self.fake.push_update("callback_query", query)
+        return query_id
+
     async def release(self, title: str, kind: str, *, urgent: bool = False) -> int:
         """Publish an item as admin 9001 would from the preview; return how many it goes to."""
         services = self.application.bot_data[SERVICES_KEY]
@@ -138,3 +167,33 @@ def make_bot(fake: FakeBotApi, db_path: Path, clock: SettableClock, **settings: 
     """Build (not start) the application against the fake."""
     application = build_application(bot_settings(fake, db_path, **settings), clock=clock)
     return RunningBot(fake, application, clock)
+
+
+async def wait_for_job(
+    application: PressApplication,
+    name: str,
+    done: Callable[[], Awaitable[bool]],
+    timeout: float = 20.0,  # noqa: ASYNC109 - the tests' own deadline
+) -> None:
+    """Wait until `done()` holds: checked now and again each time a job's run ends (the job
+    queue's own event), so a test waits for the job's work, not for its interval.
+
+    Any job's end counts, not only `name`'s: a run-once job leaves the queue when its run
+    begins, so the end of a run already under way could not be told by its id.
+    """
+    job_queue = application.job_queue
+    assert job_queue is not None
+    assert job_queue.get_jobs_by_name(name), f"no job named {name!r}"
+    loop = asyncio.get_running_loop()
+    runs: asyncio.Queue[JobEvent] = asyncio.Queue()
+
+    def ended(event: JobEvent) -> None:
+        loop.call_soon_threadsafe(runs.put_nowait, event)
+
+    job_queue.scheduler.add_listener(ended, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    try:
+        async with asyncio.timeout(timeout):
+            while not await done():
+                await runs.get()
+    finally:
+        job_queue.scheduler.remove_listener(ended)

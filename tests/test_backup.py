@@ -6,17 +6,28 @@ import asyncio
 import contextlib
 import json
 import os
+import re
+import shutil
 import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from conftest import SEED_FILE
 from fakes import FakeBotApi
 from harness import TOKEN, RunningBot
 from pressbot.models import ItemKind
 from pressbot.storage import open_database
+from pressbot.storage.backup import set_aside_path
+from pressbot.storage.connection import APPLICATION_ID
+from pressbot.storage.migrations import MIGRATIONS
+from test_startup_faults import damaged_pages, real_database
 
 
 def pressbot_env(db_path: Path, **variables: str) -> dict[str, str]:
@@ -162,13 +173,14 @@ async def test_restore_is_refused_while_the_bot_runs_and_works_once_it_stopped(
 
     code, out, err = await pressbot(db_path, "restore", str(backup))
     assert code == 0, err
+    kept = set_aside(db_path, out)
     assert out == (
         f"Restored {db_path} from {backup} (schema version {schema_version(backup)})."
-        f" The database it replaced is in {db_path}.before-restore.\n"
+        f" The database it replaced is in {kept}.\n"
     )
     assert "After the backup" not in titles(db_path)
     assert len(titles(db_path)) == 11
-    assert "After the backup" in titles(Path(f"{db_path}.before-restore"))
+    assert "After the backup" in titles(kept)
     assert integrity(db_path) == "ok"
 
 
@@ -191,12 +203,12 @@ async def test_restore_after_a_crash_leaves_nothing_of_the_old_wal_in_the_new_da
     assert await killed.wait() == 0
     assert "pressbot.sqlite3-wal" in files_in(tmp_path)
 
-    code, _, err = await pressbot(db_path, "restore", str(backup))
+    code, out, err = await pressbot(db_path, "restore", str(backup))
     assert code == 0, err
     assert "Changed before the crash" not in titles(db_path)
     assert integrity(db_path) == "ok"
     # The replaced database keeps its WAL, so nothing that was committed is lost there.
-    assert "Changed before the crash" in titles(Path(f"{db_path}.before-restore"))
+    assert "Changed before the crash" in titles(set_aside(db_path, out))
 
 
 async def test_restore_refuses_what_is_not_a_pressbot_database(tmp_path: Path) -> None:
@@ -211,7 +223,8 @@ async def test_restore_refuses_what_is_not_a_pressbot_database(tmp_path: Path) -
     code, _, err = await pressbot(db_path, "restore", str(other))
     assert (code, err) == (
         2,
-        f"pressbot: {other} is an SQLite file, but not a pressbot database\n",
+        f"pressbot: {other} is not a pressbot database (it has tables of another program:"
+        " notes)\n",
     )
     code, _, err = await pressbot(db_path, "restore", str(garbage))
     assert code == 2 and err.startswith(f"pressbot: {garbage} is not a usable SQLite database")
@@ -221,6 +234,14 @@ async def test_restore_refuses_what_is_not_a_pressbot_database(tmp_path: Path) -
     assert files_in(tmp_path) == {"pressbot.sqlite3", "other.sqlite3", "garbage.sqlite3"}
 
 
+def set_aside(db_path: Path, out: str) -> Path:
+    """The one copy a restore set aside: named in its line, with the time in its name."""
+    [kept] = db_path.parent.glob(f"{db_path.name}.before-restore-*[0-9TZ]")
+    assert re.fullmatch(r"\.before-restore-\d{8}T\d{6}Z", kept.name.removeprefix(db_path.name))
+    assert f" The database it replaced is in {kept}.\n" in out
+    return kept
+
+
 def files_in(folder: Path) -> set[str]:
     return {path.name for path in folder.iterdir()}
 
@@ -228,3 +249,145 @@ def files_in(folder: Path) -> set[str]:
 def schema_version(db_path: Path) -> int:
     with contextlib.closing(sqlite3.connect(db_path)) as db, db:
         return int(db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
+
+
+def restored_aside(out: str) -> Path:
+    found = re.search(r" The database it replaced is in (.+)\.\n$", out)
+    assert found, out
+    return Path(found.group(1))
+
+
+def add_item(db_path: Path, title: str) -> None:
+    with contextlib.closing(sqlite3.connect(db_path)) as db, db:
+        db.execute("UPDATE items SET title = ? WHERE id = 1", (title,))
+
+
+async def test_a_second_restore_keeps_what_the_first_set_aside(tmp_path: Path) -> None:
+    db_path = tmp_path / "pressbot.sqlite3"
+    assert (await pressbot(db_path, "import", str(SEED_FILE)))[0] == 0
+    backup = tmp_path / "backup.sqlite3"
+    assert (await pressbot(db_path, "backup", str(backup)))[0] == 0
+    kept = []
+    for title in ("Written before the first restore", "Written before the second restore"):
+        add_item(db_path, title)
+        code, out, err = await pressbot(db_path, "restore", str(backup))
+        assert code == 0, err
+        kept.append(restored_aside(out))
+    first, second = kept
+    assert first != second  # within the same second too
+    assert "Written before the first restore" in titles(first)
+    assert "Written before the second restore" in titles(second)
+    assert integrity(first) == integrity(second) == "ok"
+
+
+def test_a_copy_set_aside_is_never_the_name_of_an_earlier_one(tmp_path: Path) -> None:
+    db_path = tmp_path / "pressbot.sqlite3"
+    now = datetime(2026, 11, 28, 9, 18, 7, tzinfo=ZoneInfo("Europe/Moscow"))
+    first = set_aside_path(db_path, now)
+    assert first.name == "pressbot.sqlite3.before-restore-20261128T061807Z"  # in UTC
+    first.write_bytes(b"set aside")
+    second = set_aside_path(db_path, now)
+    assert second.name == "pressbot.sqlite3.before-restore-20261128T061807Z-2"
+    Path(f"{second}-wal").write_bytes(b"a WAL left of it")  # its WAL alone counts too
+    assert set_aside_path(db_path, now).name.endswith("T061807Z-3")
+
+
+def golang_migrate(path: Path, _real: Path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE schema_migrations (version uint64, dirty bool)")
+        db.execute("INSERT INTO schema_migrations VALUES (20240101120000, 0)")
+        db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+
+
+def marked_by_another_program(path: Path, _real: Path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("PRAGMA application_id = 1234")
+        db.execute("CREATE TABLE notes (text TEXT)")
+
+
+def empty_sqlite_file(path: Path, _real: Path) -> None:
+    sqlite3.connect(path).close()
+
+
+def only_a_migrations_table(path: Path, _real: Path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            "CREATE TABLE schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+
+
+def newer_pressbot(path: Path, real: Path) -> None:
+    shutil.copy(real, path)
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("INSERT INTO schema_migrations VALUES (99, 'from the future', '2030-01-01')")
+
+
+def damaged(path: Path, real: Path) -> None:
+    shutil.copy(real, path)
+    damaged_pages(path)
+
+
+KNOWN = max(m.version for m in MIGRATIONS)
+#: kind: (how to make it from a real pressbot database, what the line says after its name)
+REFUSED: dict[str, tuple[Callable[[Path, Path], None], str]] = {
+    "golang-migrate's": (
+        golang_migrate,
+        " is not a pressbot database (it has tables of another program: schema_migrations, users)",
+    ),
+    "marked as another program's": (
+        marked_by_another_program,
+        " is another program's SQLite file (application_id 0x4d2), not a pressbot database",
+    ),
+    "empty": (empty_sqlite_file, " is an empty SQLite file, not a pressbot database"),
+    "a migrations table alone": (
+        only_a_migrations_table,
+        " is not a whole pressbot database: it lacks its table contacts",
+    ),
+    "newer": (newer_pressbot, f" has schema version 99, newer than this pressbot knows ({KNOWN})"),
+    "damaged": (damaged, " is damaged ("),
+}
+
+
+@pytest.mark.parametrize("kind", REFUSED)
+async def test_restore_refuses_with_one_line_what_it_must_not_put_in_place(
+    tmp_path: Path, kind: str
+) -> None:
+    db_path = tmp_path / "pressbot.sqlite3"
+    assert (await pressbot(db_path, "import", str(SEED_FILE)))[0] == 0
+    real = tmp_path / "real.sqlite3"
+    await real_database(real)
+    with contextlib.closing(sqlite3.connect(real)) as db:
+        db.execute("PRAGMA journal_mode = DELETE")  # one file, as `pressbot backup` makes
+    make, reason = REFUSED[kind]
+    candidate = tmp_path / "candidate.sqlite3"
+    make(candidate, real)
+    before = set(files_in(tmp_path))
+    code, out, err = await pressbot(db_path, "restore", str(candidate))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [err.rstrip("\n")], err  # one line
+    assert err.startswith(f"pressbot: {candidate}{reason}"), err
+    assert "Traceback" not in err
+    assert len(titles(db_path)) == 11 and files_in(tmp_path) == before  # nothing touched
+
+
+async def test_an_older_pressbot_database_without_the_mark_restores_and_gets_it(
+    tmp_path: Path,
+) -> None:
+    db_path = tmp_path / "pressbot.sqlite3"
+    older = tmp_path / "older.sqlite3"
+    assert (await pressbot(older, "import", str(SEED_FILE)))[0] == 0
+    assert application_id(older) == APPLICATION_ID  # what every opening writes now
+    with contextlib.closing(sqlite3.connect(older)) as db:
+        db.execute("PRAGMA application_id = 0")  # as a pressbot before the mark left it
+    code, out, err = await pressbot(db_path, "restore", str(older))
+    assert code == 0, err
+    assert out.startswith(f"Restored {db_path} from {older} (schema version {KNOWN}).")
+    assert (await pressbot(db_path, "import", str(SEED_FILE)))[0] == 0
+    assert application_id(db_path) == APPLICATION_ID
+    assert len(titles(db_path)) == 11
+
+
+def application_id(db_path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        return int(db.execute("PRAGMA application_id").fetchone()[0])

@@ -433,3 +433,110 @@ async def test_consular_alerts_are_urgent_by_default(fake_api: FakeBotApi, tmp_p
         assert preview.reply_markup["inline_keyboard"][1][0]["text"].startswith("Urgent: on")
     finally:
         await stop_bot(bot.application)
+
+
+async def publish_confirmation(bot: RunningBot) -> str:
+    """Write a draft, choose Statement, press Publish; return the confirmation's text."""
+    ask_kind = await write_draft(bot)
+    await bot.press(ask_kind, "kind:statement", replies=2, user_id=ADMIN)
+    await bot.press(bot.fake.messages(ADMIN)[-1], "post:publish", user_id=ADMIN)
+    confirmation = await bot.wait_for_message_starting(ADMIN, "Published as /read_")
+    return confirmation.text or ""
+
+
+async def test_publish_says_who_gets_it_now_and_who_in_a_digest(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    await subscribe_readers(bot)
+    for reader in READERS[:2]:
+        [shown] = await bot.say("/digest 08:00", chat_id=reader, user_id=reader)
+        assert (shown.text or "").startswith("Daily digest")
+    assert await publish_confirmation(bot) == (
+        "Published as /read_12. Delivery to 1 subscriber has started; a progress message"
+        " follows. 2 more subscribers will find it in their daily digests."
+    )
+    await bot.fake.wait_for_messages(READERS[2], 2)
+    report = await wait_for_report(bot, "Delivery report")
+    assert (report.text or "").endswith(
+        "Sent 1 of 1 · blocked 0 · failed 0\nTook 0 s.\n"
+        "2 more subscribers will find it in their daily digests."
+    )
+    for reader in READERS[:2]:  # their welcome and the /digest reply, not the release
+        assert not any((m.text or "").startswith(TITLE) for m in bot.fake.messages(reader))
+
+
+async def test_publish_to_digests_only_does_not_say_nobody_got_it(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    await bot.say("/start", chat_id=READERS[0], user_id=READERS[0])
+    await bot.say("/digest 08:00", chat_id=READERS[0], user_id=READERS[0])
+    assert await publish_confirmation(bot) == (
+        "Published as /read_12. Nobody gets it at once:"
+        " 1 subscriber will find it in their daily digest."
+    )
+    report = await wait_for_report(bot, "Delivery report")
+    assert report.text == (
+        f"Delivery report: {TITLE}\n"
+        "Nobody gets it at once: 1 subscriber will find it in their daily digest."
+    )
+
+
+async def test_publish_to_nobody_says_so(admin_bot: RunningBot) -> None:
+    assert await publish_confirmation(admin_bot) == (
+        "Published as /read_12. There is nobody to send it to."
+    )
+    report = await wait_for_report(admin_bot, "Delivery report")
+    assert report.text == f"Delivery report: {TITLE}\nThere was nobody to send it to."
+
+
+async def test_progress_says_how_many_wait_for_quiet_hours_and_until_when(
+    admin_bot: RunningBot,
+) -> None:
+    bot = admin_bot  # 06:18 in London
+    await subscribe_readers(bot)
+    await bot.say("/quiet 23:00-07:00", chat_id=READERS[0], user_id=READERS[0])
+    await bot.say("/quiet 01:00-06:30", chat_id=READERS[1], user_id=READERS[1])
+    await publish_confirmation(bot)
+    await bot.fake.wait_for_messages(READERS[2], 2)
+    held = (
+        "Sent 1 of 3 · blocked 0 · failed 0\n"
+        "2 copies wait for their chats' quiet hours, the last until 07:00 (London)."
+    )
+
+    def progress_text() -> str:
+        return next((m.text or "" for m in bot.fake.messages(ADMIN) if m.text and
+                     m.text.startswith("Delivering")), "")  # fmt: skip
+
+    await bot.fake.wait_until(lambda: progress_text().endswith(held), timeout=10)
+    assert progress_text() == f"Delivering: {TITLE}\n▰▰▰▱▱▱▱▱▱▱ 33%\n{held}"
+    for reader in READERS[:2]:  # their welcome and the /quiet reply, not the release
+        assert not any((m.text or "").startswith(TITLE) for m in bot.fake.messages(reader))
+
+
+async def test_the_text_so_far_is_counted_whole_as_readers_see_it(admin_bot: RunningBot) -> None:
+    await admin_says(admin_bot, "/post")
+    await admin_says(admin_bot, "A title")
+    first = "Tags like <b> & entities are text."  # 34 characters, HTML-escaped to more
+    [got] = await admin_says(
+        admin_bot, first, entities=[{"type": "bold", "offset": 0, "length": 4}]
+    )
+    assert got.text == "Got it: 34 characters so far. Send more, or /done."
+    [more] = await admin_says(admin_bot, "And a second part.")
+    assert more.text == f"Got it: {34 + 2 + 18} characters so far. Send more, or /done."
+
+
+async def test_an_item_id_once_given_is_never_given_again(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    ask_kind = await write_draft(bot)
+    await bot.press(ask_kind, "kind:event", replies=2, user_id=ADMIN)
+    await bot.press(bot.fake.messages(ADMIN)[-1], "post:schedule", replies=1, user_id=ADMIN)
+    [scheduled] = await admin_says(bot, "2018-12-01 09:00 Moscow")
+    assert scheduled.text.startswith("Scheduled: item 12 ")
+    [listed] = await admin_says(bot, "/scheduled")
+    await bot.press(listed, "unschedule:12", user_id=ADMIN)
+    ask_kind = await write_draft(bot)
+    await bot.press(ask_kind, "kind:statement", replies=2, user_id=ADMIN)
+    preview = bot.fake.messages(ADMIN)[-1]
+    assert "/read_13" in (preview.text or "")  # the preview shows the id it will get
+    await bot.press(preview, "post:publish", replies=1, user_id=ADMIN)
+    assert last_text(bot, ADMIN).startswith("Published as /read_13.")
+    [old_link] = await bot.say("/read_12")
+    assert old_link.text.startswith("Item 12 was not found")

@@ -70,3 +70,43 @@ async def test_bad_windows_and_chats_without_a_subscription(bot: RunningBot) -> 
     [bad] = await bot.say("/quiet tonight")
     assert bad.text == 'Send the window as "23:00-07:00", or "off".'
     assert await bot.database.subscribers.quiet_hours(USER) == (None, None, "London")
+
+
+async def until_held(bot: RunningBot, count: int, until: datetime | None = None) -> None:
+    """Wait for the engine to have held `count` copies of the first release (until `until`)."""
+    for _ in range(200):
+        held, last = await bot.database.outbox.held(1)
+        if held == count and until in (None, last):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{held} held until {last}, not {count} until {until}")
+
+
+async def test_quiet_off_delivers_what_the_window_held_now(bot: RunningBot) -> None:
+    # 06:18 in London, inside 23:00-07:00: the release waits.
+    await bot.say("/start")
+    await bot.say("/quiet 23:00-07:00")
+    await bot.release("Held at night", ItemKind.EVENT)
+    await until_held(bot, 1)
+    assert "Held at night" not in titles(bot, USER)
+    [off] = await bot.say("/quiet off")
+    assert "Quiet hours are off" in (off.text or "")
+    await bot.fake.wait_until(lambda: "Held at night" in titles(bot, USER))
+    assert await statuses_when_settled(bot) == [DeliveryStatus.SENT.value]
+
+
+async def test_a_new_window_or_zone_releases_what_the_old_one_held(bot: RunningBot) -> None:
+    await bot.say("/start")
+    await bot.say("/quiet 23:00-07:00")
+    await bot.release("Held at night", ItemKind.EVENT)
+    await until_held(bot, 1, datetime(2018, 10, 18, 6, 0, tzinfo=UTC))  # 07:00 in London
+    # Another window that also covers 06:18 holds it again, until its own end.
+    await bot.say("/quiet 05:00-09:00")
+    await until_held(bot, 1, datetime(2018, 10, 18, 8, 0, tzinfo=UTC))  # 09:00 in London
+    await bot.say("/quiet 23:00-07:00")
+    await until_held(bot, 1, datetime(2018, 10, 18, 6, 0, tzinfo=UTC))
+    assert "Held at night" not in titles(bot, USER)
+    [shown] = await bot.say("/quiet")
+    await bot.press(shown, "quietzone:Moscow")  # 08:18 in Moscow: its quiet is over
+    await bot.fake.wait_until(lambda: "Held at night" in titles(bot, USER))
+    assert await statuses_when_settled(bot) == [DeliveryStatus.SENT.value]

@@ -13,12 +13,13 @@ import pytest
 from conftest import PAGE_TIME
 from fakes import FakeBotApi
 from fakes.website import FIXTURES, FakeWebsite
-from harness import RunningBot, SettableClock, make_bot
+from harness import RunningBot, SettableClock, make_bot, wait_for_job
 from lifecycle import start_bot, stop_bot
 from pressbot import admin_texts
 from pressbot.ingest import texts
 from pressbot.ingest.polling import PollReport
-from pressbot.ingest_jobs import poll_due_sources
+from pressbot.ingest_jobs import INGEST_KEY, poll_due_sources
+from pressbot.services import PressApplication
 
 ADMIN = 9001
 READERS = (2001, 2002)
@@ -34,12 +35,32 @@ async def website() -> AsyncIterator[FakeWebsite]:
 
 
 async def started(
-    fake: FakeBotApi, db_path: Path, clock: SettableClock, **settings: Any
+    fake: FakeBotApi,
+    db_path: Path,
+    clock: SettableClock,
+    *,
+    polling_job: bool = False,
+    **settings: Any,
 ) -> RunningBot:
+    """A bot with website sources; the test polls them with poll_now, so the polling job's own
+    runs (at start, then every few seconds) are taken off the queue before it starts, unless
+    `polling_job` (the test is about the job)."""
     running = make_bot(
         fake, db_path, clock, admin_ids=frozenset({ADMIN}), progress_interval=0.5, **settings
     )
-    await start_bot(running.application)
+    application = running.application
+    if not polling_job:
+        post_init = application.post_init
+        assert post_init is not None
+
+        async def without_polling_job(app: PressApplication) -> None:
+            await post_init(app)
+            assert app.job_queue is not None
+            for job in app.job_queue.get_jobs_by_name(INGEST_KEY):
+                job.schedule_removal()
+
+        application.post_init = without_polling_job
+    await start_bot(application)
     return running
 
 
@@ -227,14 +248,28 @@ async def test_the_polling_job_runs_on_its_own_at_start(
 ) -> None:
     url = website.serve("news.xml", "atom.xml")
     bot = await started(
-        fake_api, tmp_path / "bot.sqlite3", SettableClock(PAGE_TIME), feed_urls=(url,)
+        fake_api,
+        tmp_path / "bot.sqlite3",
+        SettableClock(PAGE_TIME),
+        polling_job=True,
+        feed_urls=(url,),
     )
     try:
-        for _ in range(100):  # the job polls at once after the start, without any help
+        job_queue = bot.application.job_queue
+        assert job_queue is not None
+        [repeating] = [j for j in job_queue.get_jobs_by_name(INGEST_KEY) if j.next_t]
+        first_repeat = repeating.next_t  # the repeating job's first run, CHECK_EVERY after start
+
+        async def polled() -> bool:
             [source] = await bot.database.sources.listed([url])
-            if source.last_success_at is not None:
-                break
-            await asyncio.sleep(0.05)
+            return source.last_success_at is not None
+
+        # Nothing calls poll_now here: the job polls without any help. Wait for its runs (the
+        # job queue's event), not for a number of seconds.
+        await wait_for_job(bot.application, INGEST_KEY, polled)
+        # The poll was the one at start: the repeating job has not had its first run yet.
+        assert repeating.next_t == first_repeat
+        [source] = await bot.database.sources.listed([url])
         assert source.items == 2 and website.requests["news.xml"] == 1
         assert await bot.database.items.count() == 13
     finally:

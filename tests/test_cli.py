@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -113,3 +114,54 @@ async def test_run_answers_and_stops_cleanly_on_a_signal(
         assert db.execute(
             "SELECT active FROM subscribers WHERE chat_id = ?", (USER,)
         ).fetchone() == (1,)
+
+
+def one_item(published: str = "2018-10-15", title: str = "Заявление") -> str:
+    entry = {"kind": "event", "published": published, "title": title, "body": "Текст"}
+    return json.dumps({"format": "pressbot-items/1", "items": [entry]}, ensure_ascii=False)
+
+
+#: name: (the file's bytes, or a path to import; what the line says after "pressbot: <path>: ")
+BAD_FILES: dict[str, tuple[bytes | Path, str]] = {
+    "cp1251": (
+        one_item().encode("cp1251"),
+        "not UTF-8 text (nor UTF-16 with a byte order mark): save it as UTF-8 and import it again",
+    ),
+    "deep nesting": ((b"[" * 100_000) + (b"]" * 100_000), "not an items file: nested too deeply"),
+    "5000 digits": (b'{"format": "pressbot-items/1", "n": ' + b"9" * 5000 + b"}", "not an items"),
+    "out-of-range date": (
+        one_item("9999-12-31T23:59:59-12:00").encode(),
+        "items.0.published: Value error, must be in the years 1900 to 2999",
+    ),
+    "/dev/zero": (Path("/dev/zero"), "too large: more than 20 MB; split it into files"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+async def test_import_of_a_file_it_cannot_read_says_why_in_one_line(
+    tmp_path: Path, name: str
+) -> None:
+    content, reason = BAD_FILES[name]
+    if isinstance(content, Path):
+        path = content
+    else:
+        path = tmp_path / "items.json"
+        path.write_bytes(content)
+    code, out, err = await run_cli(tmp_path, "import", str(path))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [err.rstrip("\n")], err  # one line, and no traceback
+    assert err.startswith(f"pressbot: {path}: {reason}"), err
+
+
+async def test_import_reads_utf8_with_a_bom_and_utf16(tmp_path: Path) -> None:
+    for encoding in ("utf-8-sig", "utf-16"):
+        path = tmp_path / f"{encoding}.json"
+        path.write_bytes(one_item(title=f"Saved as {encoding}").encode(encoding))
+        code, out, err = await run_cli(tmp_path, "import", str(path))
+        assert code == 0, err
+        assert out.startswith(f"{path}: 1 of 1 items added"), out
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        assert sorted(db.execute("SELECT title FROM items")) == [
+            ("Saved as utf-16",),
+            ("Saved as utf-8-sig",),
+        ]

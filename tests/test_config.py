@@ -76,3 +76,22 @@ def test_configured_kinds_follow_the_built_in_ones(monkeypatch: pytest.MonkeyPat
         {"en": "Interview", "ru": "Интервью"},
         {"en": "Briefing", "ru": "Briefing"},  # no Russian label given: the English one
     ]
+
+
+def test_seeding_is_on_unless_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings(_env_file=None).seed is True  # type: ignore[call-arg]
+    monkeypatch.setenv("PRESSBOT_SEED", "false")
+    assert Settings(_env_file=None).seed is False  # type: ignore[call-arg]
+    assert settings_error(monkeypatch, SEED="perhaps").startswith("PRESSBOT_SEED is invalid: ")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_setting_is_in_the_readme_table_and_in_env_example() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        variable = f"PRESSBOT_{name.upper()}"
+        assert f"| `{variable}` |" in readme, variable
+        assert f"{variable}=" in example, variable

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sqlite3
 import subprocess
@@ -195,3 +196,28 @@ def test_a_russian_telegram_is_answered_in_russian(tmp_path: Path) -> None:
     assert "Москва: " in done.stdout and " · Лондон: " in done.stdout
     assert "bot › Последние события (1–1)" in done.stdout
     assert "[1] Раньше ›" in done.stdout
+
+
+def test_a_failing_handler_shows_one_line_and_keeps_its_traceback_in_the_log(
+    console: pexpect.spawn, tmp_path: Path
+) -> None:
+    shown = io.StringIO()
+    console.logfile_read = shown
+    db_path = tmp_path / "tmp" / "x.sqlite3"
+    with contextlib.closing(sqlite3.connect(db_path, isolation_level=None)) as db:
+        # A fault the bot does not expect: its database refuses the chat's first write.
+        db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON chat_languages"
+            " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+    console.sendline("/latest")
+    console.expect_exact(
+        "log ! ERROR pressbot.app: error while handling an update"
+        " (IntegrityError: refused by the test; the traceback is in tmp/x.sqlite3.log)"
+    )
+    console.expect_exact("bot › Sorry, something went wrong. Please try again in a minute.")
+    quit_console(console)
+    assert "Traceback" not in shown.getvalue()
+    log = (tmp_path / "tmp" / "x.sqlite3.log").read_text(encoding="utf-8")
+    assert "ERROR pressbot.app: error while handling an update\nTraceback" in log
+    assert "sqlite3.IntegrityError: refused by the test" in log

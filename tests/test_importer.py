@@ -1,3 +1,4 @@
+import codecs
 import json
 from pathlib import Path
 
@@ -5,7 +6,12 @@ import pytest
 
 from conftest import DATA_DIR, PAGE_TIME, SEED_FILE
 from pressbot.clock import format_short_date
-from pressbot.importer import ItemsFileError, import_items_file, seed_if_new
+from pressbot.importer import (
+    MAX_ITEMS_FILE_BYTES,
+    ItemsFileError,
+    import_items_file,
+    seed_if_new,
+)
 from pressbot.models import Contact, ItemKind
 from pressbot.rendering import html_to_plain
 from pressbot.storage import Database
@@ -143,3 +149,131 @@ async def test_explicit_uid_and_time_are_kept(empty_database: Database, tmp_path
     assert item.title == "A <new> release & more"
     assert item.body_html == "First paragraph.\n\nSecond &lt;b&gt;not bold&lt;/b&gt;."
     assert item.published_at.isoformat() == "2026-11-28T09:30:00+00:00"
+
+
+SEED_TEXT = SEED_FILE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        SEED_TEXT.encode("utf-8-sig"),  # what Windows Notepad saves as "UTF-8"
+        SEED_TEXT.encode("utf-16"),  # "Unicode": UTF-16 with its byte order mark
+        codecs.BOM_UTF16_BE + SEED_TEXT.encode("utf-16-be"),
+    ],
+    ids=["utf-8 with a BOM", "utf-16-le with a BOM", "utf-16-be with a BOM"],
+)
+async def test_files_saved_on_windows_in_unicode_are_read(
+    empty_database: Database, tmp_path: Path, encoded: bytes
+) -> None:
+    path = tmp_path / "saved.json"
+    path.write_bytes(encoded)
+    report = await import_items_file(empty_database, path, PAGE_TIME)
+    assert (report.items_in_file, report.items_added) == (11, 11)
+    [statement] = await empty_database.items.search("Lavrov Manila", 5)
+    assert statement.title.startswith("Foreign Minister Sergey Lavrov’s statement")
+
+
+CYRILLIC = json.dumps(
+    {
+        "format": "pressbot-items/1",
+        "items": [
+            {"kind": "event", "published": "2018-10-15", "title": "Заявление", "body": "Текст"}
+        ],
+    },
+    ensure_ascii=False,
+)
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        CYRILLIC.encode("cp1251"),
+        CYRILLIC.encode("utf-16-le"),  # no byte order mark: which UTF-16 is a guess
+        CYRILLIC.encode("utf-32"),
+    ],
+    ids=["cp1251", "utf-16 without a BOM", "utf-32"],
+)
+async def test_other_encodings_are_refused_with_one_line(
+    empty_database: Database, tmp_path: Path, encoded: bytes
+) -> None:
+    path = tmp_path / "saved.json"
+    path.write_bytes(encoded)
+    with pytest.raises(ItemsFileError) as caught:
+        await import_items_file(empty_database, path, PAGE_TIME)
+    assert str(caught.value) == (
+        f"{path}: not UTF-8 text (nor UTF-16 with a byte order mark):"
+        " save it as UTF-8 and import it again"
+    )
+    assert await empty_database.items.count() == 0
+
+
+def item_published(published: str) -> dict[str, object]:
+    entry = {"kind": "event", "published": published, "title": "t", "body": "b"}
+    return {"format": "pressbot-items/1", "items": [entry]}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "not an items file: nested too deeply"),
+        ('{"format": "pressbot-items/1", "n": ' + "7" * 5000 + "}", "a number too long"),
+        (
+            json.dumps(item_published("9999-12-31T23:59:59-12:00")),
+            "items.0.published: Value error, must be in the years 1900 to 2999",
+        ),
+        (json.dumps(item_published("3000-01-01")), "must be in the years 1900 to 2999"),
+        (json.dumps(item_published("0001-01-01T00:00:00+14:00")), "must be in the years"),
+    ],
+    ids=["deep nesting", "5000 digits", "year 10000 in UTC", "year 3000", "year 0"],
+)
+async def test_what_json_or_dates_cannot_hold_is_refused_with_one_line(
+    empty_database: Database, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ItemsFileError) as caught:
+        await import_items_file(empty_database, path, PAGE_TIME)
+    assert str(caught.value).startswith(f"{path}: "), caught.value
+    assert message in str(caught.value)
+    assert len(str(caught.value).splitlines()) == 1
+    assert await empty_database.items.count() == 0
+
+
+async def test_a_file_over_the_size_limit_is_refused_unread(
+    empty_database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as out:
+        out.truncate(MAX_ITEMS_FILE_BYTES + 1)  # a sparse file: the limit, and one byte more
+    with pytest.raises(ItemsFileError, match=r"huge\.json: too large: more than 20 MB"):
+        await import_items_file(empty_database, path, PAGE_TIME)
+    with pytest.raises(ItemsFileError, match="cannot read: Is a directory"):
+        await import_items_file(empty_database, tmp_path, PAGE_TIME)
+
+
+async def test_a_seed_folder_that_is_not_there_is_refused_and_not_marked_seeded(
+    empty_database: Database, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-folder"
+    with pytest.raises(ItemsFileError) as caught:
+        await seed_if_new(empty_database, missing, PAGE_TIME)
+    assert str(caught.value) == (
+        f"PRESSBOT_DATA_DIR {missing} does not exist;"
+        " set PRESSBOT_SEED=false to start without the seed items"
+    )
+    missing.mkdir()
+    with pytest.raises(ItemsFileError, match=r"holds no items file \(\*\.json\)"):
+        await seed_if_new(empty_database, missing, PAGE_TIME)
+    assert await empty_database.items.count() == 0
+    # Not marked as seeded: once the path is right, the next start seeds it.
+    [report] = await seed_if_new(empty_database, DATA_DIR, PAGE_TIME)
+    assert report.items_added == await empty_database.items.count() == 11
+
+
+async def test_seeding_switched_off_at_the_first_start_stays_off(
+    empty_database: Database,
+) -> None:
+    assert await seed_if_new(empty_database, DATA_DIR, PAGE_TIME, enabled=False) == []
+    assert await seed_if_new(empty_database, DATA_DIR, PAGE_TIME) == []  # turned on later
+    assert await empty_database.items.count() == 0

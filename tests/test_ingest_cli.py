@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes.website import FakeWebsite
+from fakes.website import FIXTURES, FakeWebsite
 
 
 @pytest.fixture
@@ -77,3 +77,19 @@ async def test_import_url_of_a_failing_source_says_why(
     website.fail("feed.xml", "error")
     code, _, err = await import_url(tmp_path, url)
     assert code == 1 and err.strip().endswith("HTTP 500 Internal Server Error")
+
+
+async def test_a_feed_served_as_xml_without_a_declaration_is_imported_as_a_feed(
+    tmp_path: Path, website: FakeWebsite
+) -> None:
+    rss = (FIXTURES / "rss.xml").read_bytes()
+    body = rss.replace(b'<?xml version="1.0" encoding="utf-8"?>', b"<!-- made by the CMS -->")
+    assert body != rss
+    for content_type in ("application/xml", "text/xml"):
+        url = website.serve(f"{content_type}.xml", body, content_type=content_type)
+        code, out, err = await import_url(tmp_path, url)
+        assert code == 0, err
+        assert out.splitlines()[-1].startswith(f"{url}: "), out
+        assert out.splitlines()[-1].endswith(" of 2 entries added, 0 already there"), out
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        assert db.execute("SELECT DISTINCT kind FROM sources").fetchall() == [("feed",)]

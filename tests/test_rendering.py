@@ -1,21 +1,29 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import PAGE_TIME
 from fakes.html_entities import parse
 from pressbot.commands import READER_COMMANDS
 from pressbot.i18n import translator
+from pressbot.inputs import parse_number
 from pressbot.models import Contact, Item, ItemHeadline, ItemKind, ItemPage
 from pressbot.rendering import (
+    TITLE_LIMIT,
     latest_keyboard,
     parse_latest_callback,
     plain_text_to_html,
     render_contacts,
+    render_headline,
     render_help,
     render_item_full,
     render_latest,
+    render_release,
     render_search_results,
+    render_shared,
+    shorten,
 )
 from pressbot.storage import Database
 
@@ -131,3 +139,44 @@ def test_item_dates_are_the_embassys_dates() -> None:
     late_evening = datetime(2018, 10, 15, 23, 30, tzinfo=UTC)  # 16.10 00:30 in London
     item = Item(1, "u", ItemKind.EVENT, "T", "B", late_evening, "", late_evening, late_evening)
     assert telegram_text(render_item_full(item, EN)[0]).splitlines()[1] == "16.10.2018 · Event"
+
+
+def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:
+    assert shorten("short", 10) == "short"
+    assert shorten("one two three four", 12) == "one two…"
+    assert shorten("x" * 50, 10) == "x" * 9 + "…"
+    assert len(shorten("word " * 1000, TITLE_LIMIT)) <= TITLE_LIMIT
+
+
+@given(st.text())
+def test_a_number_is_ascii_digits_within_sqlites_range(text: str) -> None:
+    number = parse_number(text)
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        assert number == int(text)
+    else:
+        assert number is None
+    assert number is None or 0 <= number < 2**63
+
+
+@given(st.text(min_size=1, max_size=5000))
+def test_any_search_query_is_repeated_within_telegrams_limit(query: str) -> None:
+    for found in ([], [headline(1)]):
+        [message, *_] = render_search_results(query, found, 20, EN)
+        assert len(telegram_text(message).encode("utf-16-le")) // 2 < 4096
+
+
+@given(st.text(min_size=1, max_size=9000))
+def test_any_title_is_shown_within_telegrams_limits(title: str) -> None:
+    item = Item(7, "u", ItemKind.EVENT, title, "Text.", PAGE_TIME, "", PAGE_TIME, PAGE_TIME)
+    line = render_headline(headline(7, title))
+    for markup in (render_release(item, EN), render_shared(item, EN), line):
+        assert len(telegram_text(markup)) < 1200
+
+
+def test_a_corrected_item_reads_updated_as_its_delivered_copies_do() -> None:
+    item = Item(
+        7, "u", ItemKind.EVENT, "Title", "Text.", PAGE_TIME, "", PAGE_TIME, PAGE_TIME, revision=1
+    )
+    dateline = "18.10.2018 · Event · Updated"
+    assert telegram_text(render_release(item, EN)).split("\n")[:2] == ["Title", dateline]
+    assert telegram_text(render_item_full(item, EN)[0]).split("\n")[:2] == ["Title", dateline]

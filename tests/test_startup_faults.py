@@ -22,7 +22,8 @@ import pytest
 
 from conftest import DATA_DIR, PAGE_TIME
 from fakes import FakeBotApi
-from harness import TOKEN, RunningBot, SettableClock, bot_settings
+from harness import TOKEN, RunningBot, SettableClock, bot_settings, make_bot
+from lifecycle import start_bot, stop_bot
 from pressbot.app import build_application
 from pressbot.config import PLACEHOLDER_TOKEN
 from pressbot.importer import seed_if_new
@@ -81,6 +82,14 @@ def another_programs(path: Path) -> None:
         db.execute("INSERT INTO notes (text) VALUES ('not ours')")
 
 
+def golang_migrates(path: Path) -> None:
+    """Another tool's schema_migrations table: integer versions, but not pressbot's."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE schema_migrations (version uint64, dirty bool)")
+        db.execute("INSERT INTO schema_migrations VALUES (3, 0)")
+        db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+
+
 def truncated(path: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -110,6 +119,11 @@ BROKEN: dict[str, tuple[bool, Callable[[Path], None], str]] = {
         False,
         another_programs,
         " is not a pressbot database (it has tables of another program: notes)",
+    ),
+    "golang-migrate's": (
+        False,
+        golang_migrates,
+        " is not a pressbot database (it has tables of another program: schema_migrations, users)",
     ),
     "truncated": (True, truncated, " is damaged ("),
     "damaged pages": (True, damaged_pages, " is damaged ("),
@@ -224,6 +238,44 @@ async def test_a_bad_seed_file_at_the_first_start_ends_it_with_one_line(
     *log, last = err.splitlines()  # after the log of the new database's migrations
     assert last.startswith(f"pressbot: {bad}: items.0."), err
     assert all("applied migration" in line for line in log), err
+
+
+async def test_a_seed_folder_that_is_not_there_ends_the_first_start_with_one_line(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-folder"
+    code, err = await pressbot(
+        tmp_path, "run", BOT_TOKEN=TOKEN, API_BASE_URL=fake_api.base_url, DATA_DIR=str(missing)
+    )
+    assert code == 2, err
+    assert "Traceback" not in err, err
+    *log, last = err.splitlines()
+    assert last == (
+        f"pressbot: PRESSBOT_DATA_DIR {missing} does not exist;"
+        " set PRESSBOT_SEED=false to start without the seed items"
+    )
+    assert all("applied migration" in line for line in log), err
+    with contextlib.closing(sqlite3.connect(tmp_path / "cli.sqlite3")) as db:
+        # Not marked as seeded: the next start, with the path put right, seeds it.
+        assert db.execute("SELECT count(*) FROM meta WHERE key LIKE 'seeded%'").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM items").fetchone() == (0,)
+
+
+async def test_with_seeding_off_a_new_database_starts_empty_and_stays_so(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    for seed in (False, True):  # switched on later (a forgotten line in .env): still empty
+        running = make_bot(fake_api, db_path, SettableClock(PAGE_TIME), seed=seed)
+        await start_bot(running.application)
+        try:
+            [reply] = await running.say("/latest")
+            assert "Lavrov" not in (reply.text or "") and "Glushkov" not in (reply.text or "")
+        finally:
+            await stop_bot(running.application)
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM contacts").fetchone() == (0,)
 
 
 # -- the token --------------------------------------------------------------------------------
@@ -358,3 +410,94 @@ async def test_command_menus_refused_at_start_are_set_later_and_the_bot_runs(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert [r.getMessage().split(" (")[0] for r in warnings] == ["command menus not set"] * 2
     assert any("command menus set, on try 3" in r.getMessage() for r in caplog.records)
+
+
+# -- a database or lock file pressbot can't make ---------------------------------------------
+
+
+def under_a_file(tmp_path: Path) -> Path:
+    """A database path whose folder is a regular file: no one, root included, makes it."""
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    return tmp_path / "afile" / "cli.sqlite3"
+
+
+def a_folder(tmp_path: Path) -> Path:
+    (tmp_path / "cli.sqlite3").mkdir()
+    return tmp_path / "cli.sqlite3"
+
+
+def lock_a_folder(tmp_path: Path) -> Path:
+    (tmp_path / "cli.sqlite3.lock").mkdir()
+    return tmp_path / "cli.sqlite3"
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o555)
+    return folder / "cli.sqlite3"
+
+
+LOCKED = ("run", "console", "restore")  # the commands that take the lock before the database
+#: fault: (the database path it makes, what the line says for the lock, for the database)
+UNMAKEABLE: dict[str, tuple[Callable[[Path], Path], str, str]] = {
+    "under a file": (
+        under_a_file,
+        "the lock file {db}.lock can't be made: {db.parent} is a file, not a folder",
+        "{db} can't be made: {db.parent} is a file, not a folder",
+    ),
+    "a folder": (a_folder, "{db} is a folder, not a database file", ""),
+    "lock a folder": (
+        lock_a_folder,
+        "{db}.lock, the database's lock file, is a folder: remove it",
+        "",
+    ),
+    "unwritable folder": (
+        unwritable_folder,
+        "the lock file {db}.lock can't be made: pressbot may not write its folder {db.parent}",
+        "{db} can't be written: pressbot may not write its folder {db.parent}",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["run", "import", "import-url", "console", "restore"])
+@pytest.mark.parametrize("fault", UNMAKEABLE)
+async def test_a_database_or_lock_that_cant_be_made_ends_the_process_with_one_line(
+    fake_api: FakeBotApi, tmp_path: Path, command: str, fault: str
+) -> None:
+    make, for_the_lock, for_the_database = UNMAKEABLE[fault]
+    backup = tmp_path / "backup.sqlite3"
+    await real_database(backup)
+    db_path = make(tmp_path)
+    line = (for_the_lock if command in LOCKED else for_the_database) or for_the_lock
+    if fault == "lock a folder" and command not in LOCKED:
+        pytest.skip(f"{command} takes no lock: nothing is wrong for it")
+    args = {
+        "run": ["run"],
+        "import": ["import", str(DATA_DIR / "press_page_2018-10-18.json")],
+        "console": ["console", "--db", str(db_path)],
+        "import-url": ["import-url", "http://127.0.0.1:9/feed.xml"],
+        "restore": ["restore", str(backup)],
+    }[command]
+    code, err = await pressbot(
+        tmp_path,
+        *args,
+        read_only=fault == "unwritable folder",
+        BOT_TOKEN=TOKEN,
+        API_BASE_URL=fake_api.base_url,
+        DB_PATH=str(db_path),
+    )
+    assert code == 2, err
+    assert "Traceback" not in err, err
+    assert err.splitlines() == [f"pressbot: {line.format(db=db_path)}"], err
+    if fault == "a folder":
+        assert db_path.is_dir() and not any(db_path.iterdir())  # left as it was
+
+
+async def test_a_backup_to_a_path_that_cant_be_made_says_why(tmp_path: Path) -> None:
+    await real_database(tmp_path / "cli.sqlite3")
+    target = under_a_file(tmp_path).with_name("copy.sqlite3")
+    code, err = await pressbot(tmp_path, "backup", str(target))
+    assert (code, err) == (
+        2,
+        f"pressbot: {target} can't be made: {target.parent} is a file, not a folder\n",
+    )

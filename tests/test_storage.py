@@ -135,3 +135,77 @@ async def test_times_are_stored_in_utc_and_read_back_aware(empty_database: Datab
     item = await empty_database.items.get(1)
     assert item is not None and item.published_at == moment and item.created_at == moment
     assert await empty_database.items.get(2) is None
+
+
+async def test_an_id_once_given_is_never_given_again(empty_database: Database) -> None:
+    items = empty_database.items
+    await items.add_many([new_item("a", PAGE_TIME)], ["Body"], PAGE_TIME)
+    held = await items.add_scheduled(new_item("b", PAGE_TIME), PAGE_TIME, 9001, PAGE_TIME)
+    assert held == 2 and await items.cancel_scheduled(held)
+    assert await items.next_id() == 3  # what a preview shows
+    await items.add_many([new_item("c", PAGE_TIME)], ["Body"], PAGE_TIME)
+    assert await items.get(2) is None
+    third = await items.get(3)
+    assert third is not None and third.uid == "c"
+    # An item stored with an id of its own, by any statement, moves the sequence past it too.
+    async with empty_database.connection.transaction() as db:
+        await db.execute(
+            "INSERT INTO items (id, uid, kind, title, body_html, published_at, recency,"
+            " created_at, updated_at, status) VALUES (10, 'x', 'event', 'X', 'B', ?1, 10, ?1,"
+            " ?1, 'scheduled')",
+            (PAGE_TIME.isoformat(),),
+        )
+        await db.execute("DELETE FROM items WHERE id = 10")
+    assert await items.next_id() == 11
+
+
+async def test_an_upgraded_database_keeps_its_items_and_search(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    connection = await open_connection(path)
+    assert await apply_migrations(connection, MIGRATIONS[:9]) == list(range(1, 10))
+    stamp = PAGE_TIME.isoformat()
+    async with connection.transaction() as db:  # as version 9 wrote them
+        for item_id, title in ((1, "Sanctions"), (2, "Bellingcat"), (3, "Glushkov")):
+            recency = (int(PAGE_TIME.timestamp()) // 60 << 32) | item_id
+            await db.execute(
+                "INSERT INTO items (id, uid, kind, title, body_html, published_at, recency,"
+                " created_at, updated_at) VALUES (?, ?, 'statement', ?, 'Body', ?, ?, ?, ?)",
+                (item_id, f"u{item_id}", title, stamp, recency, stamp, stamp),
+            )
+            await db.execute(
+                "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, 'Body')",
+                (recency, title),
+            )
+        await db.execute(
+            "INSERT INTO broadcasts (id, item_id, action, total, created_at)"
+            " VALUES (1, 3, 'send', 1, ?)",
+            (stamp,),
+        )
+        await db.execute("INSERT INTO deliveries (broadcast_id, chat_id) VALUES (1, 5)")
+    await connection.close()
+
+    database = await open_database(path)
+    try:
+        assert await database.items.count() == 3
+        assert [h.id for h in await database.items.search("sanction", 10)] == [1]
+        assert [h.title for h in (await database.items.latest(5)).headlines] == [
+            "Glushkov",
+            "Bellingcat",
+            "Sanctions",
+        ]
+        progress = await database.outbox.progress(1)
+        assert progress is not None and (progress.item_id, progress.total) == (3, 1)
+        assert await database.digests.listing(1) == 0
+        held = await database.items.add_scheduled(
+            new_item("held", PAGE_TIME), PAGE_TIME, 9001, PAGE_TIME
+        )
+        assert held == 4 and await database.items.cancel_scheduled(held)
+        await database.items.add_many([new_item("next", PAGE_TIME)], ["Body"], PAGE_TIME)
+        assert [h.id for h in (await database.items.latest(1)).headlines] == [5]
+        async with (
+            database.connection.reading() as db,
+            db.execute("PRAGMA foreign_key_check") as cursor,
+        ):
+            assert await cursor.fetchall() == []
+    finally:
+        await database.close()

@@ -30,6 +30,7 @@ from pressbot.models import ItemKind
 from pressbot.serving import WEBHOOK_SECRET_KEY, Runner
 from pressbot.telemetry import telemetry_of
 from pressbot.updates import ALLOWED_UPDATES
+from pressbot.web import BODY_TIMEOUT as WEB_BODY_TIMEOUT
 
 HOOK_URL = "https://press.example.org/tg/hook"
 SECRET = "s3cret_-token"
@@ -153,7 +154,7 @@ async def test_a_malformed_body_gets_400(
         assert len(fake_api.calls) == calls
 
 
-async def test_an_update_it_cannot_decode_gets_200_and_is_skipped_and_counted(
+async def test_an_update_it_cannot_decode_gets_400_and_is_skipped_and_counted(
     fake_api: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with running(
@@ -165,8 +166,8 @@ async def test_an_update_it_cannot_decode_gets_200_and_is_skipped_and_counted(
     ) as (bot, runner):
         undecodable = fake_api.push_undecodable_update("message")
         broken = {"update_id": 9, "message": {"text": "no chat, no date"}}
-        assert await post(runner, undecodable) == 200  # Telegram must not post it again
-        assert await post(runner, broken) == 200
+        assert await post(runner, undecodable) == 400
+        assert await post(runner, broken) == 400
         await post(runner, user_update(fake_api, "/help", user_id=1002))
         await bot.new_messages(1002, 1)
         assert fake_api.messages(1001) == []
@@ -178,6 +179,119 @@ async def test_an_update_it_cannot_decode_gets_200_and_is_skipped_and_counted(
     skipped = [r.getMessage() for r in caplog.records if "skipped update" in r.getMessage()]
     assert len(skipped) == 2 and f"update {undecodable['update_id']} of type message" in skipped[0]
     assert "Which cover" not in caplog.text and "no chat, no date" not in caplog.text
+
+
+def _without_chat(message: dict[str, Any]) -> None:
+    del message["chat"]
+
+
+def _string_chat_id(message: dict[str, Any]) -> None:
+    message["chat"]["id"] = str(message["chat"]["id"])
+
+
+def _date_out_of_range(message: dict[str, Any]) -> None:
+    message["date"] = 10**20
+
+
+def _text_a_number(message: dict[str, Any]) -> None:
+    message["text"] = 42
+
+
+def _sender_without_id(message: dict[str, Any]) -> None:
+    del message["from"]["id"]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [_without_chat, _string_chat_id, _date_out_of_range, _text_a_number, _sender_without_id],
+)
+async def test_a_message_that_is_not_a_valid_update_gets_400_and_changes_nothing(
+    fake_api: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture, spoil: Any
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    async with running(
+        fake_api, db_path, webhook_url=HOOK_URL, webhook_secret=SECRET, listen="127.0.0.1:0"
+    ) as (bot, runner):
+        update = user_update(fake_api, "/start")
+        spoil(update["message"])
+        assert await post(runner, update) == 400
+        # The update after it is answered: the bad one was not queued in front of it.
+        await post(runner, user_update(fake_api, "/help", user_id=1002))
+        await bot.new_messages(1002, 1)
+        assert fake_api.messages(1001) == []
+    assert not subscribed(db_path, 1001)
+    with sqlite3.connect(db_path) as db:
+        kept = db.execute(
+            "SELECT 1 FROM webhook_updates WHERE update_id = ?", (update["update_id"],)
+        )
+        assert kept.fetchall() == []
+        assert db.execute("SELECT count(*) FROM chat_languages").fetchone() == (1,)  # 1002's
+    assert "error while handling an update" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"update_id": 5, "message": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+        json.dumps({"update_id": 10**30, "message": {}}).encode(),
+        json.dumps({"update_id": -1, "message": {}}).encode(),
+    ],
+    ids=["nested-200000-deep", "update-id-too-big", "update-id-negative"],
+)
+async def test_a_body_past_what_an_update_can_be_gets_400(
+    fake_api: FakeBotApi, tmp_path: Path, body: bytes
+) -> None:
+    async with running(
+        fake_api,
+        tmp_path / "bot.sqlite3",
+        webhook_url=HOOK_URL,
+        webhook_secret=SECRET,
+        listen="127.0.0.1:0",
+    ) as (bot, runner):
+        assert await post(runner, body) == 400
+        await post(runner, user_update(fake_api, "/help", user_id=1002))
+        await bot.new_messages(1002, 1)
+
+
+async def test_a_body_sent_a_byte_a_second_is_cut_after_a_few_seconds(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    async with running(
+        fake_api,
+        tmp_path / "bot.sqlite3",
+        webhook_url=HOOK_URL,
+        webhook_secret=SECRET,
+        listen="127.0.0.1:0",
+    ) as (bot, runner):
+        assert runner.server is not None
+        body = json.dumps(user_update(fake_api, "/start")).encode()
+        reader, writer = await asyncio.open_connection("127.0.0.1", runner.server.port)
+        head = (
+            "POST /tg/hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        writer.write(head.encode())
+        started = time.monotonic()
+
+        async def trickle() -> None:
+            for byte in body:  # a byte a second: the slow client this test plays
+                writer.write(bytes([byte]))
+                await writer.drain()
+                await asyncio.sleep(1)
+
+        sending = asyncio.create_task(trickle())
+        try:
+            answer = await asyncio.wait_for(reader.read(), timeout=30)  # until it is closed
+        finally:
+            sending.cancel()
+            writer.close()
+        elapsed = time.monotonic() - started
+        assert answer.startswith(b"HTTP/1.1 408"), answer
+        assert elapsed < WEB_BODY_TIMEOUT + 3, elapsed
+        # The server took the next request as usual, and the slow one changed nothing.
+        await post(runner, user_update(fake_api, "/help", user_id=1002))
+        await bot.new_messages(1002, 1)
+        assert fake_api.messages(1001) == []
 
 
 async def test_an_update_posted_again_is_answered_200_and_not_handled_again(

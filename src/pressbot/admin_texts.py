@@ -13,7 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from pressbot.clock import LONDON, MOSCOW
 from pressbot.i18n import N_, Translator
 from pressbot.models import BroadcastAction, BroadcastProgress, Item, Kind
-from pressbot.rendering import escape
+from pressbot.progress_texts import digest_note
+from pressbot.rendering import html_to_plain, shown_title
 
 NOT_ADMIN = N_("This command is for the press office's admins.")
 PRIVATE_ONLY = N_("Please use this command in a private chat with me.")
@@ -44,7 +45,7 @@ def draft_in_progress(title: str, tr: Translator) -> str:
     if title:
         return tr(
             "You have an unfinished draft «{title}». Finish it, or send /cancel to drop it first.",
-            title=escape(title),
+            title=shown_title(title),
         )
     return tr(
         "You have an unfinished draft without a title yet. Finish it, or send /cancel to drop"
@@ -52,8 +53,10 @@ def draft_in_progress(title: str, tr: Translator) -> str:
     )
 
 
-def body_received(characters: int, tr: Translator) -> str:
-    """Acknowledge a piece of the text."""
+def body_received(body_html: str, tr: Translator) -> str:
+    """Acknowledge a piece of the text: the length of the whole text so far, as readers see
+    it (formatting tags not counted, `&lt;` one character)."""
+    characters = len(html_to_plain(body_html))
     return tr.plural(
         "Got it: {count} character so far. Send more, or /done.",
         "Got it: {count} characters so far. Send more, or /done.",
@@ -94,9 +97,14 @@ def preview_keyboard(
     return InlineKeyboardMarkup([row, [InlineKeyboardButton(label, callback_data="post:urgent")]])
 
 
-def published(item_id: int, subscribers: int, tr: Translator) -> str:
-    """After Publish."""
-    return tr.plural(
+def published(item_id: int, subscribers: int, in_digests: int, tr: Translator) -> str:
+    """After Publish: how many get it now, and how many in their daily digests."""
+    if not subscribers:
+        if not in_digests:
+            return tr("Published as /read_{id}. There is nobody to send it to.", id=item_id)
+        head = tr("Published as /read_{id}.", id=item_id)
+        return f"{head} {digest_note(in_digests, tr, others=False)}"
+    started = tr.plural(
         "Published as /read_{id}. Delivery to {count} subscriber has started;"
         " a progress message follows.",
         "Published as /read_{id}. Delivery to {count} subscribers has started;"
@@ -104,6 +112,9 @@ def published(item_id: int, subscribers: int, tr: Translator) -> str:
         subscribers,
         id=item_id,
     )
+    if not in_digests:
+        return started
+    return f"{started} {digest_note(in_digests, tr, others=True)}"
 
 
 def format_release_time(when: datetime, tr: Translator) -> str:
@@ -132,7 +143,7 @@ def edit_started(item: Item, tr: Translator) -> str:
         "Correcting item {id}: «{title}».\n"
         "Send the new <b>title</b>, or /skip to keep it. /cancel ends this.",
         id=item.id,
-        title=escape(item.title),
+        title=shown_title(item.title),
     )
 
 
@@ -160,7 +171,7 @@ def withdraw_question(item: Item, tr: Translator) -> str:
         "Withdraw item {id}, «{title}»?\nIt leaves /latest and /search. Delivered copies are"
         " deleted where Telegram still allows it (48 hours) and otherwise marked as withdrawn.",
         id=item.id,
-        title=escape(item.title),
+        title=shown_title(item.title),
     )
 
 
@@ -206,7 +217,7 @@ def scheduled_list(
     buttons = []
     for item in items:
         when = format_release_time(item.publish_at, tr) if item.publish_at else tr("unknown time")
-        lines.append(f"{item.id}. {when}\n{escape(item.title)}")
+        lines.append(f"{item.id}. {when}\n{shown_title(item.title)}")
         label = tr("Cancel item {id}", id=item.id)
         buttons.append([InlineKeyboardButton(label, callback_data=f"unschedule:{item.id}")])
     return "\n\n".join(lines), InlineKeyboardMarkup(buttons)
@@ -247,7 +258,7 @@ def stats(
         )
         action = tr(_ACTIONS[progress.action])
         state = "" if progress.finished else tr(" (running)")
-        lines.append(f"/read_{progress.item_id} {action}{state}: {counts} — {escape(title)}")
+        lines.append(f"/read_{progress.item_id} {action}{state}: {counts} — {shown_title(title)}")
     return "\n".join(lines)
 
 

@@ -7,10 +7,16 @@ import logging
 import os
 from datetime import timedelta
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ApplicationHandlerStop, ContextTypes, Defaults
 
 from pressbot.budget import SendBudget
 from pressbot.commands import ADMIN_COMMANDS, READER_COMMANDS
@@ -25,13 +31,14 @@ from pressbot.handlers import (
     membership,
     quiet,
     reading,
+    screening,
     sharing,
     sources,
     subscriptions,
     topics,
 )
 from pressbot.handlers import help as help_handlers
-from pressbot.i18n import ENGLISH, LANGUAGES, translator
+from pressbot.i18n import ENGLISH, LANGUAGES, N_, translator
 from pressbot.importer import default_data_dir, seed_if_new
 from pressbot.ingest_jobs import start_ingest
 from pressbot.kinds import translators as kind_translators
@@ -48,6 +55,7 @@ from pressbot.services import (
     utc_now,
 )
 from pressbot.storage import open_database
+from pressbot.storage.write_blocked import cannot_write_now
 from pressbot.telemetry import ObservedSender, Telemetry
 
 logger = logging.getLogger(__name__)
@@ -77,7 +85,8 @@ def build_application(
         database = await open_database(settings.db_path)
         try:
             data_dir = settings.data_dir or default_data_dir()
-            for report in await seed_if_new(database, data_dir, clock()):
+            seeded = await seed_if_new(database, data_dir, clock(), enabled=settings.seed)
+            for report in seeded:
                 logger.info("seeded %d items from %s", report.items_added, data_dir)
             await database.subscribers.set_channels(settings.channel_ids, clock())
         except BaseException:
@@ -145,6 +154,7 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    screening.register(application)  # first: stops updates no handler should act on
     language.register(application)  # first: every other handler answers in its language
     reading.register(application)
     subscriptions.register(application)
@@ -219,16 +229,56 @@ async def _set_command_menus(application: PressApplication, settings: Settings) 
 
 
 async def report_error(update: object, context: PressContext) -> None:
-    """Log any error a handler raised, and tell the user something went wrong."""
-    if isinstance(context.error, Forbidden):
+    """Log a handler's error, tell the chat in one reply, and stop handling that update.
+
+    A database that cannot be written now (locked, disk full) is said to be busy, in one log
+    line; any other error is sorry, logged with its traceback. Either way the update's later
+    handlers do not run: the reader gets the apology, not an answer after it. The apology
+    failing (chat not found, Telegram down) is logged in one line: this never raises.
+    """
+    error = context.error
+    text: str | None = SORRY
+    if isinstance(error, Forbidden):
         # The user blocked the bot or removed it from the group: nobody to tell.
-        logger.info("could not reply: %s", context.error.message)
-        return
-    logger.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        language.remembered_language(context)
+        logger.info("could not reply: %s", error.message)
+        text = None
+    elif cannot_write_now(error):
+        logger.warning("the database cannot be written now (%s): answered busy", error)
+        text = BUSY
+    else:
+        logger.error("error while handling an update", exc_info=error)
+    if not isinstance(update, Update):
+        return  # a job's error: no chat to tell, no update to stop
+    if text is not None and update.effective_chat is not None:
+        language.remembered_language(context, update)
+        await _apologise(context, update.effective_chat.id, text)
+    if update.callback_query is not None:
+        await _stop_spinner(update.callback_query)
+    raise ApplicationHandlerStop
+
+
+SORRY = N_("Sorry, something went wrong. Please try again in a minute.")
+BUSY = N_("The bot is busy right now. Please try again in a minute.")
+
+
+async def _apologise(context: PressContext, chat_id: int, text: str) -> None:
+    """Send the translated `text` to the chat; a failure is one log line, never an error."""
+    try:
         await context.bot.send_message(
-            update.effective_chat.id,
-            html.escape(context.tr("Sorry, something went wrong. Please try again in a minute.")),
-            parse_mode=ParseMode.HTML,
+            chat_id, html.escape(context.tr(text)), parse_mode=ParseMode.HTML
         )
+    except Exception as failure:  # the error handler's last word: nothing may escape it
+        logger.warning(
+            "could not tell chat %d about the error: %s: %s",
+            chat_id,
+            type(failure).__name__,
+            failure,
+        )
+
+
+async def _stop_spinner(query: CallbackQuery) -> None:
+    """Answer the pressed button, so that its spinner stops; it may have been answered."""
+    try:
+        await query.answer()
+    except TelegramError as failure:  # answered before the error, or too old: nothing to do
+        logger.debug("button not answered after the error: %s", failure)

@@ -105,7 +105,7 @@ def _maintain(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "backup":
         print(backup_database(settings.db_path, args.path, force=args.force))
     else:
-        print(restore_database(settings.db_path, args.path))
+        print(restore_database(settings.db_path, args.path, utc_now()))
     return 0
 
 

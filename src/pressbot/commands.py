@@ -25,6 +25,7 @@ READER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("search", N_("/search <words>"), N_("find items by words in title or text")),
     CommandInfo("contacts", "/contacts", N_("the consular queries phone and e-mail")),
     CommandInfo("time", "/time", N_("today's date and the time in Moscow and London")),
+    CommandInfo("start", "/start", N_("welcome, and new releases in this chat")),
     CommandInfo("subscribe", "/subscribe", N_("get every new release in this chat")),
     CommandInfo("unsubscribe", "/unsubscribe", N_("stop getting new releases (also /stop)")),
     CommandInfo("topics", "/topics", N_("choose the kinds of item you get")),

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     data_dir: Path | None = Field(
         default=None, description="Where the seed items live; the packaged data/ when unset."
     )
+    seed: bool = Field(
+        default=True,
+        description="Fill a new database with the seed items; switch off in production.",
+    )
 
     broadcast_rate: float = Field(
         default=25.0, gt=0, description="Messages a second the delivery engine sends overall."

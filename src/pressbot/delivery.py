@@ -30,7 +30,7 @@ from pressbot.i18n import LANGUAGES, Translator, pick_translator, translator
 from pressbot.models import BroadcastAction, DeliveryStatus, Item
 from pressbot.outage import OutageGate
 from pressbot.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict, decide, retry_delay
-from pressbot.quiet import quiet_until
+from pressbot.quiet import HELD_FOR_QUIET_HOURS, quiet_until
 from pressbot.release_requests import ReleaseRequests, prepare_requests, reason_not_to_send
 from pressbot.sender import ApiAnswer, BotApiSender, PreparedRequest
 from pressbot.storage import Database
@@ -252,7 +252,8 @@ class DeliveryEngine:
         until = quiet_until(now, delivery.quiet)
         if until is None:
             return None
-        return Decision(Verdict.HELD, wait=(until - now).total_seconds())
+        wait = (until - now).total_seconds()
+        return Decision(Verdict.HELD, error=HELD_FOR_QUIET_HOURS, wait=wait)
 
     async def _deliver(
         self, delivery: DueDelivery, requests: ReleaseRequests, probe: bool

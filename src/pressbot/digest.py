@@ -25,7 +25,7 @@ from pressbot.storage.digests import DigestChat
 
 logger = logging.getLogger(__name__)
 
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+_TIME = re.compile(r"^\s*([0-9]{1,2})[:.]([0-9]{2})\s*$")
 
 
 class DigestTimeError(TranslatableError):

@@ -75,7 +75,11 @@ async def start_ingest(application: PressApplication, services: Services) -> Non
     application.bot_data[INGEST_KEY] = Ingest(ingest_settings(services.settings), sources)
     job_queue = application.job_queue
     assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
-    job_queue.run_repeating(poll_job, interval=CHECK_EVERY, first=0, name=INGEST_KEY)
+    # Once as soon as the job queue runs, then every CHECK_EVERY. (A repeating job added here,
+    # before the queue starts, with first=0 would have its first run moved a whole interval on:
+    # APScheduler reckons the runs from when it was added, and that moment has passed.)
+    job_queue.run_once(poll_job, when=0, name=INGEST_KEY)
+    job_queue.run_repeating(poll_job, interval=CHECK_EVERY, first=CHECK_EVERY, name=INGEST_KEY)
 
 
 async def poll_job(context: PressContext) -> None:

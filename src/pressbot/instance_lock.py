@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pressbot.storage.connection import DatabaseError, describe_os_error
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,8 +32,7 @@ def lock_path_for(db_path: Path) -> Path:
 def hold_database_lock(db_path: Path) -> Iterator[None]:
     """Hold the database's lock for the block; raise DatabaseInUseError if another has it."""
     path = lock_path_for(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    descriptor = _open_lock_file(path)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -43,6 +44,17 @@ def hold_database_lock(db_path: Path) -> Iterator[None]:
     finally:
         # Closing the descriptor releases the lock; the file stays, harmless and reusable.
         os.close(descriptor)
+
+
+def _open_lock_file(path: Path) -> int:
+    """Open (creating it and its folder) the lock file; DatabaseError, in one line, if not."""
+    if path.is_dir():
+        raise DatabaseError(f"{path}, the database's lock file, is a folder: remove it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise DatabaseError(f"the lock file {describe_os_error(path, error)}") from None
 
 
 def _holder_pid(descriptor: int) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from pressbot.instance_lock import hold_database_lock
@@ -23,19 +24,19 @@ def backup_database(db_path: Path, target: Path, *, force: bool = False) -> str:
     return f"Backed up {db_path} to {target} (schema version {version})."
 
 
-def restore_database(db_path: Path, backup: Path) -> str:
+def restore_database(db_path: Path, backup: Path, now: datetime) -> str:
     """Replace the database with a backup when no bot runs on it; return the line to show.
 
-    The database it replaces is kept beside it as ``<name>.before-restore``.
+    The database it replaces is kept beside it, as ``<name>.before-restore-<time>``: a
+    second restore keeps the first one's too.
     """
     if backup.resolve() == db_path.resolve():
         raise BackupError("the backup is the database itself")
     version = check_pressbot_database(backup)
     # Held throughout: a bot started meanwhile refuses to run instead of reading a half-copy.
     with hold_database_lock(db_path):
-        previous = db_path.with_name(db_path.name + ".before-restore")
         kept = put_in_place(
-            backup, db_path, previous, ProgressBar(f"Restoring {backup.name}", "pages").show
+            backup, db_path, now, ProgressBar(f"Restoring {backup.name}", "pages").show
         )
-    where = f" The database it replaced is in {previous}." if kept else ""
+    where = f" The database it replaced is in {kept}." if kept else ""
     return f"Restored {db_path} from {backup} (schema version {version}).{where}"

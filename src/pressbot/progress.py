@@ -14,7 +14,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from pressbot.i18n import Translator, pick_translator
 from pressbot.kinds import translators
 from pressbot.models import BroadcastProgress
-from pressbot.progress_texts import render_delivery_report, render_progress
+from pressbot.progress_texts import Waiting, render_delivery_report, render_progress
 from pressbot.storage import Database
 
 logger = logging.getLogger(__name__)
@@ -29,13 +29,16 @@ class ProgressTracker:
     translators: Mapping[str, Translator] = field(default_factory=translators)
     last_text: dict[int, str] = field(default_factory=dict)
 
-    def pace(self, progress: BroadcastProgress, now: float) -> tuple[float | None, float | None]:
-        """Messages a second since first seen, and the seconds left at that rate."""
+    def pace(
+        self, progress: BroadcastProgress, now: float, waiting: int
+    ) -> tuple[float | None, float | None]:
+        """Messages a second since first seen, and the seconds left at that rate for the
+        `waiting` copies (those not held for quiet hours)."""
         start, done_then = self.first_seen.setdefault(progress.broadcast_id, (now, progress.done))
         if now <= start or progress.done <= done_then:
             return None, None
         rate = (progress.done - done_then) / (now - start)
-        return rate, progress.pending / rate
+        return rate, waiting / rate
 
     def forget(self, broadcast_id: int) -> None:
         """Drop a finished broadcast."""
@@ -63,12 +66,24 @@ async def report_progress(
         tr = pick_translator(tracker.translators, language)
         title = item.title if item else tr("item {id}", id=progress.item_id)
         finished = progress.pending == 0
+        in_digests = await database.digests.listing(progress.broadcast_id)
         if finished:
             took = (now - progress.created_at).total_seconds()
-            text = render_delivery_report(progress, title, took, tr)
+            text = render_delivery_report(progress, title, took, tr, in_digests)
         else:
-            rate, left = tracker.pace(progress, monotonic)
-            text = render_progress(progress, title, rate, left, tr, silent_since=silent_since)
+            held, held_until = await database.outbox.held(progress.broadcast_id)
+            waiting = Waiting(held, held_until, in_digests)
+            rate, left = tracker.pace(progress, monotonic, progress.pending - held)
+            text = render_progress(
+                progress,
+                title,
+                rate,
+                left,
+                tr,
+                now=now,
+                silent_since=silent_since,
+                waiting=waiting,
+            )
         try:
             await _show(bot, database, progress, text, tracker)
         except TelegramError as error:

@@ -48,6 +48,14 @@ async def publish_draft(
     return item_id, broadcast_id
 
 
+async def reach(database: Database, broadcast_id: int) -> tuple[int, int]:
+    """Who gets a just-published release: (chats it is being sent to now, chats whose
+    daily digests will carry it), as the press office is told after Publish."""
+    progress = await database.outbox.progress(broadcast_id)
+    in_digests = await database.digests.listing(broadcast_id)
+    return (progress.total if progress else 0), in_digests
+
+
 async def schedule_draft(
     database: Database, draft: Draft, publish_at: datetime, now: datetime
 ) -> int:

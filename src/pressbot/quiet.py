@@ -14,6 +14,9 @@ from pressbot.clock import LONDON, MOSCOW
 from pressbot.i18n import N_, TranslatableError
 
 ZONES = {"London": LONDON, "Moscow": MOSCOW}
+#: What a delivery waiting for its chat's quiet hours records as the reason it is not out yet:
+#: the admin's progress counts these, and a change of the chat's window releases them.
+HELD_FOR_QUIET_HOURS = "held for quiet hours"
 
 
 def zone_named(name: str | None) -> ZoneInfo:
@@ -21,7 +24,7 @@ def zone_named(name: str | None) -> ZoneInfo:
     return ZONES.get(name or "London", LONDON)
 
 
-_WINDOW = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
+_WINDOW = re.compile(r"^\s*([0-9]{1,2})[:.]([0-9]{2})\s*[-–]\s*([0-9]{1,2})[:.]([0-9]{2})\s*$")
 
 
 class QuietWindowError(TranslatableError):

@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from pressbot.clock import ClockReading, format_short_date
 from pressbot.commands import CommandInfo
 from pressbot.i18n import N_, Translator
+from pressbot.inputs import parse_id, parse_number
 from pressbot.models import (
     Contact,
     Item,
@@ -38,11 +39,36 @@ LATEST_CALLBACK_PREFIX = "latest"
 READ_CALLBACK_PREFIX = "read"
 #: How much of an item's opening paragraph a release shows, in characters.
 OPENING_LIMIT = 600
+#: How much of a title a list line, an inline result, a release or a shared item shows (the
+#: /post limit; items files and website feeds have none), in characters.
+TITLE_LIMIT = 300
+#: How much of what a user typed a reply repeats, in characters.
+ECHO_LIMIT = 100
 
 
 def escape(text: str) -> str:
     """Escape user or item text for parse_mode HTML."""
     return html.escape(text, quote=True)
+
+
+def shown_title(title: str) -> str:
+    """A title as every message shows it: shortened to TITLE_LIMIT, then escaped."""
+    return escape(shorten(title, TITLE_LIMIT))
+
+
+def shorten(text: str, limit: int) -> str:
+    """Plain `text` cut to at most `limit` characters, at a word's end, "…" marking the cut.
+
+    The one shortening of titles and of a user's words wherever a message repeats them, so
+    that no message passes Telegram's limits because of them. Escape the result, not before.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return f"{cut.rstrip()}…"
 
 
 def plain_text_to_html(text: str) -> str:
@@ -69,11 +95,14 @@ def html_to_plain(markup: str) -> str:
 def render_headline(headline: ItemHeadline) -> str:
     """One line of a list: 15.10.2018 — Title /read_12."""
     date = format_short_date(headline.published_at)
-    return f"<b>{date}</b> — {escape(headline.title)} /read_{headline.id}"
+    title = shown_title(headline.title)
+    return f"<b>{date}</b> — {title} /read_{headline.id}"
 
 
 def render_latest(page: ItemPage, tr: Translator) -> list[str]:
     """Render a page of /latest as one or more messages."""
+    if not page.headlines and page.offset > 0:  # a page button from when there were more
+        return [tr("There are no items this far back. /latest shows the newest.")]
     if not page.headlines:
         return [tr("No items have been published yet.")]
     first, last = page.offset + 1, page.offset + len(page.headlines)
@@ -101,15 +130,22 @@ def _page_button(text: str, limit: int, offset: int) -> InlineKeyboardButton:
 def parse_latest_callback(data: str) -> tuple[int, int] | None:
     """Read (limit, offset) from a page button's callback data; None when it is not one."""
     prefix, _, rest = data.partition(":")
-    limit, _, offset = rest.partition(":")
-    if prefix != LATEST_CALLBACK_PREFIX or not (limit.isdigit() and offset.isdigit()):
+    limit_text, _, offset_text = rest.partition(":")
+    limit, offset = parse_number(limit_text), parse_number(offset_text)
+    if prefix != LATEST_CALLBACK_PREFIX or limit is None or offset is None:
         return None
-    return int(limit), int(offset)
+    return limit, offset
 
 
 def _dateline(item: Item, tr: Translator) -> str:
-    """15.10.2018 · Event, in italics."""
-    return f"<i>{format_short_date(item.published_at)} · {escape(tr.kind(item.kind))}</i>"
+    """15.10.2018 · Event, in italics, and " · Updated" once the item was corrected."""
+    updated = tr(" · <b>Updated</b>") if item.revised else ""
+    return f"<i>{format_short_date(item.published_at)} · {escape(tr.kind(item.kind))}</i>{updated}"
+
+
+def _heading(item: Item, tr: Translator) -> str:
+    """The bold title (shortened) over the dateline: how a release and a shared item begin."""
+    return f"<b>{shown_title(item.title)}</b>\n{_dateline(item, tr)}"
 
 
 def render_item_full(item: Item, tr: Translator) -> list[str]:
@@ -129,12 +165,8 @@ def render_opening(body_html: str, limit: int = OPENING_LIMIT) -> str:
 
 def render_release(item: Item, tr: Translator) -> str:
     """What a subscriber receives: title, date, the opening, and how to read it all."""
-    updated = tr(" · <b>Updated</b>") if item.revised else ""
     read = tr("Read in full: /read_{id}", id=item.id)
-    return (
-        f"<b>{escape(item.title)}</b>\n{_dateline(item, tr)}{updated}\n\n"
-        f"{render_opening(item.body_html)}\n\n{read}"
-    )
+    return f"{_heading(item, tr)}\n\n{render_opening(item.body_html)}\n\n{read}"
 
 
 def release_keyboard(item: Item, tr: Translator) -> InlineKeyboardMarkup:
@@ -148,16 +180,17 @@ def release_keyboard(item: Item, tr: Translator) -> InlineKeyboardMarkup:
 def parse_read_callback(data: str) -> int | None:
     """Read the item id from a "Read in full" button; None when it is not one."""
     prefix, _, item_id = data.partition(":")
-    if prefix != READ_CALLBACK_PREFIX or not item_id.isdigit() or len(item_id) > 18:
-        return None
-    return int(item_id)
+    return parse_id(item_id) if prefix == READ_CALLBACK_PREFIX else None
 
 
 def render_shared(item: Item, tr: Translator) -> str:
     """What an item shared through inline mode posts: title, date, the opening."""
-    return (
-        f"<b>{escape(item.title)}</b>\n{_dateline(item, tr)}\n\n{render_opening(item.body_html)}"
-    )
+    return f"{_heading(item, tr)}\n\n{render_opening(item.body_html)}"
+
+
+def shared_title(item: Item) -> str:
+    """The result's title in the inline menu (plain text)."""
+    return shorten(item.title, TITLE_LIMIT)
 
 
 def shared_description(item: Item, tr: Translator) -> str:
@@ -177,13 +210,14 @@ def render_withdrawn(item: Item, tr: Translator) -> str:
         "This item of {date} was withdrawn by the Embassy.",
         date=format_short_date(item.published_at),
     )
-    return f"<s>{escape(item.title)}</s>\n<i>{note}</i>"
+    return f"<s>{shown_title(item.title)}</s>\n<i>{note}</i>"
 
 
 def render_search_results(
     query: str, headlines: Sequence[ItemHeadline], limit: int, tr: Translator
 ) -> list[str]:
     """Render /search results newest first, or say that nothing matched."""
+    query = shorten(query, ECHO_LIMIT)
     if not headlines:
         return [tr("Nothing found for “{query}”. Try fewer or other words.", query=escape(query))]
     if len(headlines) >= limit:

@@ -15,7 +15,7 @@ from pressbot.i18n import N_, TranslatableError
 
 _CITIES = {"london": LONDON, "moscow": MOSCOW, "москва": MOSCOW, "лондон": LONDON}
 _PATTERN = re.compile(
-    r"^\s*(?:(?P<date>\d{4}-\d{2}-\d{2})\s+)?(?P<time>\d{1,2}[:.]\d{2})"
+    r"^\s*(?:(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\s+)?(?P<time>[0-9]{1,2}[:.][0-9]{2})"
     r"(?:\s+(?P<city>[^\W\d_]+))?\s*$"
 )
 #: Scheduling further ahead is more likely a typo than a plan.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup
 
 from pressbot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from pressbot.models import Kind
@@ -17,6 +17,14 @@ TOPIC_CALLBACK_PREFIX = "topic"
 QUIET_CALLBACK_PREFIX = "quietzone"
 LANGUAGE_CALLBACK_PREFIX = "language"
 GROUP_SETTINGS_ADMINS_ONLY = N_("Only this group's admins can change its settings.")
+PRIVATE_SETTINGS_OWN_ONLY = N_("Only the person whose chat this is can change its settings.")
+
+
+def settings_refusal(chat: Chat | None) -> str:
+    """Why a chat's settings were not changed for somebody: who may change them (a msgid)."""
+    if chat is not None and chat.type == Chat.PRIVATE:
+        return PRIVATE_SETTINGS_OWN_ONLY
+    return GROUP_SETTINGS_ADMINS_ONLY
 
 
 def render_topics(

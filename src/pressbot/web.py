@@ -3,9 +3,12 @@
 python-telegram-bot's own webhook server cannot serve other paths, so this follows its
 "custom webhook bot" example instead: the webhook route checks Telegram's secret header, parses
 the update and puts it on ``application.update_queue``; the Application handles it from there.
-An update PTB cannot decode is answered 200 and skipped (updates.py), and one posted again (an
-update_id taken before, kept in SQLite) is answered 200 and not handled again. While a webhook
-is set, ``WebhookWatch`` asks getWebhookInfo now and then whether Telegram fails to reach it.
+A body that is not an update the bot can read (not JSON, nested past what JSON decoding takes,
+or an update PTB cannot decode or whose fields are missing or of the wrong type: updates.py)
+is answered 400 and changes nothing; one posted again (an update_id taken before, kept in
+SQLite) is answered 200 and not handled again. A body that does not arrive within
+BODY_TIMEOUT is answered 408 and its connection closed. While a webhook is set,
+``WebhookWatch`` asks getWebhookInfo now and then whether Telegram fails to reach it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,14 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 #: How long a request still in progress may take to finish when the server stops.
 SHUTDOWN_GRACE: Final = 5.0
+#: Seconds a webhook request's body may take to arrive once its headers have: Telegram sends
+#: an update at once, a client sending a byte a second holds a connection for nothing.
+BODY_TIMEOUT: Final = 5.0
+#: Seconds a connection may stay idle, or take to send its headers (aiohttp's keep-alive
+#: timeout runs from the connection's start): longer than a proxy keeps an idle upstream
+#: connection (nginx: 60 s), so that the proxy, not the bot, closes them.
+IDLE_TIMEOUT: Final = 75.0
+BAD_UPDATE: Final = "Bad Request: not a Telegram update"
 #: getWebhookInfo is asked this often (a quarter of the health grace, within these bounds).
 WATCH_INTERVAL_BOUNDS: Final = (1.0, 60.0)
 
@@ -70,8 +81,15 @@ class WebServer:
         app.router.add_get("/metrics", self._metrics)
         if self._webhook is not None:
             app.router.add_post(self._webhook.path, self._receive_update)
-        # No access log: Prometheus and the proxy's health checks would fill it.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
+        self._runner = web.AppRunner(
+            app,
+            access_log=None,  # Prometheus and the proxy's health checks would fill it
+            shutdown_timeout=SHUTDOWN_GRACE,
+            keepalive_timeout=IDLE_TIMEOUT,
+            # A body left unread (a refused secret, a body too slow) is not waited for: the
+            # answer is sent and the connection closed.
+            lingering_time=0,
+        )
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self._port).start()
         self._port = self._runner.addresses[0][1]
@@ -95,14 +113,20 @@ class WebServer:
         if not hmac.compare_digest(given, self._webhook.secret.encode()):
             logger.warning("webhook request without the right secret refused")
             return web.Response(status=403, text="Forbidden")
-        data = _parse_body(await request.read())
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):
+                body = await request.read()
+        except TimeoutError:
+            logger.warning("webhook request whose body took over %g s refused", BODY_TIMEOUT)
+            return web.Response(status=408, text="Request Timeout")
+        data = _parse_body(body)
         if data is None:
-            return web.Response(status=400, text="Bad Request: not a Telegram update")
+            return web.Response(status=400, text=BAD_UPDATE)
         telemetry = telemetry_of(self._application)
         update = decode_update(data, self._application.bot, telemetry.metrics.count_undecodable)
-        telemetry.api.update_received()
         if is_skipped(update):
-            return web.Response(text="OK")  # logged and counted; a 200 so it is not sent again
+            return web.Response(status=400, text=BAD_UPDATE)  # logged and counted
+        telemetry.api.update_received()
         services = self._services()
         try:
             first = await services.database.updates_seen.first_time(
@@ -147,7 +171,7 @@ def _parse_body(body: bytes) -> dict[str, Any] | None:
     """The update in a webhook request's body, as JSON; None when it is not one."""
     try:
         data = json.loads(body)
-    except ValueError:  # not JSON, or not UTF-8
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the limit
         return None
     return data if has_update_id(data) else None
 

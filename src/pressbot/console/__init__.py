@@ -2,7 +2,8 @@
 
 The bot runs as `pressbot run` runs it (long polling, the delivery engine, the job queue), but
 its Bot API is a small server on 127.0.0.1 (local_api.py) that the terminal (terminal.py)
-writes into and prints from. No token, no network, a database file of its own.
+writes into and prints from. No token, no network, a database file of its own. The bot's log
+shows in the chat one line a record, and in full (tracebacks too) in ``<database>.log``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import SecretStr
 from pressbot.app import build_application
 from pressbot.config import Settings
 from pressbot.console.local_api import TOKEN, LocalBotApi
+from pressbot.console.log_lines import console_logging, log_path_for
 from pressbot.console.terminal import ADMIN_BANNER, BANNER, Terminal, read_lines
 from pressbot.logs import configure_logging
 from pressbot.serving import Runner
@@ -58,6 +60,9 @@ def console_settings(settings: Settings, base_url: str, db_path: Path, *, admin:
         # Long polling the local server, with no listener of its own.
         "webhook_url": None,
         "health_listen": None,
+        # A console is for trying the bot: its new database gets the 2018 page whatever the
+        # .env says of production (PRESSBOT_SEED).
+        "seed": True,
     }
     # Offline: the embassy's website is not polled from a console.
     return settings.model_copy(update=update | {"feed_urls": (), "page_urls": ()})
@@ -74,6 +79,19 @@ async def console_session(
 ) -> None:
     """Start the local Bot API and the bot, hand the terminal over, and stop both at the end."""
     terminal = Terminal(stdout or sys.stdout)
+    with console_logging(terminal.show_log, log_path_for(db_path), [TOKEN]):
+        await _chat(terminal, settings, db_path, admin=admin, language=language, stdin=stdin)
+
+
+async def _chat(
+    terminal: Terminal,
+    settings: Settings,
+    db_path: Path,
+    *,
+    admin: bool,
+    language: str,
+    stdin: TextIO | None,
+) -> None:
     # The local user's Telegram language: the bot answers in it, as it would in Telegram.
     api = LocalBotApi({**LOCAL_USER, "language_code": language}, terminal.show)
     await api.start()

@@ -34,6 +34,7 @@ SENT = "bot › "
 EDITED = "bot ✎ "
 DELETED = "bot ✗ The bot deleted a message: {text}"
 NOTICE = "bot ! {text}"
+LOG_LINE = "log ! {line}"
 PRESSED = "you pressed [{number}] {label}"
 LINK_BUTTON = "This button opens {url}; the console can't follow links."
 NO_SUCH_BUTTON = "There is no button {number}; the buttons now are {numbers}."
@@ -74,6 +75,10 @@ class Terminal:
             self._choices, self._choices_message = [], None
         heading = EDITED if output.kind == "edited" else SENT
         self._print(format_message(heading, message.text, buttons))
+
+    def show_log(self, line: str) -> None:
+        """Print one line of the bot's log (console_logging keeps the full record)."""
+        self._print(LOG_LINE.format(line=line))
 
     async def run(
         self,

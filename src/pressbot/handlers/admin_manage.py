@@ -9,7 +9,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue
 
 from pressbot import admin_texts
 from pressbot.handlers.admin_post import admin_in_private, admin_press
-from pressbot.handlers.replying import command_argument, edit_in_place, reply_messages
+from pressbot.handlers.replying import (
+    command_argument,
+    edit_in_place,
+    replace_buttons,
+    reply_messages,
+)
+from pressbot.inputs import parse_id
 from pressbot.models import ItemStatus
 from pressbot.publishing import PublishingError, withdraw
 from pressbot.release_jobs import cancel_release
@@ -22,13 +28,13 @@ async def delete(update: Update, context: PressContext) -> None:
     """Ask whether to withdraw an item: /delete <id>."""
     if not await admin_in_private(update, context):
         return
-    argument = command_argument(update)
-    if not argument.isdigit() or len(argument) > 18:
+    item_id = parse_id(command_argument(update))
+    if item_id is None:
         await reply_messages(update, [admin_texts.usage("delete", context.tr)])
         return
-    item = await context.database.items.get(int(argument))
+    item = await context.database.items.get(item_id)
     if item is None or item.status is not ItemStatus.PUBLISHED:
-        await reply_messages(update, [admin_texts.not_published(int(argument), context.tr)])
+        await reply_messages(update, [admin_texts.not_published(item_id, context.tr)])
         return
     await reply_messages(
         update,
@@ -42,17 +48,17 @@ async def confirm_withdrawal(update: Update, context: PressContext) -> None:
     pressed = await admin_press(update, context)
     if pressed is None:
         return
-    query, choice = pressed.query, pressed.value
+    query, item_id = pressed.query, parse_id(pressed.value)
     await query.answer()
-    await query.edit_message_reply_markup(None)
-    if not choice.isdigit():
+    await replace_buttons(query, None)
+    if item_id is None:  # "Keep it"
         await reply_messages(update, [context.tr("Kept: nothing was withdrawn.")])
         return
     try:
         broadcast_id = await withdraw(
             context.database,
             context.engine,
-            int(choice),
+            item_id,
             admin_id=pressed.admin_id,
             chat_id=pressed.chat_id,
             now=context.now(),
@@ -62,7 +68,7 @@ async def confirm_withdrawal(update: Update, context: PressContext) -> None:
         return
     progress = await context.database.outbox.progress(broadcast_id)
     copies = progress.total if progress else 0
-    await reply_messages(update, [admin_texts.withdrawn(int(choice), copies, context.tr)])
+    await reply_messages(update, [admin_texts.withdrawn(item_id, copies, context.tr)])
 
 
 async def scheduled(update: Update, context: PressContext) -> None:
@@ -80,11 +86,11 @@ async def unschedule(update: Update, context: PressContext) -> None:
     pressed = await admin_press(update, context)
     if pressed is None:
         return
-    query, item_id = pressed.query, pressed.value
+    query, item_id = pressed.query, parse_id(pressed.value)
     answer = context.tr("That item is no longer scheduled.")
-    if item_id.isdigit() and await context.database.items.cancel_scheduled(int(item_id)):
+    if item_id is not None and await context.database.items.cancel_scheduled(item_id):
         if context.job_queue is not None:
-            cancel_release(cast(JobQueue[PressContext], context.job_queue), int(item_id))
+            cancel_release(cast(JobQueue[PressContext], context.job_queue), item_id)
         answer = context.tr("Item {id} will not be published.", id=item_id)
     text, keyboard = admin_texts.scheduled_list(
         await context.database.items.scheduled(), context.tr

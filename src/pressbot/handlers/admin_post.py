@@ -21,13 +21,15 @@ from telegram.ext import (
 )
 
 from pressbot import admin_texts
-from pressbot.handlers.replying import command_argument, reply_messages
+from pressbot.handlers.replying import command_argument, replace_buttons, reply_messages
+from pressbot.inputs import parse_id
 from pressbot.models import Draft, DraftStage, Item, ItemKind, ItemStatus
 from pressbot.publishing import (
     PublishingError,
     correct_item,
     draft_item,
     publish_draft,
+    reach,
     schedule_draft,
 )
 from pressbot.release_jobs import schedule_release
@@ -89,8 +91,8 @@ async def edit(update: Update, context: PressContext) -> None:
     """Start a correction of a published item: /edit <id>."""
     if not await admin_in_private(update, context) or update.effective_user is None:
         return
-    argument = command_argument(update)
-    if not argument.isdigit() or len(argument) > 18:
+    item_id = parse_id(command_argument(update))
+    if item_id is None:
         await reply_messages(update, [admin_texts.usage("edit", context.tr)])
         return
     admin_id = update.effective_user.id
@@ -98,9 +100,9 @@ async def edit(update: Update, context: PressContext) -> None:
     if existing is not None:
         await reply_messages(update, [admin_texts.draft_in_progress(existing.title, context.tr)])
         return
-    item = await context.database.items.get(int(argument))
+    item = await context.database.items.get(item_id)
     if item is None or item.status is not ItemStatus.PUBLISHED:
-        await reply_messages(update, [admin_texts.not_published(int(argument), context.tr)])
+        await reply_messages(update, [admin_texts.not_published(item_id, context.tr)])
         return
     draft = Draft(admin_id, admin_id, DraftStage.TITLE, item.id, item.title, "", item.kind)
     await context.database.drafts.save(draft, context.now())
@@ -124,9 +126,7 @@ async def draft_input(update: Update, context: PressContext) -> None:
     elif draft.stage is DraftStage.BODY:
         body = "\n\n".join(part for part in (draft.body_html, message.text_html.strip()) if part)
         await context.database.drafts.save(replace(draft, body_html=body), context.now())
-        await reply_messages(
-            update, [admin_texts.body_received(len(message.text_html), context.tr)]
-        )
+        await reply_messages(update, [admin_texts.body_received(body, context.tr)])
     elif draft.stage is DraftStage.SCHEDULE:
         await _take_release_time(update, context, draft, message.text)
     else:
@@ -270,7 +270,7 @@ async def choose_kind(update: Update, context: PressContext) -> None:
         await query.answer(context.tr(admin_texts.STALE_BUTTON))
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await replace_buttons(query, None)
     # Consular alerts are urgent unless the admin says otherwise in the preview.
     urgent = value == ItemKind.CONSULAR_ALERT
     await _preview(
@@ -288,13 +288,11 @@ async def preview_action(update: Update, context: PressContext) -> None:
     if action == "urgent" and draft.item_id is None:
         draft = replace(draft, urgent=not draft.urgent)
         await context.database.drafts.save(draft, now)
-        await query.edit_message_reply_markup(
-            admin_texts.preview_keyboard(False, context.tr, draft.urgent)
-        )
+        await replace_buttons(query, admin_texts.preview_keyboard(False, context.tr, draft.urgent))
         await query.answer(context.tr("Urgent") if draft.urgent else context.tr("Not urgent"))
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await replace_buttons(query, None)
     if action == "cancel":
         await context.database.drafts.delete(draft.admin_id)
         await reply_messages(update, [context.tr(admin_texts.CANCELLED)])
@@ -303,10 +301,9 @@ async def preview_action(update: Update, context: PressContext) -> None:
         await reply_messages(update, [context.tr(admin_texts.ASK_TIME)])
     elif action == "publish" and draft.item_id is None:
         item_id, broadcast_id = await publish_draft(context.database, context.engine, draft, now)
-        progress = await context.database.outbox.progress(broadcast_id)
-        await reply_messages(
-            update, [admin_texts.published(item_id, progress.total if progress else 0, context.tr)]
-        )
+        now_count, in_digests = await reach(context.database, broadcast_id)
+        text = admin_texts.published(item_id, now_count, in_digests, context.tr)
+        await reply_messages(update, [text])
     elif action == "confirm" and draft.item_id is not None:
         try:
             broadcast_id = await correct_item(context.database, context.engine, draft, now)

@@ -14,8 +14,8 @@ from pressbot.quiet import zone_named
 from pressbot.rendering import render_digest
 from pressbot.services import PressApplication, PressContext
 from pressbot.settings_texts import (
-    GROUP_SETTINGS_ADMINS_ONLY,
     render_digest_setting,
+    settings_refusal,
     zone_keyboard,
 )
 
@@ -34,7 +34,7 @@ async def digest(update: Update, context: PressContext) -> None:
     at, zone, after = await digests.setting(chat.id)
     if argument:
         if not await may_change_subscription(update):
-            await reply_messages(update, [context.tr(GROUP_SETTINGS_ADMINS_ONLY)])
+            await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
             return
         try:
             at = None if argument.lower() == "off" else f"{parse_digest_time(argument):%H:%M}"

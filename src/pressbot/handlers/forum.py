@@ -9,7 +9,7 @@ from pressbot.handlers.replying import reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.i18n import N_
 from pressbot.services import PressApplication, PressContext
-from pressbot.settings_texts import GROUP_SETTINGS_ADMINS_ONLY
+from pressbot.settings_texts import settings_refusal
 
 NOT_A_FORUM = N_("This works in a group with topics: send /thread in the topic for the releases.")
 NOT_SUBSCRIBED = N_("This group is not subscribed. /subscribe first, then choose the topic.")
@@ -24,7 +24,7 @@ async def choose_thread(update: Update, context: PressContext) -> None:
         await reply_messages(update, [context.tr(NOT_A_FORUM)])
         return
     if not await may_change_subscription(update):
-        await reply_messages(update, [context.tr(GROUP_SETTINGS_ADMINS_ONLY)])
+        await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
         return
     thread = message.message_thread_id if message.is_topic_message else None
     if not await context.database.subscribers.set_thread(chat.id, thread, context.now()):

@@ -7,8 +7,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from pressbot.commands import ADMIN_COMMANDS, READER_COMMANDS
 from pressbot.handlers.replying import reply_messages
+from pressbot.i18n import N_
 from pressbot.rendering import render_help, render_unknown
 from pressbot.services import PressApplication, PressContext
+
+#: The answer to a press no handler knows (and to one under an inline message, screening.py).
+STALE_BUTTON = N_("This button no longer works. Send /help.")
 
 
 async def help_command(update: Update, context: PressContext) -> None:
@@ -39,7 +43,7 @@ def _addressed_to_bot(text: str, context: PressContext) -> bool:
 async def stale_button(update: Update, context: PressContext) -> None:
     """Answer a button press that no handler knows."""
     if update.callback_query is not None:
-        await update.callback_query.answer(context.tr("This button no longer works. Send /help."))
+        await update.callback_query.answer(context.tr(STALE_BUTTON))
 
 
 def register(application: PressApplication) -> None:

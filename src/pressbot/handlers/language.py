@@ -14,10 +14,10 @@ from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
 from pressbot.services import PressApplication, PressContext
 from pressbot.settings_texts import (
-    GROUP_SETTINGS_ADMINS_ONLY,
     LANGUAGE_CALLBACK_PREFIX,
     language_keyboard,
     render_language,
+    settings_refusal,
 )
 
 _CHAT_DATA_KEY = "language"
@@ -62,7 +62,7 @@ async def choose(update: Update, context: PressContext) -> None:
         await query.answer(context.tr("This button no longer works. Send /language."))
         return
     if not await may_change_subscription(update):
-        await query.answer(context.tr(GROUP_SETTINGS_ADMINS_ONLY), show_alert=True)
+        await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
         return
     await context.database.languages.set(chat.id, code)
     if context.chat_data is not None:
@@ -72,15 +72,18 @@ async def choose(update: Update, context: PressContext) -> None:
     await query.answer(LANGUAGE_NAMES[code])
 
 
-def remembered_language(context: PressContext) -> None:
+def remembered_language(context: PressContext, update: Update) -> None:
     """Answer in the chat's language as last found, without asking the database.
 
     For the error handler: python-telegram-bot gives it a context of its own, and the error
-    may be the database's.
+    may be the database's (a busy one, before the chat's language was ever stored): then the
+    user's Telegram language, as resolve_language would have chosen it.
     """
     cached = context.chat_data.get(_CHAT_DATA_KEY) if context.chat_data is not None else None
-    if isinstance(cached, str):
-        context.tr = context.translator(cached)
+    if not isinstance(cached, str):
+        user = update.effective_user
+        cached = choose_language(user.language_code if user else None)
+    context.tr = context.translator(cached)
 
 
 def register(application: PressApplication) -> None:

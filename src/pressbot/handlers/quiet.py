@@ -12,9 +12,9 @@ from pressbot.i18n import N_
 from pressbot.quiet import QuietWindowError, parse_window
 from pressbot.services import PressApplication, PressContext
 from pressbot.settings_texts import (
-    GROUP_SETTINGS_ADMINS_ONLY,
     QUIET_CALLBACK_PREFIX,
     render_quiet,
+    settings_refusal,
     zone_keyboard,
 )
 
@@ -32,7 +32,7 @@ async def quiet(update: Update, context: PressContext) -> None:
     start, end, zone = await subscribers.quiet_hours(chat.id)
     if argument:
         if not await may_change_subscription(update):
-            await reply_messages(update, [context.tr(GROUP_SETTINGS_ADMINS_ONLY)])
+            await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
             return
         if argument.lower() == "off":
             start = end = None
@@ -46,6 +46,7 @@ async def quiet(update: Update, context: PressContext) -> None:
         if not await subscribers.set_quiet_hours(chat.id, start, end, zone, context.now()):
             await reply_messages(update, [context.tr(NOT_SUBSCRIBED)])
             return
+        context.engine.wake()  # what the old window held is due now
     await reply_messages(
         update, [render_quiet(start, end, zone, context.tr)], _keyboard(zone, context)
     )

@@ -9,6 +9,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from pressbot.clock import read_clock
 from pressbot.handlers.replying import command_argument, edit_in_place, reply_messages
+from pressbot.i18n import N_
+from pressbot.inputs import NUMBER_PATTERN, parse_count, parse_id
 from pressbot.models import ItemStatus
 from pressbot.rendering import (
     LATEST_CALLBACK_PREFIX,
@@ -27,14 +29,17 @@ from pressbot.services import PressApplication, PressContext
 DEFAULT_LATEST = 10
 MAX_LATEST = 50
 SEARCH_LIMIT = 20
-_READ_LINK = re.compile(r"^/read_(\d{1,18})(?:@(\w+))?$")
+READ_USAGE = N_("Send /read followed by an item number, e.g. /read 1.")
+BROKEN_LINK = N_("That link does not name an item. /latest lists items.")
+# Only an id by the one rule makes a link; anything else is not understood (handlers/help.py).
+_READ_LINK = re.compile(rf"^/read_({NUMBER_PATTERN})(?:@(\w+))?$")
+#: The payload of t.me/<bot>?start=read_<id>; the id is judged by the one rule, not here.
+_START_READ = r"^/start(@\w+)? read_"
 
 
 def latest_count(argument: str) -> int:
     """Read N of /latest N: the default for anything that is not a positive number."""
-    if not argument.isdigit() or int(argument) < 1:
-        return DEFAULT_LATEST
-    return min(int(argument), MAX_LATEST)
+    return parse_count(argument, DEFAULT_LATEST, MAX_LATEST)
 
 
 async def latest(update: Update, context: PressContext) -> None:
@@ -68,13 +73,7 @@ async def latest_page(update: Update, context: PressContext) -> None:
 
 async def read(update: Update, context: PressContext) -> None:
     """Send an item in full: /read <id>."""
-    argument = command_argument(update)
-    if not argument.isdigit():
-        await reply_messages(
-            update, [context.tr("Send /read followed by an item number, e.g. /read 1.")]
-        )
-        return
-    await _send_item(update, context, int(argument))
+    await _send_item(update, context, parse_id(command_argument(update)))
 
 
 async def read_link(update: Update, context: PressContext) -> None:
@@ -86,25 +85,36 @@ async def read_link(update: Update, context: PressContext) -> None:
     addressed_to = match.group(2)
     if addressed_to and addressed_to.lower() != (context.bot.username or "").lower():
         return
-    await _send_item(update, context, int(match.group(1)))
+    await _send_item(update, context, parse_id(match.group(1)))
 
 
 async def start_read_link(update: Update, context: PressContext) -> None:
     """Open a shared item: the link t.me/<bot>?start=read_<id> arrives as /start read_<id>."""
-    argument = command_argument(update)
-    item_id = argument.removeprefix("read_")
-    await _send_item(update, context, int(item_id))
-    await reply_messages(update, [context.tr("Send /subscribe to get every new release here.")])
+    item_id = parse_id(command_argument(update).removeprefix("read_"))
+    if not await _send_item(update, context, item_id, usage=BROKEN_LINK):
+        return
+    chat = update.effective_chat
+    if chat is not None and not await context.database.subscribers.is_active(chat.id):
+        await reply_messages(
+            update, [context.tr("Send /subscribe to get every new release here.")]
+        )
 
 
-async def _send_item(update: Update, context: PressContext, item_id: int) -> None:
+async def _send_item(
+    update: Update, context: PressContext, item_id: int | None, *, usage: str = READ_USAGE
+) -> bool:
+    """Send the item in full; say why not (`usage` when there is no id) and return False."""
+    if item_id is None:
+        await reply_messages(update, [context.tr(usage)])
+        return False
     item = await context.database.items.get(item_id)
     if item is None or item.status is not ItemStatus.PUBLISHED:
         await reply_messages(
             update, [context.tr("Item {id} was not found. /latest lists items.", id=item_id)]
         )
-        return
+        return False
     await reply_messages(update, render_item_full(item, context.tr))
+    return True
 
 
 async def read_button(update: Update, context: PressContext) -> None:
@@ -148,9 +158,7 @@ def register(application: PressApplication) -> None:
     """Add the reading handlers."""
     application.add_handler(CommandHandler("latest", latest))
     application.add_handler(CommandHandler("read", read))
-    application.add_handler(
-        CommandHandler("start", start_read_link, filters.Regex(r"^/start(@\w+)? read_\d{1,18}$"))
-    )
+    application.add_handler(CommandHandler("start", start_read_link, filters.Regex(_START_READ)))
     application.add_handler(MessageHandler(filters.Regex(_READ_LINK), read_link))
     application.add_handler(CommandHandler("search", search))
     application.add_handler(CommandHandler("contacts", contacts))

@@ -56,6 +56,19 @@ async def edit_in_place(
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as error:
-        # A second tap on the same button asks for what is shown already.
-        if "not modified" not in error.message:
-            raise
+        _unless_not_modified(error)
+
+
+async def replace_buttons(query: CallbackQuery, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Replace (None: remove) the buttons under the message a button is under."""
+    try:
+        await query.edit_message_reply_markup(keyboard)
+    except BadRequest as error:
+        _unless_not_modified(error)
+
+
+def _unless_not_modified(error: BadRequest) -> None:
+    # A second tap on the same button (both taps in before the first edit) asks for what is
+    # shown already: Telegram's "message is not modified" is then no error of ours.
+    if "not modified" not in error.message:
+        raise error

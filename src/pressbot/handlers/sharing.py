@@ -16,8 +16,9 @@ from telegram.constants import ParseMode
 from telegram.ext import InlineQueryHandler
 
 from pressbot.i18n import Translator
+from pressbot.inputs import parse_number
 from pressbot.models import Item, ItemStatus
-from pressbot.rendering import render_shared, shared_description, shared_keyboard
+from pressbot.rendering import render_shared, shared_description, shared_keyboard, shared_title
 from pressbot.services import PressApplication, PressContext
 
 PAGE = 10
@@ -27,7 +28,8 @@ MAX_RESULTS = 50
 
 def page_offset(offset: str) -> int:
     """Read the offset Telegram sends back for the next page; 0 for anything else."""
-    return int(offset) if offset.isdigit() and int(offset) < MAX_RESULTS else 0
+    number = parse_number(offset)
+    return number if number is not None and number < MAX_RESULTS else 0
 
 
 async def share(update: Update, context: PressContext) -> None:
@@ -59,7 +61,7 @@ async def share(update: Update, context: PressContext) -> None:
 def _result(item: Item, bot_username: str, tr: Translator) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id=str(item.id),
-        title=item.title[:200],
+        title=shared_title(item),
         description=shared_description(item, tr),
         input_message_content=InputTextMessageContent(
             render_shared(item, tr),

@@ -5,11 +5,14 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from pressbot import admin_texts
 from pressbot.handlers.admin_post import admin_in_private, admin_press
-from pressbot.handlers.replying import reply_messages
+from pressbot.handlers.replying import replace_buttons, reply_messages
 from pressbot.ingest import texts
 from pressbot.ingest.holding import publish_held_entry, skip_held_entry
 from pressbot.ingest_jobs import configured_sources
+from pressbot.inputs import parse_id
+from pressbot.publishing import reach
 from pressbot.services import PressApplication, PressContext
 
 
@@ -32,27 +35,28 @@ async def press_held(update: Update, context: PressContext) -> None:
     pressed = await admin_press(update, context)
     if pressed is None:
         return
-    query, entry = pressed.query, pressed.value
+    query, entry = pressed.query, parse_id(pressed.value)
     action = (query.data or "").partition(":")[0]
-    if not entry.isdigit() or len(entry) > 18:
+    if entry is None:
         await query.answer(context.tr(texts.NOT_HELD))
         return
     if action == texts.PUBLISH_PREFIX:
-        item_id = await publish_held_entry(
+        published = await publish_held_entry(
             context.database,
             context.engine,
-            int(entry),
+            entry,
             admin_id=pressed.admin_id,
             chat_id=pressed.chat_id,
             now=context.now(),
         )
-        answer = (
-            context.tr(texts.NOT_HELD)
-            if item_id is None
-            else texts.published_answer(item_id, context.tr)
-        )
+        if published is None:
+            answer = context.tr(texts.NOT_HELD)
+        else:
+            item_id, broadcast_id = published
+            now_count, in_digests = await reach(context.database, broadcast_id)
+            answer = admin_texts.published(item_id, now_count, in_digests, context.tr)
     else:
-        title = await skip_held_entry(context.database, int(entry), context.now())
+        title = await skip_held_entry(context.database, entry, context.now())
         answer = (
             context.tr(texts.NOT_HELD)
             if title is None
@@ -75,7 +79,7 @@ async def _drop_button_row(query: CallbackQuery, data: str) -> None:
         for row in markup.inline_keyboard
         if not any(str(button.callback_data).partition(":")[2] == entry for button in row)
     ]
-    await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    await replace_buttons(query, InlineKeyboardMarkup(rows) if rows else None)
 
 
 def register(application: PressApplication) -> None:

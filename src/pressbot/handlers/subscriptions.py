@@ -23,12 +23,17 @@ _GROUP_ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
 
 async def may_change_subscription(update: Update) -> bool:
-    """Anyone in a private chat; in a group, its admins (asked afresh each time)."""
+    """Whether the sender (or the presser of a button) may change the chat's settings.
+
+    The one rights check for a chat's subscription and every setting of it (topics, quiet
+    hours, digest, zone, language, thread): in a private chat, its user; in a group, its
+    admins (asked afresh each time).
+    """
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None:
         return False
     if chat.type == Chat.PRIVATE:
-        return True
+        return user.id == chat.id
     if message is not None and message.sender_chat is not None:
         # An anonymous admin writes as the group itself; nobody else can.
         return message.sender_chat.id == chat.id and user.id == ANONYMOUS_ADMIN_ID

@@ -9,9 +9,9 @@ from pressbot.handlers.replying import edit_in_place, reply_messages
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.services import PressApplication, PressContext
 from pressbot.settings_texts import (
-    GROUP_SETTINGS_ADMINS_ONLY,
     TOPIC_CALLBACK_PREFIX,
     render_topics,
+    settings_refusal,
     topics_keyboard,
 )
 
@@ -40,7 +40,7 @@ async def toggle_topic(update: Update, context: PressContext) -> None:
         await query.answer(context.tr("This button no longer works. Send /topics."))
         return
     if not await may_change_subscription(update):
-        await query.answer(context.tr(GROUP_SETTINGS_ADMINS_ONLY), show_alert=True)
+        await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
         return
     subscribers = context.database.subscribers
     following = await subscribers.toggle_kind(chat.id, value)

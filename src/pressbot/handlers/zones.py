@@ -7,7 +7,7 @@ from telegram import Update
 from pressbot.handlers.subscriptions import may_change_subscription
 from pressbot.quiet import ZONES
 from pressbot.services import PressContext
-from pressbot.settings_texts import GROUP_SETTINGS_ADMINS_ONLY
+from pressbot.settings_texts import settings_refusal
 
 
 async def press_zone_button(
@@ -22,7 +22,7 @@ async def press_zone_button(
         await query.answer(context.tr(stale))
         return None
     if not await may_change_subscription(update):
-        await query.answer(context.tr(GROUP_SETTINGS_ADMINS_ONLY), show_alert=True)
+        await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
         return None
     if not await context.database.subscribers.set_zone(chat.id, zone, context.now()):
         await query.answer(context.tr(not_subscribed), show_alert=True)

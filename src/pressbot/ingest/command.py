@@ -8,7 +8,7 @@ from typing import TextIO
 
 from pressbot.clock import format_short_date
 from pressbot.ingest.entries import Entry
-from pressbot.ingest.feeds import looks_like_feed
+from pressbot.ingest.feeds import is_feed
 from pressbot.ingest.fetching import fetch, make_client
 from pressbot.ingest.kinds import KindMap
 from pressbot.ingest.polling import FEED, PAGE, parse_body
@@ -64,7 +64,7 @@ async def import_url(
         )
     download.end()
     entries: list[Entry] = await asyncio.to_thread(parse_body, fetched, url, "", kinds, now)
-    kind = FEED if looks_like_feed(fetched.body, fetched.content_type) else PAGE
+    kind = FEED if is_feed(fetched.body) else PAGE
     await database.sources.ensure([(url, kind)], now)
     [source] = await database.sources.listed([url])
     ordered = sorted(entries, key=lambda entry: entry.published_at)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import calendar
 import io
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
 
+from pressbot.importer import is_publishable
 from pressbot.ingest.entries import Entry, SourceError, entry_uid
 from pressbot.ingest.kinds import KindMap, kind_for
 from pressbot.ingest.sanitizing import safe_link, sanitize_html
@@ -19,12 +21,56 @@ from pressbot.rendering import escape, html_to_plain, plain_text_to_html
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
-def looks_like_feed(body: bytes, content_type: str = "") -> bool:
-    """Whether a body is a feed rather than an HTML page (for `pressbot import-url`)."""
-    if "rss" in content_type or "atom" in content_type:
-        return True
-    head = body[:1024].lstrip().lower()
-    return head.startswith(b"<?xml") or head.startswith(b"<rss") or head.startswith(b"<feed")
+#: Root elements of RSS 2.0 (and 0.9x), Atom, and RSS 1.0 (rdf:RDF), by their local name.
+FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
+_TAG_NAME = re.compile(r"[^\s/>]*")  # the name of a tag just opened, prefix and all
+
+
+def root_element(body: bytes) -> str:
+    """The local name of a document's first element, past comments, PIs and a DOCTYPE.
+
+    What tells a feed from a page, whatever the server calls it (application/xml, text/xml,
+    text/html) and whether or not it opens with an XML declaration; "" when there is none.
+    """
+    text = _head_text(body)
+    position = 0
+    while (start := text.find("<", position)) != -1:
+        if text.startswith("<!--", start):
+            position = _past(text, "-->", start)
+        elif text.startswith("<?", start):
+            position = _past(text, "?>", start)
+        elif text.startswith("<!", start):  # <!DOCTYPE …>, with an internal subset or not
+            bracket, close = text.find("[", start), text.find(">", start)
+            inner = bracket != -1 and (close == -1 or bracket < close)
+            position = _past(text, "]>", bracket) if inner else _past(text, ">", start)
+        else:
+            tag = _TAG_NAME.match(text, start + 1)
+            return tag.group().rpartition(":")[2] if tag else ""
+    return ""
+
+
+def is_feed(body: bytes) -> bool:
+    """Whether a body is an RSS or Atom feed (rather than an HTML page), by its root element."""
+    return root_element(body) in FEED_ROOTS
+
+
+def is_xml(body: bytes) -> bool:
+    """Whether a body opens with an XML declaration (after a byte order mark or spaces)."""
+    return _head_text(body[:1024]).lstrip("\ufeff\xef\xbb\xbf \t\r\n").startswith("<?xml")
+
+
+def _head_text(body: bytes) -> str:
+    """The first 64 kB as text: markup names are ASCII in UTF-8, Latin-1 and the like."""
+    head = body[: 64 * 1024]
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[2:].decode(encoding, "replace")
+    return head.decode("latin-1")
+
+
+def _past(text: str, end: str, start: int) -> int:
+    found = text.find(end, start)
+    return len(text) if found == -1 else found + len(end)
 
 
 def parse_feed(body: bytes, url: str, kinds: KindMap, now: datetime) -> list[Entry]:
@@ -86,7 +132,11 @@ def _instant(parsed: time.struct_time | None) -> datetime | None:
     """feedparser's dates are UTC struct_times."""
     if parsed is None:
         return None
-    return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    try:
+        moment = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment if is_publishable(moment) else None  # year 9999: as good as undated
 
 
 def _first_words(body_html: str) -> str:

@@ -17,13 +17,14 @@ async def publish_held_entry(
     admin_id: int,
     chat_id: int,
     now: datetime,
-) -> int | None:
-    """Publish a held entry as an item and start its delivery; None when it is not held."""
+) -> tuple[int, int] | None:
+    """Publish a held entry as an item and start its delivery: (item, broadcast); None when
+    it is not held."""
     held = await database.source_entries.get_held(entry_id)
     if held is None:
         return None
     try:
-        item_id, _ = await database.outbox.publish_new(
+        item_id, broadcast_id = await database.outbox.publish_new(
             held.item, html_to_plain(held.item.body_html), admin_id, chat_id, now
         )
     except ValueError:
@@ -32,7 +33,7 @@ async def publish_held_entry(
         return None
     await database.source_entries.settle_held(entry_id, "published", now)
     engine.wake()
-    return item_id
+    return item_id, broadcast_id
 
 
 async def skip_held_entry(database: Database, entry_id: int, now: datetime) -> str | None:

@@ -14,6 +14,7 @@ from datetime import date
 from bs4 import BeautifulSoup, Tag
 
 from pressbot.clock import embassy_midnight
+from pressbot.importer import is_publishable
 from pressbot.ingest.entries import Entry, SourceError, entry_uid
 from pressbot.ingest.kinds import KindMap, kind_for
 from pressbot.ingest.sanitizing import safe_link, sanitize_element
@@ -90,6 +91,7 @@ def _date_of(element: Tag) -> date | None:
 
 def _date(found: re.Match[str]) -> date | None:
     try:
-        return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+        day = date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
     except ValueError:  # 31.02.2018: not a date, so not a release
         return None
+    return day if is_publishable(embassy_midnight(day)) else None

@@ -16,7 +16,7 @@ import httpx
 
 from pressbot.delivery import DeliveryEngine
 from pressbot.ingest.entries import Entry, SourceError
-from pressbot.ingest.feeds import looks_like_feed, parse_feed
+from pressbot.ingest.feeds import FEED_ROOTS, is_xml, parse_feed, root_element
 from pressbot.ingest.fetching import Fetched, Progress, fetch
 from pressbot.ingest.kinds import KindMap
 from pressbot.ingest.pages import parse_page
@@ -66,11 +66,24 @@ def retry_delay(interval: float, failures: int) -> float:
 def parse_body(
     fetched: Fetched, url: str, kind: str, kinds: KindMap, now: datetime
 ) -> list[Entry]:
-    """Entries of a fetched feed or page; kind "" tells them apart by the body itself."""
+    """Entries of a fetched feed or page, read as what the body is (see feeds.root_element).
+
+    ``kind``, what the source was configured as ("" for `pressbot import-url`), only words the
+    error when the body is not what it was said to be.
+    """
+    root = root_element(fetched.body)
+    if root not in FEED_ROOTS and root != "html" and is_xml(fetched.body):
+        raise SourceError(
+            f"neither an RSS or Atom feed nor an HTML page: an XML document <{root}>"
+        )
     try:
-        if kind == FEED or (not kind and looks_like_feed(fetched.body, fetched.content_type)):
+        if root in FEED_ROOTS:
             return parse_feed(fetched.body, url, kinds, now)
         return parse_page(fetched.body, url, kinds)
+    except SourceError as error:
+        if kind == FEED and root not in FEED_ROOTS:
+            raise SourceError(f"not an RSS or Atom feed but an HTML page: {error}") from None
+        raise
     except (RecursionError, ValueError, LookupError) as error:
         # Parsers meet whatever a website sends: their surprises are the source's failures.
         raise SourceError(f"cannot read it: {type(error).__name__}: {error}") from None

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from pressbot.clock import LONDON, format_short_date
 from pressbot.i18n import N_, Translator
-from pressbot.rendering import escape
+from pressbot.rendering import escape, shorten, shown_title
 from pressbot.splitting import split_html
 from pressbot.storage.source_entries import HeldEntry
 from pressbot.storage.sources import Source
@@ -33,10 +33,6 @@ NO_SOURCES = N_(
 NOT_HELD = N_("That entry is not waiting any more: it was published or skipped already.")
 
 
-def _shorter(title: str, limit: int) -> str:
-    return title if len(title) <= limit else f"{title[: limit - 1]}…"
-
-
 def _when(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%d.%m.%Y %H:%M")
 
@@ -52,7 +48,7 @@ def held_notice(entries: Sequence[HeldEntry], tr: Translator) -> list[str]:
         tr(
             "{date} — {title} ({source})",
             date=format_short_date(held.item.published_at),
-            title=escape(_shorter(held.item.title, LISTED_TITLE)),
+            title=escape(shorten(held.item.title, LISTED_TITLE)),
             source=escape(held.source_url),
         )
         for held in entries[:MAX_BUTTONS]
@@ -71,7 +67,7 @@ def held_keyboard(entries: Sequence[HeldEntry], tr: Translator) -> InlineKeyboar
     """A Publish and a Skip button for each waiting entry (the first ten)."""
     rows = []
     for held in entries[:MAX_BUTTONS]:
-        short = _shorter(held.item.title, BUTTON_TITLE)
+        short = shorten(held.item.title, BUTTON_TITLE)
         rows.append(
             [
                 InlineKeyboardButton(
@@ -99,14 +95,9 @@ def recovered_notice(url: str, tr: Translator) -> str:
     return tr("Source {url} works again.", url=escape(url))
 
 
-def published_answer(item_id: int, tr: Translator) -> str:
-    """After Publish: where the item is."""
-    return tr("Published as /read_{id}. Delivery to subscribers has started.", id=item_id)
-
-
 def skipped_answer(title: str, tr: Translator) -> str:
     """After Skip."""
-    return tr("Skipped: «{title}» will not be published.", title=escape(title))
+    return tr("Skipped: «{title}» will not be published.", title=shown_title(title))
 
 
 def sources_list(sources: Sequence[Source], tr: Translator) -> str:

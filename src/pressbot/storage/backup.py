@@ -13,8 +13,18 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+from pressbot.storage.connection import (
+    APPLICATION_ID_SQL,
+    MIGRATION_COLUMNS_SQL,
+    PRESSBOT_TABLES,
+    TABLES_SQL,
+    describe_os_error,
+    foreign_file_reason,
+    make_folder_for,
+)
 from pressbot.storage.migrations import SchemaError, check_schema_version
 
 logger = logging.getLogger(__name__)
@@ -37,12 +47,12 @@ def copy_database(source: Path, target: Path, progress: Progress) -> None:
     rollback-journal mode, so that it is one self-contained file.
     """
     if not source.is_file():
-        raise BackupError(f"{source} does not exist")
-    target.parent.mkdir(parents=True, exist_ok=True)
+        raise BackupError(f"{source} {'is a folder' if source.is_dir() else 'does not exist'}")
+    make_folder_for(target)
     partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
     reader = sqlite3.connect(source, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
     try:
+        partial.unlink(missing_ok=True)
         writer = sqlite3.connect(partial, isolation_level=None)
         try:
             # A read transaction held across every step: the copy's one instant.
@@ -62,35 +72,48 @@ def copy_database(source: Path, target: Path, progress: Progress) -> None:
         _fsync_directory(target.parent)
     except sqlite3.Error as error:
         raise BackupError(f"could not copy {source}: {error}") from None
+    except OSError as error:  # the target's folder: full, read-only, or not ours to write
+        raise BackupError(describe_os_error(target, error)) from None
     finally:
         reader.close()
         partial.unlink(missing_ok=True)
 
 
 def check_pressbot_database(path: Path) -> int:
-    """Check that ``path`` is an intact pressbot database; return its schema version."""
+    """Check that ``path`` is an intact pressbot database; return its schema version.
+
+    BackupError, in one line, for anything else: no file, not SQLite, damaged, another
+    program's (by its application_id or its tables), no schema yet, or a newer pressbot's.
+    """
     if not path.is_file():
-        raise BackupError(f"{path} does not exist")
+        raise BackupError(f"{path} {'is a folder' if path.is_dir() else 'does not exist'}")
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
         raise BackupError(f"{path} can't be opened: {error}") from None
+    version: object = None
     try:
         [verdict] = connection.execute("PRAGMA integrity_check(1)").fetchone()
-        if verdict != "ok":
-            raise BackupError(f"{path} is damaged: {verdict}")
-        table = connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-        ).fetchone()
-        if table is None:
-            raise BackupError(f"{path} is an SQLite file, but not a pressbot database")
-        [version] = connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        [application_id] = connection.execute(APPLICATION_ID_SQL).fetchone()
+        tables = [row[0] for row in connection.execute(TABLES_SQL)]
+        columns = [row[0] for row in connection.execute(MIGRATION_COLUMNS_SQL)]
+        if verdict == "ok" and set(tables) >= PRESSBOT_TABLES:
+            [version] = connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{path} is not a usable SQLite database: {error}") from None
     finally:
         connection.close()
-    if not isinstance(version, int):  # schema_migrations empty: no pressbot schema in it
-        raise BackupError(f"{path} is an SQLite file, but not a pressbot database")
+    if verdict != "ok":
+        raise BackupError(f"{path} is damaged ({_first_finding(str(verdict))})")
+    if not tables:
+        raise BackupError(f"{path} is an empty SQLite file, not a pressbot database")
+    reason = foreign_file_reason(application_id, tables, columns)
+    if reason is not None:
+        raise BackupError(f"{path} {reason}")
+    missing = sorted(PRESSBOT_TABLES - set(tables))
+    if missing or not isinstance(version, int):
+        lacks = f"its table {missing[0]}" if missing else "a recorded schema version"
+        raise BackupError(f"{path} is not a whole pressbot database: it lacks {lacks}")
     try:
         check_schema_version(version)  # the rule a start applies too
     except SchemaError as error:
@@ -98,30 +121,56 @@ def check_pressbot_database(path: Path) -> int:
     return version
 
 
-def replace_database(backup: Path, db_path: Path, keep: Path, progress: Progress) -> bool:
+def _first_finding(report: str) -> str:
+    """The first problem of an integrity_check report, which may take many lines."""
+    lines = [line for line in report.splitlines() if line and not line.startswith("***")]
+    return (lines or [report])[0]
+
+
+def replace_database(
+    backup: Path, db_path: Path, now: datetime, progress: Progress
+) -> Path | None:
     """Put a copy of ``backup`` where the database is; the bot must not be running.
 
-    The database it replaces is moved, with its -wal, to ``keep`` (a damaged one too: it is
-    not read); return whether there was one. Nothing changes if the copy fails.
+    The database it replaces is moved, with its -wal, to a name of its own that says when
+    (see set_aside_path; a damaged one too: it is not read), never over an earlier one;
+    return that path, or None when there was no database. Nothing changes if the copy fails.
     """
+    if db_path.is_dir():
+        raise BackupError(f"{db_path} is a folder, not a database file")
     incoming = db_path.with_name(f".{db_path.name}.restoring")
     copy_database(backup, incoming, progress)
     try:
+        keep = set_aside_path(db_path, now)
         kept = _set_aside(db_path, keep)
         os.replace(incoming, db_path)
         _fsync_directory(db_path.parent)
+    except OSError as error:
+        raise BackupError(describe_os_error(db_path, error)) from None
     finally:
         incoming.unlink(missing_ok=True)
-    return kept
+    return keep if kept else None
+
+
+def set_aside_path(db_path: Path, now: datetime) -> Path:
+    """Where a restore sets the database aside: ``<name>.before-restore-<UTC time>``, unused.
+
+    Two restores in the same second get ``-2``, ``-3``…: no copy set aside is ever replaced.
+    """
+    stamp = f"{db_path.name}.before-restore-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    keep, number = db_path.with_name(stamp), 1
+    while any(keep.with_name(keep.name + end).exists() for end in ("", "-wal", "-shm")):
+        number += 1
+        keep = db_path.with_name(f"{stamp}-{number}")
+    return keep
 
 
 def _set_aside(db_path: Path, keep: Path) -> bool:
     """Move the database and its WAL to ``keep``, where SQLite reads them as one again.
 
     A WAL left beside the new file would be read as part of it, so none may stay behind.
+    ``keep`` is a new name: nothing there is replaced.
     """
-    for suffix in ("-wal", "-shm"):
-        keep.with_name(keep.name + suffix).unlink(missing_ok=True)
     db_path.with_name(db_path.name + "-shm").unlink(missing_ok=True)  # rebuilt on open
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():

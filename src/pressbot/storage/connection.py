@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,42 @@ _PRAGMAS = (
 )
 #: Kept in the file itself (the others are the connection's): see Connection.use_wal.
 _WAL = "PRAGMA journal_mode = WAL"
+
+#: PRAGMA application_id of a pressbot database ("Prss"), written once its schema is ours.
+APPLICATION_ID = 0x50727373
+#: Tables every pressbot database has from its first migration on.
+PRESSBOT_TABLES = frozenset({"schema_migrations", "items", "subscribers", "contacts", "meta"})
+#: What tells pressbot's schema_migrations (older files carry no application_id) from others'.
+_MIGRATION_COLUMNS = frozenset({"version", "name", "applied_at"})
+#: The facts foreign_file_reason judges, when opening a file and when checking a backup.
+APPLICATION_ID_SQL = "PRAGMA application_id"
+TABLES_SQL = (
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    " ORDER BY name"
+)
+MIGRATION_COLUMNS_SQL = "SELECT name FROM pragma_table_info('schema_migrations')"
+
+
+def foreign_file_reason(
+    application_id: int, tables: Sequence[str], migration_columns: Collection[str]
+) -> str | None:
+    """Why an SQLite file is not pressbot's to write (the words after its name); None if it is.
+
+    A new, empty file is; one with pressbot's application_id is; an older pressbot's file,
+    from before that mark, is known by its schema_migrations table, whose columns differ from
+    those of other tools' tables of that name (golang-migrate's, Rails').
+    """
+    if application_id == APPLICATION_ID or (application_id == 0 and not tables):
+        return None
+    if application_id != 0:
+        return (
+            f"is another program's SQLite file (application_id {application_id:#x}),"
+            " not a pressbot database"
+        )
+    if "schema_migrations" in tables and set(migration_columns) >= _MIGRATION_COLUMNS:
+        return None
+    listed = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+    return f"is not a pressbot database (it has tables of another program: {listed})"
 
 
 class Connection:
@@ -57,8 +94,15 @@ class Connection:
         return None if row is None else row[0]
 
     async def use_wal(self) -> None:
-        """Put the file in WAL mode (readers never wait for the writer); a no-op once it is."""
+        """Mark the file as pressbot's and put it in WAL mode (readers never wait for the writer).
+
+        Called once its schema is known to be pressbot's; a no-op when both are done already.
+        """
         async with self.reading() as raw:
+            async with raw.execute("PRAGMA application_id") as cursor:
+                row = await cursor.fetchone()
+            if row is None or row[0] != APPLICATION_ID:
+                await raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             await raw.execute(_WAL)
 
     async def close(self) -> None:
@@ -78,19 +122,17 @@ async def open_connection(path: Path | str, *, wal: bool = True) -> Connection:
     the file's journal mode alone, for a caller that first checks whose file it is.
     """
     if str(path) != ":memory:":
-        try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise DatabaseError(f"{path}: can't make its folder: {error.strerror}") from None
+        await asyncio.to_thread(_prepare_database_file, Path(path))
     try:
-        raw = await aiosqlite.connect(str(path), isolation_level=None)  # closes itself on failure
-    except sqlite3.Error as error:
+        raw = await aiosqlite.connect(str(path), isolation_level=None)
+    except sqlite3.Error as error:  # rare after the probe: aiosqlite's thread may outlive it
         raise DatabaseError(describe_sqlite_error(path, error)) from None
     try:
         raw.row_factory = aiosqlite.Row
         for pragma in _PRAGMAS:
             await raw.execute(pragma)
         await _check_intact(raw, path)
+        await _check_ours(raw, path)
         await _check_writable(raw)
         if wal:
             await raw.execute(_WAL)
@@ -110,6 +152,18 @@ async def _check_intact(raw: aiosqlite.Connection, path: Path | str) -> None:
     if verdict != "ok":
         lines = [line for line in verdict.splitlines() if not line.startswith("***")]
         raise DatabaseError(f"{path} is damaged ({(lines or [verdict])[0]}){_DAMAGED_HINT}")
+
+
+async def _check_ours(raw: aiosqlite.Connection, path: Path | str) -> None:
+    """Refuse another program's file before anything of pressbot's is written into it."""
+    facts: list[list[Any]] = []
+    for sql in (APPLICATION_ID_SQL, TABLES_SQL, MIGRATION_COLUMNS_SQL):
+        async with raw.execute(sql) as cursor:
+            facts.append([row[0] async for row in cursor])
+    [application_id], tables, columns = facts
+    reason = foreign_file_reason(int(application_id), tables, columns)
+    if reason is not None:
+        raise DatabaseError(f"{path} {reason}")
 
 
 async def _check_writable(raw: aiosqlite.Connection) -> None:
@@ -133,6 +187,41 @@ async def _check_writable(raw: aiosqlite.Connection) -> None:
 _DAMAGED_HINT = "; restore a backup with `pressbot restore PATH`"
 
 
+def _prepare_database_file(path: Path) -> None:
+    """Make the file's folder and open it once, so that what stops an opening is said here.
+
+    aiosqlite, when it can't open a file, leaves its thread to answer a closed event loop
+    with a traceback of its own; sqlite3 here just raises.
+    """
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file")
+    make_folder_for(path)
+    try:
+        sqlite3.connect(path).close()  # creates a missing file, as aiosqlite would next
+    except sqlite3.Error as error:
+        raise DatabaseError(describe_sqlite_error(path, error)) from None
+
+
+def make_folder_for(path: Path) -> None:
+    """Make the folder of a file pressbot writes; DatabaseError, in one line, if it can't."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(describe_os_error(path, error)) from None
+
+
+def describe_os_error(path: Path, error: OSError) -> str:
+    """One line for the operator: why the file ``path`` can't be made or opened."""
+    if path.is_dir():
+        return f"{path} is a folder, not a file"
+    in_the_way = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if in_the_way is not None:
+        return f"{path} can't be made: {in_the_way} is a file, not a folder"
+    if isinstance(error, PermissionError) or not _may_write_folder_of(path):
+        return f"{path} can't be made: pressbot may not write its folder {path.parent}"
+    return f"{path} can't be made or opened: {error.strerror or error}"
+
+
 def describe_sqlite_error(path: Path | str, error: sqlite3.Error) -> str:
     """One line for the operator: the file, and what SQLite found wrong with it."""
     name = getattr(error, "sqlite_errorname", "")
@@ -140,6 +229,14 @@ def describe_sqlite_error(path: Path | str, error: sqlite3.Error) -> str:
         return f"{path} is read-only: pressbot must be able to write it and its folder"
     if name.startswith("SQLITE_CORRUPT"):
         return f"{path} is damaged ({error}){_DAMAGED_HINT}"
+    if name.startswith("SQLITE_CANTOPEN") and not _may_write_folder_of(Path(path)):
+        return f"{path} can't be written: pressbot may not write its folder {Path(path).parent}"
     if name.startswith("SQLITE_CANTOPEN"):
         return f"{path} can't be opened ({error}): check that it is a file pressbot may write"
     return f"{path}: {error}"
+
+
+def _may_write_folder_of(path: Path) -> bool:
+    """Whether new files (a journal, a lock) can be made beside ``path``."""
+    folder = path.parent
+    return os.access(folder, os.W_OK | os.X_OK) if folder.is_dir() else False

@@ -118,6 +118,12 @@ class DigestStore:
                 headlines.append(ItemHeadline(row[0], str(row[1]), row[2], from_db_time(row[3])))
         return headlines
 
+    async def listing(self, broadcast_id: int) -> int:
+        """How many chats were left out of a release's outbox for their daily digest, which
+        lists it instead (counted when it was published)."""
+        sql = "SELECT in_digests FROM broadcasts WHERE id = ?"
+        return int(await self._connection.value(sql, (broadcast_id,)) or 0)
+
     async def mark_sent(self, chat_id: int, after: int, until: datetime) -> bool:
         """Move the chat's digest on past every broadcast by `until`, unless it changed."""
         stamp = to_db_time(until)

@@ -11,6 +11,12 @@ from pressbot.models import Item, ItemHeadline, ItemPage, ItemStatus, Kind, NewI
 from pressbot.storage.connection import Connection
 
 _WORD = re.compile(r"\w+")
+#: The id the next item gets: past every id ever given, also to an item deleted since (a
+#: cancelled scheduled one), so that an old /read_<id> link never opens another item.
+NEXT_ITEM_ID = (
+    "SELECT max(coalesce((SELECT max(last) FROM item_ids), 0), coalesce(max(id), 0)) + 1"
+    " FROM items"
+)
 _MAX_QUERY_WORDS = 12
 
 
@@ -85,7 +91,7 @@ async def insert_item(
 
     Ids are chosen here, inside the write lock, so that the recency key is known up front.
     """
-    async with db.execute("SELECT coalesce(max(id), 0) + 1 FROM items") as cursor:
+    async with db.execute(NEXT_ITEM_ID) as cursor:
         row = await cursor.fetchone()
     item_id = int(row[0]) if row else 1
     recency = recency_key(item.published_at, item_id)
@@ -246,7 +252,7 @@ class ItemStore:
 
     async def next_id(self) -> int:
         """The id the next item will get (for previews; storing chooses it again)."""
-        return int(await self._connection.value("SELECT coalesce(max(id), 0) + 1 FROM items"))
+        return int(await self._connection.value(NEXT_ITEM_ID))
 
     async def count_by_kind(self) -> dict[Kind, int]:
         """Return how many published items there are of each kind."""

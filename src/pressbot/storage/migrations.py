@@ -256,6 +256,29 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        10,
+        "item ids are never given twice; how many daily digests list each release",
+        (
+            # SQLite gives the largest id again once its row is deleted (a cancelled scheduled
+            # item), and an old /read_<id> would open another item. Ids come from this one-row
+            # sequence instead, which only grows. The items table itself is kept as it is: a
+            # rebuild (for AUTOINCREMENT) would have to drop the parent of four foreign keys.
+            "CREATE TABLE item_ids (last INTEGER NOT NULL)",
+            "INSERT INTO item_ids (last) SELECT coalesce(max(id), 0) FROM items",
+            # Whatever stores an item, with whatever id, moves the sequence past it.
+            """
+            CREATE TRIGGER item_ids_follow_items AFTER INSERT ON items
+            WHEN NEW.id > (SELECT last FROM item_ids)
+            BEGIN
+                UPDATE item_ids SET last = NEW.id;
+            END
+            """,
+            # The chats a release went to in their digest rather than at once, as counted when
+            # it was published: the admin's report says so.
+            "ALTER TABLE broadcasts ADD COLUMN in_digests INTEGER NOT NULL DEFAULT 0",
+        ),
+    ),
 )
 
 

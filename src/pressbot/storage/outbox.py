@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 import aiosqlite
 
 from pressbot.i18n import ENGLISH
 from pressbot.models import BroadcastAction, BroadcastProgress, DeliveryStatus, ItemStatus, NewItem
-from pressbot.quiet import QuietWindow, zone_named
+from pressbot.quiet import HELD_FOR_QUIET_HOURS, QuietWindow, zone_named
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import (
     from_db_time,
@@ -88,6 +88,14 @@ async def _start_broadcast(
             " SELECT ?, s.chat_id FROM subscribers AS s JOIN items AS i ON i.id = ?"
             " WHERE s.active = 1 AND (s.digest_at IS NULL OR i.urgent = 1) AND NOT EXISTS"
             " (SELECT 1 FROM muted_topics AS m WHERE m.chat_id = s.chat_id AND m.kind = i.kind)",
+            (broadcast_id, item_id),
+        )
+        # The chats left out for their digest, which lists the release instead.
+        await db.execute(
+            "UPDATE broadcasts SET in_digests = (SELECT count(*) FROM subscribers AS s"
+            " JOIN items AS i ON i.id = ?2 WHERE s.active = 1 AND s.digest_at IS NOT NULL"
+            " AND i.urgent = 0 AND NOT EXISTS (SELECT 1 FROM muted_topics AS m"
+            "  WHERE m.chat_id = s.chat_id AND m.kind = i.kind)) WHERE id = ?1",
             (broadcast_id, item_id),
         )
     else:
@@ -436,6 +444,22 @@ class OutboxStore:
                     )
                 )
         return result
+
+    async def held(self, broadcast_id: int) -> tuple[int, datetime | None]:
+        """How many of a broadcast's copies wait for their chat's quiet hours, and until when
+        the last of them waits."""
+        async with (
+            self._connection.reading() as db,
+            db.execute(
+                "SELECT count(*), max(not_before) FROM deliveries"
+                " WHERE broadcast_id = ? AND status = 'pending' AND error = ?",
+                (broadcast_id, HELD_FOR_QUIET_HOURS),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        if row is None or not row[0]:
+            return 0, None
+        return int(row[0]), datetime.fromtimestamp(float(row[1]), UTC)
 
     async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
         """Remember the admin's progress message, to edit it as delivery goes on."""

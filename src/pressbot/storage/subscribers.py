@@ -5,9 +5,21 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import aiosqlite
+
 from pressbot.models import ChatType, Kind, SubscriptionChange
+from pressbot.quiet import HELD_FOR_QUIET_HOURS
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import to_db_time
+
+
+async def _release_quiet_holds(db: aiosqlite.Connection, chat_id: int) -> None:
+    """Make the chat's deliveries held for its quiet hours due now (its window changed)."""
+    await db.execute(
+        "UPDATE deliveries SET not_before = 0, error = NULL"
+        " WHERE chat_id = ? AND status = 'pending' AND error = ?",
+        (chat_id, HELD_FOR_QUIET_HOURS),
+    )
 
 
 class SubscriberStore:
@@ -125,22 +137,31 @@ class SubscriberStore:
     async def set_quiet_hours(
         self, chat_id: int, start: str | None, end: str | None, zone: str, now: datetime
     ) -> bool:
-        """Store the chat's quiet window (None, None: off); False when it is no subscriber."""
+        """Store the chat's quiet window (None, None: off); False when it is no subscriber.
+
+        What the old window held is due at once: the engine sends it now, or holds it again
+        until the new window ends.
+        """
         async with self._connection.transaction() as db:
             cursor = await db.execute(
                 "UPDATE subscribers SET quiet_start = ?, quiet_end = ?, quiet_zone = ?,"
                 " updated_at = ? WHERE chat_id = ?",
                 (start, end, zone, to_db_time(now), chat_id),
             )
+            await _release_quiet_holds(db, chat_id)
             return cursor.rowcount == 1
 
     async def set_zone(self, chat_id: int, zone: str, now: datetime) -> bool:
-        """Set the time zone of the chat's quiet hours and digest; False for no subscriber."""
+        """Set the time zone of the chat's quiet hours and digest; False for no subscriber.
+
+        Like a new window, a new zone releases what the old one held.
+        """
         async with self._connection.transaction() as db:
             cursor = await db.execute(
                 "UPDATE subscribers SET quiet_zone = ?, updated_at = ? WHERE chat_id = ?",
                 (zone, to_db_time(now), chat_id),
             )
+            await _release_quiet_holds(db, chat_id)
             return cursor.rowcount == 1
 
     async def set_thread(self, chat_id: int, thread_id: int | None, now: datetime) -> bool:
