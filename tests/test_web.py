@@ -439,11 +439,13 @@ async def test_healthz_is_503_naming_sending_when_sends_fail_past_the_grace(
         bot,
         runner,
     ):
-        fake_api.fail_next("sendMessage", 502, "Bad Gateway", times=2)
-        for failed, reader in enumerate(READERS[:2], 1):  # two replies fail, 2 s apart
+        # Two replies fail, 2 s apart, and so do the apologies that follow each: no send
+        # succeeds until the third reader's reply.
+        fake_api.fail_next("sendMessage", 502, "Bad Gateway", times=4)
+        for failed, reader in enumerate(READERS[:2], 1):
             fake_api.user_sends("/help", user_id=reader)
             await fake_api.wait_until(
-                lambda n=failed: sum(c.status == 502 for c in fake_api.calls) == n
+                lambda n=failed: sum(c.status == 502 for c in fake_api.calls) == 2 * n
             )
             clock.now += timedelta(seconds=2)
         report = await healthz_until(runner, 503)
