@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pressbot.models import ItemKind, NewItem
-from pressbot.rendering import html_to_plain, plain_text_to_html
+from pressbot.core.models import ItemKind, NewItem
 from pressbot.storage import Database
+from pressbot.texts.reader import html_to_plain, plain_text_to_html
 
 ROOT = Path(__file__).resolve().parents[1]
 # tests/lifecycle.py starts and stops the Application as `pressbot run` does, for the tests and for

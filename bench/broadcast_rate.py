@@ -26,11 +26,11 @@ from pydantic import SecretStr
 
 from _support import TOKEN, fake_bot_api, fake_stats
 from broadcast_throughput import BODY_HTML, FIRST_CHAT_ID, TITLE
-from pressbot.app import build_application
+from pressbot.bot.context import SERVICES_KEY, Services
 from pressbot.config import Settings
-from pressbot.models import Draft, DraftStage, ItemKind
+from pressbot.core.models import Draft, DraftStage, ItemKind
 from pressbot.publishing import publish_draft
-from pressbot.services import SERVICES_KEY, Services
+from pressbot.server.app import build_application
 
 FAKE_LIMIT = 30
 

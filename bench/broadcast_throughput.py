@@ -73,9 +73,9 @@ async def run_ptb_loop(base_url: str, count: int, fake_pid: int | None) -> Measu
     from telegram import Bot, LinkPreviewOptions  # noqa: PLC0415
     from telegram.constants import ParseMode  # noqa: PLC0415
 
-    from pressbot.i18n import translator  # noqa: PLC0415
-    from pressbot.models import Item, ItemKind  # noqa: PLC0415
-    from pressbot.rendering import release_keyboard, render_release  # noqa: PLC0415
+    from pressbot.core.models import Item, ItemKind  # noqa: PLC0415
+    from pressbot.texts.i18n import translator  # noqa: PLC0415
+    from pressbot.texts.reader import release_keyboard, render_release  # noqa: PLC0415
 
     # The item as pressbot stores it: id 2, after the warm-up release.
     item = Item(
@@ -122,11 +122,11 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
     from pydantic import SecretStr  # noqa: PLC0415
 
     from lifecycle import start_bot, stop_bot  # noqa: PLC0415
-    from pressbot.app import build_application  # noqa: PLC0415
+    from pressbot.bot.context import SERVICES_KEY, Services  # noqa: PLC0415
     from pressbot.config import Settings  # noqa: PLC0415
-    from pressbot.models import Draft, DraftStage, ItemKind  # noqa: PLC0415
+    from pressbot.core.models import Draft, DraftStage, ItemKind  # noqa: PLC0415
     from pressbot.publishing import publish_draft  # noqa: PLC0415
-    from pressbot.services import SERVICES_KEY, Services  # noqa: PLC0415
+    from pressbot.server.app import build_application  # noqa: PLC0415
 
     warm, measured = chat_ids(count)
     with tempfile.TemporaryDirectory() as folder:

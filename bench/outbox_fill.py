@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from _support import ROOT
-from pressbot.models import ItemKind, NewItem
+from pressbot.core.models import ItemKind, NewItem
 from pressbot.storage import Database, open_database
 
 HERE = Path(__file__).resolve()

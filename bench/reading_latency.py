@@ -27,8 +27,8 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler
 
 from _support import TOKEN, fake_bot_api, fill, summary
-from pressbot.app import build_application
 from pressbot.config import Settings
+from pressbot.server.app import build_application
 
 
 def command_update(update_id: int, text: str, bot: Any) -> Update:

@@ -12,7 +12,8 @@ whole process: interpreter, imports and the broadcast) are its own. Variants:
     ptb-loop     the issue's baseline: ``await bot.send_message(...)`` in a for loop
     ptb-gather   python-telegram-bot, CONCURRENCY sends in flight (gather over a semaphore)
     httpx        httpx.AsyncClient posting PreparedRequest bodies at that concurrency
-    sender       pressbot.sender.BotApiSender (aiohttp) with PreparedRequest at that concurrency
+    sender       pressbot.delivery.sender.BotApiSender (aiohttp) with PreparedRequest, same
+                 concurrency
     sender-batch the same, with CONCURRENCY worker tasks pulling chat ids (no task per message)
 
 Ratios to ptb-loop from the same run matter more than absolute numbers on this shared 2-core
@@ -135,7 +136,7 @@ async def run_ptb(base_url: str, chat_ids: range, warm: range, concurrency: int)
 async def run_httpx(base_url: str, chat_ids: range, warm: range, concurrency: int) -> Measured:
     import httpx  # noqa: PLC0415
 
-    from pressbot.sender import PreparedRequest  # noqa: PLC0415
+    from pressbot.delivery.sender import PreparedRequest  # noqa: PLC0415
 
     prepared = PreparedRequest("sendMessage", release_params())
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -157,7 +158,7 @@ async def run_httpx(base_url: str, chat_ids: range, warm: range, concurrency: in
 async def run_sender(
     base_url: str, chat_ids: range, warm: range, concurrency: int, *, batch: bool
 ) -> Measured:
-    from pressbot.sender import BotApiSender, PreparedRequest  # noqa: PLC0415
+    from pressbot.delivery.sender import BotApiSender, PreparedRequest  # noqa: PLC0415
 
     prepared = PreparedRequest("sendMessage", release_params())
     sender = BotApiSender(base_url, TOKEN, max_connections=concurrency)

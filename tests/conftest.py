@@ -11,7 +11,7 @@ import pytest
 from fakes import FakeBotApi
 from harness import TOKEN, RunningBot, SettableClock, TickingClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.importer import seed_if_new
+from pressbot.ingest.items_file import seed_if_new
 from pressbot.storage import Database, open_database
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"

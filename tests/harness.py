@@ -18,11 +18,11 @@ from apscheduler.events import (  # type: ignore[import-untyped]  # no type info
 )
 
 from fakes import FakeBotApi, SentMessage
-from pressbot.app import build_application
+from pressbot.bot.context import SERVICES_KEY, PressApplication, Services
 from pressbot.config import Settings
-from pressbot.models import Draft, DraftStage
+from pressbot.core.models import Draft, DraftStage
 from pressbot.publishing import publish_draft
-from pressbot.services import SERVICES_KEY, PressApplication, Services
+from pressbot.server.app import build_application
 from pressbot.storage import Database
 
 TOKEN = "123456:TEST-fake-token-abc"

@@ -7,8 +7,8 @@ Kept apart from harness.py so that the benchmarks can use it without importing t
 
 from __future__ import annotations
 
-from pressbot.services import PressApplication
-from pressbot.serving import Runner
+from pressbot.bot.context import PressApplication
+from pressbot.server.runner import Runner
 
 _RUNNER_KEY = "lifecycle_runner"
 

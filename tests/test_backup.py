@@ -22,7 +22,7 @@ import pytest
 from conftest import SEED_FILE
 from fakes import FakeBotApi
 from harness import TOKEN, RunningBot
-from pressbot.models import ItemKind
+from pressbot.core.models import ItemKind
 from pressbot.storage import open_database
 from pressbot.storage.backup import set_aside_path
 from pressbot.storage.connection import APPLICATION_ID

@@ -10,8 +10,8 @@ import pytest
 from fakes import FakeBotApi
 from harness import USER, RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.models import ItemKind
-from pressbot.services import SERVICES_KEY
+from pressbot.bot.context import SERVICES_KEY
+from pressbot.core.models import ItemKind
 
 OTHER = 2002
 #: The seed page's instant: 06:18 in London (British summer time).

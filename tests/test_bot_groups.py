@@ -1,10 +1,10 @@
 """End to end: groups and blocked readers — who may subscribe a group, and leaving at once."""
 
 from harness import USER, RunningBot
-from pressbot.handlers.forum import NOT_A_FORUM
-from pressbot.models import ItemKind
-from pressbot.rendering import GROUP_ADMINS_ONLY
-from pressbot.settings_texts import GROUP_SETTINGS_ADMINS_ONLY
+from pressbot.bot.handlers.forum import NOT_A_FORUM
+from pressbot.core.models import ItemKind
+from pressbot.texts.chat_settings import GROUP_SETTINGS_ADMINS_ONLY
+from pressbot.texts.reader import GROUP_ADMINS_ONLY
 
 GROUP = -1001234567890
 GROUP_ADMIN = 3003

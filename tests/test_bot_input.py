@@ -20,10 +20,10 @@ from fakes.html_entities import utf16_len
 from fakes.website import FakeWebsite
 from harness import USER, RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot import admin_texts
-from pressbot.i18n import translator
+from pressbot.core.models import ItemKind, NewItem
 from pressbot.ingest import texts
-from pressbot.models import ItemKind, NewItem
+from pressbot.texts import admin as admin_texts
+from pressbot.texts.i18n import translator
 from test_bot_sources import later, poll_now, started
 from test_web import HOOK_URL, SECRET, post, running
 

@@ -2,7 +2,7 @@
 
 from fakes.world import commands_scope_key
 from harness import USER, RunningBot
-from pressbot.models import ItemKind
+from pressbot.core.models import ItemKind
 
 RUSSIAN_READER = 3003
 

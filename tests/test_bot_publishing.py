@@ -12,9 +12,9 @@ from conftest import PAGE_TIME
 from fakes import FakeBotApi, SentMessage
 from harness import RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot import admin_texts
-from pressbot.i18n import translator
-from pressbot.models import ItemKind
+from pressbot.core.models import ItemKind
+from pressbot.texts import admin as admin_texts
+from pressbot.texts.i18n import translator
 
 EN = translator("en")
 ADMIN = 9001

@@ -4,8 +4,8 @@ import asyncio
 from datetime import UTC, datetime
 
 from harness import USER, RunningBot
-from pressbot.models import DeliveryStatus, ItemKind
-from pressbot.services import SERVICES_KEY
+from pressbot.bot.context import SERVICES_KEY
+from pressbot.core.models import DeliveryStatus, ItemKind
 
 OTHER = 2002
 

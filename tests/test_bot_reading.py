@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from harness import USER, RunningBot
-from pressbot.commands import READER_COMMANDS
+from pressbot.texts.commands import READER_COMMANDS
 
 GROUP = -1001234567890
 

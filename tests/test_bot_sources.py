@@ -15,11 +15,11 @@ from fakes import FakeBotApi
 from fakes.website import FIXTURES, FakeWebsite
 from harness import RunningBot, SettableClock, make_bot, wait_for_job
 from lifecycle import start_bot, stop_bot
-from pressbot import admin_texts
+from pressbot.bot.context import PressApplication
+from pressbot.bot.website_jobs import INGEST_KEY, poll_due_sources
 from pressbot.ingest import texts
 from pressbot.ingest.polling import PollReport
-from pressbot.ingest_jobs import INGEST_KEY, poll_due_sources
-from pressbot.services import PressApplication
+from pressbot.texts import admin as admin_texts
 
 ADMIN = 9001
 READERS = (2001, 2002)

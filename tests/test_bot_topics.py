@@ -6,7 +6,7 @@ from conftest import PAGE_TIME
 from fakes import FakeBotApi
 from harness import USER, RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.models import ItemKind
+from pressbot.core.models import ItemKind
 
 OTHER = 2002
 GROUP = -1001234567890

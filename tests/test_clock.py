@@ -2,9 +2,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from pressbot.clock import format_short_date, read_clock
-from pressbot.i18n import translator
-from pressbot.rendering import render_time
+from pressbot.core.clock import format_short_date, read_clock
+from pressbot.texts.i18n import translator
+from pressbot.texts.reader import render_time
 
 EN, RU = translator("en"), translator("ru")
 

@@ -212,12 +212,12 @@ def test_a_failing_handler_shows_one_line_and_keeps_its_traceback_in_the_log(
         )
     console.sendline("/latest")
     console.expect_exact(
-        "log ! ERROR pressbot.app: error while handling an update"
+        "log ! ERROR pressbot.server.app: error while handling an update"
         " (IntegrityError: refused by the test; the traceback is in tmp/x.sqlite3.log)"
     )
     console.expect_exact("bot › Sorry, something went wrong. Please try again in a minute.")
     quit_console(console)
     assert "Traceback" not in shown.getvalue()
     log = (tmp_path / "tmp" / "x.sqlite3.log").read_text(encoding="utf-8")
-    assert "ERROR pressbot.app: error while handling an update\nTraceback" in log
+    assert "ERROR pressbot.server.app: error while handling an update\nTraceback" in log
     assert "sqlite3.IntegrityError: refused by the test" in log

@@ -22,11 +22,18 @@ import pytest
 from fakes import ApiCall, FakeBotApi, SentMessage
 from harness import TOKEN, RunningBot, TickingClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.delivery import DeliveryEngine, EngineSettings
-from pressbot.models import BroadcastProgress, ChatType, Draft, DraftStage, ItemKind, ItemStatus
+from pressbot.bot.context import SERVICES_KEY, Services
+from pressbot.core.models import (
+    BroadcastProgress,
+    ChatType,
+    Draft,
+    DraftStage,
+    ItemKind,
+    ItemStatus,
+)
+from pressbot.delivery.engine import DeliveryEngine, EngineSettings
+from pressbot.delivery.sender import BotApiSender
 from pressbot.publishing import correct_item, publish_draft, withdraw
-from pressbot.sender import BotApiSender
-from pressbot.services import SERVICES_KEY, Services
 from pressbot.storage import Database, open_database
 
 ADMIN = 9001

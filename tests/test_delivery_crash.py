@@ -17,9 +17,9 @@ from pathlib import Path
 from conftest import DATA_DIR
 from fakes import FakeBotApi
 from harness import TOKEN
-from pressbot.delivery import EngineSettings
-from pressbot.importer import seed_if_new
-from pressbot.models import ChatType, ItemKind, NewItem
+from pressbot.core.models import ChatType, ItemKind, NewItem
+from pressbot.delivery.engine import EngineSettings
+from pressbot.ingest.items_file import seed_if_new
 from pressbot.storage import open_database
 from test_cli import pressbot_env
 

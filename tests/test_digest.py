@@ -4,8 +4,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from pressbot.clock import LONDON, MOSCOW
-from pressbot.digest import DigestTimeError, latest_digest_time, parse_digest_time
+from pressbot.core.clock import LONDON, MOSCOW
+from pressbot.delivery.digests import DigestTimeError, latest_digest_time, parse_digest_time
 
 
 def utc(*parts: int) -> datetime:

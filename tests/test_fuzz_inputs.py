@@ -27,19 +27,20 @@ from fakes import FakeBotApi, SentMessage
 from fakes.models import ApiCall
 from harness import USER, RunningBot, TickingClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.commands import ADMIN_COMMANDS, READER_COMMANDS
-from pressbot.handlers.digest import DIGEST_CALLBACK_PREFIX
-from pressbot.i18n import LANGUAGES, translator
+from pressbot.bot.handlers.digest import DIGEST_CALLBACK_PREFIX
+from pressbot.core.kinds import BUILT_IN_KINDS
+from pressbot.core.languages import LANGUAGES
+from pressbot.core.models import Draft, DraftStage
+from pressbot.core.quiet import ZONES
 from pressbot.ingest.texts import PUBLISH_PREFIX, SKIP_PREFIX
-from pressbot.kinds import BUILT_IN_KINDS
-from pressbot.models import Draft, DraftStage
-from pressbot.quiet import ZONES
-from pressbot.rendering import LATEST_CALLBACK_PREFIX, READ_CALLBACK_PREFIX
-from pressbot.settings_texts import (
+from pressbot.texts.chat_settings import (
     LANGUAGE_CALLBACK_PREFIX,
     QUIET_CALLBACK_PREFIX,
     TOPIC_CALLBACK_PREFIX,
 )
+from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
+from pressbot.texts.i18n import translator
+from pressbot.texts.reader import LATEST_CALLBACK_PREFIX, READ_CALLBACK_PREFIX
 
 ADMIN = 9001
 WATCHER = 4242  # the user whose inline query marks the end of each input

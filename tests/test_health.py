@@ -10,8 +10,8 @@ import pytest
 
 from conftest import PAGE_TIME
 from harness import SettableClock
-from pressbot.health import HEALTH_KEY, ApiHealth, check_health, telegram_answered
-from pressbot.models import ChatType, ItemKind, NewItem
+from pressbot.core.models import ChatType, ItemKind, NewItem
+from pressbot.server.health import HEALTH_KEY, ApiHealth, check_health, telegram_answered
 from pressbot.storage import Database, open_database
 
 

@@ -12,7 +12,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from fakes.html_entities import parse
-from pressbot.i18n import TranslatableError, catalog_path, choose_language, translator
+from pressbot.core.languages import TranslatableError
+from pressbot.texts.i18n import catalog_path, choose_language, translator
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "pressbot"
 # The keywords of scripts/update-catalogs: tr("…"), tr.plural("…", "…", n), N_("…").

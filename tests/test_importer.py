@@ -5,16 +5,16 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA_DIR, PAGE_TIME, SEED_FILE
-from pressbot.clock import format_short_date
-from pressbot.importer import (
+from pressbot.core.clock import format_short_date
+from pressbot.core.models import Contact, ItemKind
+from pressbot.ingest.items_file import (
     MAX_ITEMS_FILE_BYTES,
     ItemsFileError,
     import_items_file,
     seed_if_new,
 )
-from pressbot.models import Contact, ItemKind
-from pressbot.rendering import html_to_plain
 from pressbot.storage import Database
+from pressbot.texts.reader import html_to_plain
 
 EVENT_DATES = [
     "15.10.2018", "15.10.2018", "13.10.2018", "12.10.2018", "09.10.2018",

@@ -9,16 +9,16 @@ from pydantic import ValidationError
 
 from conftest import SEED_FILE
 from fakes.website import FIXTURES
-from pressbot.clock import embassy_midnight
 from pressbot.config import Settings, describe_settings_error
-from pressbot.importer import read_items_file
+from pressbot.core.clock import embassy_midnight
+from pressbot.core.models import ItemKind
 from pressbot.ingest.entries import SourceError, entry_uid
 from pressbot.ingest.feeds import is_feed, parse_feed, root_element
 from pressbot.ingest.fetching import Fetched
-from pressbot.ingest.kinds import DEFAULT_KINDS, kind_for, parse_kind_map
+from pressbot.ingest.items_file import read_items_file
+from pressbot.ingest.kind_map import DEFAULT_KINDS, kind_for, parse_kind_map
 from pressbot.ingest.pages import parse_page
 from pressbot.ingest.polling import FEED, PAGE, parse_body
-from pressbot.models import ItemKind
 
 NOW = datetime(2018, 10, 18, 5, 18, tzinfo=UTC)
 FEED_URL = "https://embassy.example/press/feed.xml"

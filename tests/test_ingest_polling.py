@@ -10,12 +10,12 @@ import pytest
 
 from conftest import PAGE_TIME
 from fakes.website import FIXTURES, FakeWebsite
-from pressbot.delivery import DeliveryEngine, EngineSettings
+from pressbot.core.models import BroadcastAction
+from pressbot.delivery.engine import DeliveryEngine, EngineSettings
+from pressbot.delivery.sender import BotApiSender
 from pressbot.ingest.fetching import make_client
-from pressbot.ingest.kinds import DEFAULT_KINDS
+from pressbot.ingest.kind_map import DEFAULT_KINDS
 from pressbot.ingest.polling import IngestSettings, PollReport, poll_source, retry_delay
-from pressbot.models import BroadcastAction
-from pressbot.sender import BotApiSender
 from pressbot.storage import Database, open_database
 
 NOW = datetime(2018, 10, 18, 6, 0, tzinfo=UTC)

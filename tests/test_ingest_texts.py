@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from fakes.html_entities import parse, utf16_len
-from pressbot.i18n import translator
+from pressbot.core.models import NewItem
 from pressbot.ingest.texts import MAX_BUTTONS, held_keyboard, held_notice
-from pressbot.models import NewItem
 from pressbot.storage.source_entries import HeldEntry
+from pressbot.texts.i18n import translator
 
 
 def held(number: int, url: str) -> HeldEntry:

@@ -6,9 +6,15 @@ from typing import Any
 
 import pytest
 
-from pressbot.models import BroadcastAction
-from pressbot.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict, decide, retry_delay
-from pressbot.sender import ApiAnswer
+from pressbot.core.models import BroadcastAction
+from pressbot.delivery.outcomes import (
+    DELETE_WINDOW_SECONDS,
+    Decision,
+    Verdict,
+    decide,
+    retry_delay,
+)
+from pressbot.delivery.sender import ApiAnswer
 
 SEND, EDIT, WITHDRAW = BroadcastAction.SEND, BroadcastAction.EDIT, BroadcastAction.WITHDRAW
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pressbot.pacing import (
+from pressbot.delivery.pacing import (
     GROUP_MESSAGES_PER_WINDOW,
     GROUP_WINDOW,
     PRIVATE_CHAT_INTERVAL,

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 
 from conftest import PAGE_TIME
-from pressbot.i18n import translator
-from pressbot.models import BroadcastAction, BroadcastProgress
-from pressbot.progress_texts import Waiting, render_progress
+from pressbot.core.models import BroadcastAction, BroadcastProgress
+from pressbot.texts.i18n import translator
+from pressbot.texts.progress import Waiting, render_progress
 
 EN = translator("en")
 

@@ -2,8 +2,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from pressbot.clock import LONDON, MOSCOW
-from pressbot.quiet import QuietWindow, QuietWindowError, parse_window, quiet_until
+from pressbot.core.clock import LONDON, MOSCOW
+from pressbot.core.quiet import QuietWindow, QuietWindowError, parse_window, quiet_until
 
 NIGHT_LONDON = QuietWindow(time(23, 0), time(7, 0), LONDON)
 

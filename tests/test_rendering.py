@@ -6,11 +6,12 @@ from hypothesis import strategies as st
 
 from conftest import PAGE_TIME
 from fakes.html_entities import parse
-from pressbot.commands import READER_COMMANDS
-from pressbot.i18n import translator
-from pressbot.inputs import parse_number
-from pressbot.models import Contact, Item, ItemHeadline, ItemKind, ItemPage
-from pressbot.rendering import (
+from pressbot.core.inputs import parse_number
+from pressbot.core.models import Contact, Item, ItemHeadline, ItemKind, ItemPage
+from pressbot.storage import Database
+from pressbot.texts.commands import READER_COMMANDS
+from pressbot.texts.i18n import translator
+from pressbot.texts.reader import (
     TITLE_LIMIT,
     latest_keyboard,
     parse_latest_callback,
@@ -25,7 +26,6 @@ from pressbot.rendering import (
     render_shared,
     shorten,
 )
-from pressbot.storage import Database
 
 EN = translator("en")
 HOSTILE = 'Tom & Jerry <script>alert("x")</script> </b> &amp; <a href="x">'

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pressbot.scheduling import ReleaseTimeError, parse_release_time
+from pressbot.core.scheduling import ReleaseTimeError, parse_release_time
 
 # 10:00 UTC on 28 November 2026: 10:00 in London, 13:00 in Moscow.
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ import pytest
 
 from fakes import FakeBotApi
 from harness import TOKEN, USER, TickingClock
-from pressbot.budget import SendBudget
+from pressbot.delivery.budget import SendBudget
 from test_delivery import publish, releases, running, sends, settle, subscribe
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from fakes import FakeBotApi
-from pressbot.sender import ApiAnswer, BotApiSender, PreparedRequest
+from pressbot.delivery.sender import ApiAnswer, BotApiSender, PreparedRequest
 
 TOKEN = "123456:TEST-sender-secret-token"
 USER = 1001

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from fakes.html_entities import parse
-from pressbot.splitting import TELEGRAM_TEXT_LIMIT, split_html, utf16_length
+from pressbot.texts.splitting import TELEGRAM_TEXT_LIMIT, split_html, utf16_length
 
 
 def visible(markup: str) -> str:

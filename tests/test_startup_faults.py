@@ -24,11 +24,11 @@ from conftest import DATA_DIR, PAGE_TIME
 from fakes import FakeBotApi
 from harness import TOKEN, RunningBot, SettableClock, bot_settings, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.app import build_application
 from pressbot.config import PLACEHOLDER_TOKEN
-from pressbot.importer import seed_if_new
-from pressbot.pacing import backoff_delay
-from pressbot.serving import Runner, start_retry_delay
+from pressbot.delivery.pacing import backoff_delay
+from pressbot.ingest.items_file import seed_if_new
+from pressbot.server.app import build_application
+from pressbot.server.runner import Runner, start_retry_delay
 from pressbot.storage import open_database
 from pressbot.storage.migrations import MIGRATIONS, SchemaError, check_schema_version
 from test_cli import pressbot_env
@@ -372,7 +372,7 @@ async def test_a_bot_api_failing_at_start_is_waited_out(
     )
     running = RunningBot(fake_api, application, SettableClock(PAGE_TIME))
     runner = Runner(application, poll_timeout=1, start_backoff=lambda _attempt: 0.01)
-    with caplog.at_level(logging.WARNING, logger="pressbot.serving"):
+    with caplog.at_level(logging.WARNING, logger="pressbot.server.runner"):
         await runner.start()
     try:
         [welcome] = await running.say("/start")
@@ -397,7 +397,7 @@ async def test_command_menus_refused_at_start_are_set_later_and_the_bot_runs(
     )
     running = RunningBot(fake_api, application, clock)
     runner = Runner(application, poll_timeout=1)
-    with caplog.at_level(logging.INFO, logger="pressbot.app"):
+    with caplog.at_level(logging.INFO, logger="pressbot.server.app"):
         await runner.start()  # the refused menus do not stop it
         try:
             [welcome] = await running.say("/start")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PAGE_TIME
-from pressbot.models import ChatType, ItemKind, NewItem, SubscriptionChange
+from pressbot.core.models import ChatType, ItemKind, NewItem, SubscriptionChange
 from pressbot.storage import Database, open_database
 from pressbot.storage.connection import open_connection
 from pressbot.storage.items import fts_query

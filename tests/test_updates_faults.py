@@ -30,12 +30,12 @@ from telegram.ext import (
 
 from fakes import FakeBotApi
 from harness import TOKEN, USER, RunningBot
-from pressbot.handlers.screening import acted_on
-from pressbot.services import PressApplication
+from pressbot.bot.context import PressApplication
+from pressbot.bot.handlers.screening import acted_on
+from pressbot.bot.updates import ALLOWED_UPDATES, decode_update, is_skipped, readable_updates
+from pressbot.server.telemetry import telemetry_of
 from pressbot.storage import Database
 from pressbot.storage.updates_seen import UpdatesSeenStore
-from pressbot.telemetry import telemetry_of
-from pressbot.updates import ALLOWED_UPDATES, decode_update, is_skipped, readable_updates
 from test_cli import pressbot_env
 
 #: What the undecodable poll carries; it must never reach the log.

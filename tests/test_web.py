@@ -25,12 +25,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from conftest import PAGE_TIME
 from fakes import FakeBotApi
 from harness import RunningBot, SettableClock, bot_settings
-from pressbot.app import build_application
-from pressbot.models import ItemKind
-from pressbot.serving import WEBHOOK_SECRET_KEY, Runner
-from pressbot.telemetry import telemetry_of
-from pressbot.updates import ALLOWED_UPDATES
-from pressbot.web import BODY_TIMEOUT as WEB_BODY_TIMEOUT
+from pressbot.bot.updates import ALLOWED_UPDATES
+from pressbot.core.models import ItemKind
+from pressbot.server.app import build_application
+from pressbot.server.runner import WEBHOOK_SECRET_KEY, Runner
+from pressbot.server.telemetry import telemetry_of
+from pressbot.server.web import BODY_TIMEOUT as WEB_BODY_TIMEOUT
 
 HOOK_URL = "https://press.example.org/tg/hook"
 SECRET = "s3cret_-token"

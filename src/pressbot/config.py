@@ -17,9 +17,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from pressbot.ingest.kinds import DEFAULT_KINDS, KindMap, parse_kind_map
-from pressbot.kinds import ConfiguredKind, all_kinds, parse_configured_kinds
-from pressbot.models import ItemKind
+from pressbot.core.kinds import ConfiguredKind, all_kinds, parse_configured_kinds
+from pressbot.core.models import ItemKind
+from pressbot.ingest.kind_map import DEFAULT_KINDS, KindMap, parse_kind_map
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 #: Telegram answers 429 above about 30 messages a second, unless broadcasts are paid for.

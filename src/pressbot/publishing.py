@@ -9,11 +9,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pressbot.delivery import DeliveryEngine
-from pressbot.i18n import N_, TranslatableError
-from pressbot.models import Draft, ItemKind, NewItem
-from pressbot.rendering import html_to_plain
+from pressbot.core.languages import N_, TranslatableError
+from pressbot.core.models import Draft, ItemKind, NewItem
+from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
+from pressbot.texts.reader import html_to_plain
 
 
 class PublishingError(TranslatableError):

@@ -16,13 +16,13 @@ from typing import Any, TextIO
 
 from pydantic import SecretStr
 
-from pressbot.app import build_application
 from pressbot.config import Settings
 from pressbot.console.local_api import TOKEN, LocalBotApi
 from pressbot.console.log_lines import console_logging, log_path_for
 from pressbot.console.terminal import ADMIN_BANNER, BANNER, Terminal, read_lines
 from pressbot.logs import configure_logging
-from pressbot.serving import Runner
+from pressbot.server.app import build_application
+from pressbot.server.runner import Runner
 
 __all__ = ["LOCAL_USER", "run_console"]
 

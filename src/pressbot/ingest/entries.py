@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pressbot.importer import item_uid
-from pressbot.models import Kind, NewItem
+from pressbot.core.models import Kind, NewItem
+from pressbot.ingest.items_file import item_uid
 
 
 class SourceError(Exception):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pressbot.delivery import DeliveryEngine
-from pressbot.rendering import html_to_plain
+from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
+from pressbot.texts.reader import html_to_plain
 
 
 async def publish_held_entry(

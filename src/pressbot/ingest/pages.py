@@ -13,10 +13,10 @@ from datetime import date
 
 from bs4 import BeautifulSoup, Tag
 
-from pressbot.clock import embassy_midnight
-from pressbot.importer import is_publishable
+from pressbot.core.clock import embassy_midnight
 from pressbot.ingest.entries import Entry, SourceError, entry_uid
-from pressbot.ingest.kinds import KindMap, kind_for
+from pressbot.ingest.items_file import is_publishable
+from pressbot.ingest.kind_map import KindMap, kind_for
 from pressbot.ingest.sanitizing import safe_link, sanitize_element
 
 # Matched against an element's text (never against markup): "15.10.2018 - title".

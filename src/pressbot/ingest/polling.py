@@ -14,16 +14,16 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from pressbot.delivery import DeliveryEngine
+from pressbot.delivery.engine import DeliveryEngine
 from pressbot.ingest.entries import Entry, SourceError
 from pressbot.ingest.feeds import FEED_ROOTS, is_xml, parse_feed, root_element
 from pressbot.ingest.fetching import Fetched, Progress, fetch
-from pressbot.ingest.kinds import KindMap
+from pressbot.ingest.kind_map import KindMap
 from pressbot.ingest.pages import parse_page
-from pressbot.rendering import html_to_plain
 from pressbot.storage import Database
 from pressbot.storage.source_entries import HeldEntry, KnownEntry
 from pressbot.storage.sources import Source
+from pressbot.texts.reader import html_to_plain
 
 logger = logging.getLogger(__name__)
 

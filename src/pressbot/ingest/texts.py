@@ -11,12 +11,13 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from pressbot.clock import LONDON, format_short_date
-from pressbot.i18n import N_, Translator
-from pressbot.rendering import escape, shorten, shown_title
-from pressbot.splitting import split_html
+from pressbot.core.clock import LONDON, format_short_date
+from pressbot.core.languages import N_
 from pressbot.storage.source_entries import HeldEntry
 from pressbot.storage.sources import Source
+from pressbot.texts.i18n import Translator
+from pressbot.texts.reader import escape, shorten, shown_title
+from pressbot.texts.splitting import split_html
 
 PUBLISH_PREFIX = "feedpub"
 SKIP_PREFIX = "feedskip"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pressbot.models import Contact
+from pressbot.core.models import Contact
 from pressbot.storage.connection import Connection
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from pressbot.i18n import ENGLISH
-from pressbot.models import ItemHeadline
+from pressbot.core.languages import ENGLISH
+from pressbot.core.models import ItemHeadline
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import from_db_time, to_db_time
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pressbot.models import Draft, DraftStage
+from pressbot.core.models import Draft, DraftStage
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import to_db_time
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from pressbot.models import Item, ItemHeadline, ItemPage, ItemStatus, Kind, NewItem
+from pressbot.core.models import Item, ItemHeadline, ItemPage, ItemStatus, Kind, NewItem
 from pressbot.storage.connection import Connection
 
 _WORD = re.compile(r"\w+")

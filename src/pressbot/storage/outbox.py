@@ -14,9 +14,15 @@ from datetime import UTC, datetime, time
 
 import aiosqlite
 
-from pressbot.i18n import ENGLISH
-from pressbot.models import BroadcastAction, BroadcastProgress, DeliveryStatus, ItemStatus, NewItem
-from pressbot.quiet import HELD_FOR_QUIET_HOURS, QuietWindow, zone_named
+from pressbot.core.languages import ENGLISH
+from pressbot.core.models import (
+    BroadcastAction,
+    BroadcastProgress,
+    DeliveryStatus,
+    ItemStatus,
+    NewItem,
+)
+from pressbot.core.quiet import HELD_FOR_QUIET_HOURS, QuietWindow, zone_named
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import (
     from_db_time,

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from pressbot.models import ItemStatus, NewItem
+from pressbot.core.models import ItemStatus, NewItem
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import from_db_time, insert_item, to_db_time
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from pressbot.models import ChatType, Kind, SubscriptionChange
-from pressbot.quiet import HELD_FOR_QUIET_HOURS
+from pressbot.core.models import ChatType, Kind, SubscriptionChange
+from pressbot.core.quiet import HELD_FOR_QUIET_HOURS
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import to_db_time
 

@@ -1,0 +1,55 @@
+"""/help, and a reply pointing to it for anything the bot does not understand."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from pressbot.bot.context import PressApplication, PressContext
+from pressbot.bot.handlers.replying import reply_messages
+from pressbot.core.languages import N_
+from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
+from pressbot.texts.reader import render_help, render_unknown
+
+#: The answer to a press no handler knows (and to one under an inline message, screening.py).
+STALE_BUTTON = N_("This button no longer works. Send /help.")
+
+
+async def help_command(update: Update, context: PressContext) -> None:
+    """List every command, one line each."""
+    user = update.effective_user
+    commands = READER_COMMANDS
+    if context.is_admin(user.id if user else None):
+        commands += ADMIN_COMMANDS
+    await reply_messages(update, [render_help(commands, context.tr)])
+
+
+async def unknown(update: Update, context: PressContext) -> None:
+    """Point anything not understood to /help."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    if message.chat.type != "private" and not _addressed_to_bot(message.text, context):
+        return  # in groups the bot speaks only when spoken to
+    await reply_messages(update, [render_unknown(context.tr)])
+
+
+def _addressed_to_bot(text: str, context: PressContext) -> bool:
+    command = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+    _, _, username = command.partition("@")
+    return bool(username) and username.lower() == (context.bot.username or "").lower()
+
+
+async def stale_button(update: Update, context: PressContext) -> None:
+    """Answer a button press that no handler knows."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(context.tr(STALE_BUTTON))
+
+
+def register(application: PressApplication) -> None:
+    """Add /help and the fallbacks; call last so the fallbacks see only what is left."""
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.COMMAND), unknown)
+    )
+    application.add_handler(CallbackQueryHandler(stale_button))

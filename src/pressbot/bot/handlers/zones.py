@@ -1,0 +1,30 @@
+"""The London / Moscow buttons under /quiet and /digest: the chat's one time zone."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from pressbot.bot.context import PressContext
+from pressbot.bot.handlers.subscriptions import may_change_subscription
+from pressbot.core.quiet import ZONES
+from pressbot.texts.chat_settings import settings_refusal
+
+
+async def press_zone_button(
+    update: Update, context: PressContext, *, stale: str, not_subscribed: str
+) -> str | None:
+    """Store the zone a button names; None (the press answered) when it can't be."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return None
+    zone = (query.data or "").partition(":")[2]
+    if zone not in ZONES:
+        await query.answer(context.tr(stale))
+        return None
+    if not await may_change_subscription(update):
+        await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
+        return None
+    if not await context.database.subscribers.set_zone(chat.id, zone, context.now()):
+        await query.answer(context.tr(not_subscribed), show_alert=True)
+        return None
+    return zone

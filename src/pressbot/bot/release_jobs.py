@@ -1,0 +1,84 @@
+"""JobQueue callbacks: scheduled releases on time, progress messages, daily digests."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from telegram.ext import JobQueue
+
+from pressbot.bot.context import SERVICES_KEY, PressApplication, PressContext
+from pressbot.delivery.digests import deliver_due_digests
+from pressbot.delivery.tracking import report_progress
+from pressbot.publishing import release_held
+
+logger = logging.getLogger(__name__)
+
+
+def release_job_name(item_id: int) -> str:
+    """The job that releases one held item."""
+    return f"release-{item_id}"
+
+
+def schedule_release(
+    job_queue: JobQueue[PressContext], item_id: int, at: datetime, now: datetime
+) -> None:
+    """Release the item at `at` by the application's clock (at once when that has passed)."""
+    # A delay, not a wall-clock time: `now` comes from the application's clock argument.
+    delay = max(0.0, (at - now).total_seconds())
+    job_queue.run_once(release_due_item, when=delay, data=item_id, name=release_job_name(item_id))
+
+
+def cancel_release(job_queue: JobQueue[PressContext], item_id: int) -> None:
+    """Forget the release job of an item (the item itself is dropped by the caller)."""
+    for job in job_queue.get_jobs_by_name(release_job_name(item_id)):
+        job.schedule_removal()
+
+
+async def release_due_item(context: PressContext) -> None:
+    """Publish a held item whose time has come."""
+    job = context.job
+    if job is None or not isinstance(job.data, int):
+        return
+    broadcast = await release_held(context.database, context.engine, job.data, context.now())
+    if broadcast is None:
+        logger.info("scheduled item %d was cancelled or released already", job.data)
+    else:
+        logger.info("released scheduled item %d (broadcast %d)", job.data, broadcast)
+
+
+async def update_progress(context: PressContext) -> None:
+    """Edit the progress message of every running broadcast."""
+    await report_progress(
+        context.bot,
+        context.database,
+        context.services.progress,
+        time.monotonic(),
+        context.now(),
+        silent_since=context.engine.silent_since,
+    )
+
+
+async def send_digests(context: PressContext) -> None:
+    """Send the daily digests whose time has come."""
+    services = context.services
+    sent = await deliver_due_digests(
+        services.database, services.engine, services.translators, context.now()
+    )
+    if sent:
+        logger.info("sent %d daily digests", sent)
+
+
+async def start_jobs(application: PressApplication, now: datetime) -> None:
+    """Schedule the progress updates and every held item's release (after a restart too)."""
+    services = application.bot_data[SERVICES_KEY]
+    job_queue = application.job_queue
+    assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
+    interval = services.settings.progress_interval
+    job_queue.run_repeating(update_progress, interval=interval, first=interval)
+    digests = services.settings.digest_check_interval
+    job_queue.run_repeating(send_digests, interval=digests, first=digests, name="digests")
+    for item in await services.database.items.scheduled():
+        if item.publish_at is not None:
+            schedule_release(job_queue, item.id, item.publish_at, now)

@@ -1,0 +1,94 @@
+"""What a Bot API answer means for a delivery: sent, blocked, retry later, or failed.
+
+Pure: the answer, the delivery and the time in, a decision out. The engine acts on it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from pressbot.core.models import BroadcastAction
+from pressbot.delivery.pacing import backoff_delay
+from pressbot.delivery.sender import ApiAnswer
+
+#: Telegram lets a bot delete its messages for everyone for 48 hours; keep a margin.
+DELETE_WINDOW_SECONDS = 48 * 3600 - 600
+
+
+class Verdict(enum.Enum):
+    """The kinds of decision."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    RETRY = "retry"  # a network error, a time-out or a 5xx: try again after a backoff, until the
+    # delivery's deadline: Telegram answering nothing says nothing about the chat
+    FLOOD = "flood"  # 429: everybody waits retry_after, then the same message again
+    MIGRATED = "migrated"  # the group became a supergroup: move the subscriber, retry there
+    EDIT_INSTEAD = "edit_instead"  # too old to delete: say it was withdrawn instead
+    HELD = "held"  # the chat's quiet hours: the same message when they end
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A verdict with what the engine needs to act on it."""
+
+    verdict: Verdict
+    message_id: int | None = None
+    error: str | None = None
+    wait: float = 0.0
+    new_chat_id: int | None = None
+
+
+_GONE = (
+    "chat not found",
+    "user is deactivated",
+    "bot was blocked",
+    "bot was kicked",
+    "bot is not a member",
+    "have no rights to send",
+    "need administrator rights",
+)
+
+
+#: The longest wait between two tries of one delivery.
+MAX_RETRY_DELAY = 60.0
+
+
+def retry_delay(attempts: int, base: float, cap: float = MAX_RETRY_DELAY) -> float:
+    """A delivery's backoff: base, 2 base, 4 base … capped at `cap` (a minute)."""
+    return backoff_delay(attempts, base, cap)
+
+
+def decide(  # noqa: PLR0911 - a decision table: one early return per rule
+    answer: ApiAnswer,
+    action: BroadcastAction,
+    *,
+    attempts: int,
+    retry_base: float,
+) -> Decision:
+    """Decide a delivery's fate from Telegram's answer; `attempts` counts this one."""
+    if answer.ok:
+        result = answer.result
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        return Decision(Verdict.SENT, message_id=message_id)
+    description = answer.description or f"HTTP {answer.status}"
+    lowered = description.lower()
+    if answer.status == 429 or answer.error_code == 429:
+        return Decision(Verdict.FLOOD, wait=float(answer.retry_after or 1.0), error=description)
+    if answer.migrate_to_chat_id is not None:
+        return Decision(Verdict.MIGRATED, new_chat_id=answer.migrate_to_chat_id)
+    if answer.status == 403 or any(reason in lowered for reason in _GONE):
+        return Decision(Verdict.BLOCKED, error=description)
+    if action is BroadcastAction.EDIT and "message is not modified" in lowered:
+        return Decision(Verdict.SENT)
+    if action is BroadcastAction.WITHDRAW:
+        if "message to delete not found" in lowered or "message to edit not found" in lowered:
+            return Decision(Verdict.SENT)  # the reader deleted it already: nothing to withdraw
+        if "message can't be deleted" in lowered:
+            return Decision(Verdict.EDIT_INSTEAD)
+    if answer.transient:
+        # Never given up here: the engine gives up at the delivery's deadline.
+        return Decision(Verdict.RETRY, wait=retry_delay(attempts, retry_base), error=description)
+    return Decision(Verdict.FAILED, error=description)

@@ -1,0 +1,284 @@
+"""Wiring: build the python-telegram-bot Application with every handler and service."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from datetime import timedelta
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ApplicationBuilder, ApplicationHandlerStop, ContextTypes, Defaults
+
+from pressbot.bot.context import (
+    SERVICES_KEY,
+    Clock,
+    PressApplication,
+    PressContext,
+    Services,
+    utc_now,
+)
+from pressbot.bot.handlers import (
+    admin_manage,
+    admin_post,
+    digest,
+    forum,
+    language,
+    membership,
+    quiet,
+    reading,
+    screening,
+    sharing,
+    sources,
+    subscriptions,
+    topics,
+)
+from pressbot.bot.handlers import help as help_handlers
+from pressbot.bot.rate_limiter import SharedRateLimiter
+from pressbot.bot.release_jobs import start_jobs
+from pressbot.bot.website_jobs import start_ingest
+from pressbot.config import Settings
+from pressbot.core.languages import ENGLISH, LANGUAGES, N_
+from pressbot.delivery.budget import SendBudget
+from pressbot.delivery.engine import DeliveryEngine, EngineSettings
+from pressbot.delivery.pacing import backoff_delay
+from pressbot.delivery.tracking import ProgressTracker
+from pressbot.ingest.items_file import default_data_dir, seed_if_new
+from pressbot.server.telemetry import ObservedSender, Telemetry
+from pressbot.storage import open_database
+from pressbot.storage.write_blocked import cannot_write_now
+from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
+from pressbot.texts.i18n import kind_translators, translator
+
+logger = logging.getLogger(__name__)
+
+# Opt in to python-telegram-bot's coming default (durations as timedelta), so that its own
+# retry code does not warn on every flood-control answer.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+def build_application(
+    settings: Settings, clock: Clock = utc_now, *, commands_retry: float | None = None
+) -> PressApplication:
+    """Build the Application: handlers registered; database and engine opened in post_init.
+
+    `commands_retry`: the first wait (seconds) before setting the command menus again when
+    Telegram refused them at start; COMMANDS_RETRY_FIRST when None.
+    """
+    token = settings.require_token()
+    # Counts for /metrics, Bot API health for /healthz.
+    telemetry = Telemetry(clock, timedelta(seconds=settings.health_grace))
+
+    translators = kind_translators(settings.extra_kinds)  # the configured kinds named too
+    # One budget for replies and broadcasts alike, so that together they stay under the limit.
+    budget = SendBudget(settings.broadcast_rate, paid_broadcast=settings.paid_broadcast)
+
+    async def post_init(application: PressApplication) -> None:
+        database = await open_database(settings.db_path)
+        try:
+            data_dir = settings.data_dir or default_data_dir()
+            seeded = await seed_if_new(database, data_dir, clock(), enabled=settings.seed)
+            for report in seeded:
+                logger.info("seeded %d items from %s", report.items_added, data_dir)
+            await database.subscribers.set_channels(settings.channel_ids, clock())
+        except BaseException:
+            # Not yet in Services, which post_shutdown closes: an open connection's thread
+            # would keep the process from exiting (a bad seed file, a signal meanwhile).
+            await database.close()
+            raise
+        engine = DeliveryEngine(
+            database,
+            ObservedSender(
+                telemetry, settings.api_base_url, token, timeout=settings.delivery_timeout
+            ),
+            EngineSettings(
+                rate=settings.broadcast_rate,
+                paid_broadcast=settings.paid_broadcast,
+                retry_base=settings.delivery_retry_base,
+                deadline=settings.delivery_deadline,
+            ),
+            clock,
+            observe=telemetry.metrics.count_decision,
+            translators=translators,
+            budget=budget,
+        )
+        application.bot_data[SERVICES_KEY] = Services(
+            settings,
+            database,
+            clock,
+            engine,
+            ProgressTracker(translators=translators),
+            translators,
+        )
+        engine.start()
+        await start_jobs(application, clock())
+        await start_ingest(application, application.bot_data[SERVICES_KEY])
+        await register_commands(
+            application, settings, retry_first=commands_retry or COMMANDS_RETRY_FIRST
+        )
+
+    async def post_stop(application: PressApplication) -> None:
+        # Updates and jobs have stopped: let sends in flight finish and record them.
+        services = application.bot_data.get(SERVICES_KEY)
+        if isinstance(services, Services):
+            await services.engine.stop()
+
+    async def post_shutdown(application: PressApplication) -> None:
+        services = application.bot_data.get(SERVICES_KEY)
+        if isinstance(services, Services):
+            await services.engine.close()
+            await services.database.close()
+
+    application: PressApplication = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.api_base_url)
+        .request(telemetry.request())
+        .get_updates_request(telemetry.request(for_updates=True))
+        .context_types(ContextTypes(context=PressContext))
+        .defaults(
+            # No default parse_mode: it would leak into methods without one (see replying.py).
+            Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
+        .rate_limiter(SharedRateLimiter(budget))
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    screening.register(application)  # first: stops updates no handler should act on
+    language.register(application)  # first: every other handler answers in its language
+    reading.register(application)
+    subscriptions.register(application)
+    membership.register(application)
+    topics.register(application)
+    sharing.register(application)
+    quiet.register(application)
+    digest.register(application)
+    forum.register(application)
+    admin_post.register(application)
+    admin_manage.register(application)
+    sources.register(application)
+    help_handlers.register(application)  # last: its fallbacks take what nothing else did
+    application.add_error_handler(report_error)
+    telemetry.register(application)
+    return application
+
+
+#: Seconds before the command menus are set again after a failure; doubling up to an hour.
+COMMANDS_RETRY_FIRST = 60.0
+COMMANDS_RETRY_CAP = 3600.0
+
+
+async def register_commands(
+    application: PressApplication,
+    settings: Settings,
+    *,
+    retry_first: float = COMMANDS_RETRY_FIRST,
+    attempt: int = 1,
+) -> None:
+    """Show the reader commands in every chat's menu, the admin commands to admins.
+
+    The menus are a convenience, so never a reason not to run: when Telegram (or the
+    network) fails the calls, one warning is logged and the job queue sets them again later,
+    waiting longer each time, until it works.
+    """
+    try:
+        await _set_command_menus(application, settings)
+    except TelegramError as error:
+        delay = backoff_delay(attempt, retry_first, COMMANDS_RETRY_CAP)
+        logger.warning("command menus not set (%s); trying again in %g s", error, delay)
+
+        async def again(_context: PressContext) -> None:
+            await register_commands(
+                application, settings, retry_first=retry_first, attempt=attempt + 1
+            )
+
+        job_queue = application.job_queue
+        assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
+        job_queue.run_once(again, when=delay, name="command menus")
+        return
+    if attempt > 1:
+        logger.info("command menus set, on try %d", attempt)
+
+
+async def _set_command_menus(application: PressApplication, settings: Settings) -> None:
+    """Set the menus, once in each language: Telegram shows Russian users the Russian one."""
+    for chosen in LANGUAGES:
+        tr = translator(chosen)
+        code = None if chosen == ENGLISH else chosen
+        reader = [BotCommand(c.name, tr(c.description)) for c in READER_COMMANDS]
+        admin = reader + [BotCommand(c.name, tr(c.description)) for c in ADMIN_COMMANDS]
+        await application.bot.set_my_commands(reader, language_code=code)
+        for admin_id in sorted(settings.admin_ids):
+            try:
+                await application.bot.set_my_commands(
+                    admin, scope=BotCommandScopeChat(admin_id), language_code=code
+                )
+            except BadRequest as error:
+                # An admin who never opened a chat with the bot: they still can type commands.
+                logger.warning("admin menu for %d not set: %s", admin_id, error.message)
+
+
+async def report_error(update: object, context: PressContext) -> None:
+    """Log a handler's error, tell the chat in one reply, and stop handling that update.
+
+    A database that cannot be written now (locked, disk full) is said to be busy, in one log
+    line; any other error is sorry, logged with its traceback. Either way the update's later
+    handlers do not run: the reader gets the apology, not an answer after it. The apology
+    failing (chat not found, Telegram down) is logged in one line: this never raises.
+    """
+    error = context.error
+    text: str | None = SORRY
+    if isinstance(error, Forbidden):
+        # The user blocked the bot or removed it from the group: nobody to tell.
+        logger.info("could not reply: %s", error.message)
+        text = None
+    elif cannot_write_now(error):
+        logger.warning("the database cannot be written now (%s): answered busy", error)
+        text = BUSY
+    else:
+        logger.error("error while handling an update", exc_info=error)
+    if not isinstance(update, Update):
+        return  # a job's error: no chat to tell, no update to stop
+    if text is not None and update.effective_chat is not None:
+        language.remembered_language(context, update)
+        await _apologise(context, update.effective_chat.id, text)
+    if update.callback_query is not None:
+        await _stop_spinner(update.callback_query)
+    raise ApplicationHandlerStop
+
+
+SORRY = N_("Sorry, something went wrong. Please try again in a minute.")
+BUSY = N_("The bot is busy right now. Please try again in a minute.")
+
+
+async def _apologise(context: PressContext, chat_id: int, text: str) -> None:
+    """Send the translated `text` to the chat; a failure is one log line, never an error."""
+    try:
+        await context.bot.send_message(
+            chat_id, html.escape(context.tr(text)), parse_mode=ParseMode.HTML
+        )
+    except Exception as failure:  # the error handler's last word: nothing may escape it
+        logger.warning(
+            "could not tell chat %d about the error: %s: %s",
+            chat_id,
+            type(failure).__name__,
+            failure,
+        )
+
+
+async def _stop_spinner(query: CallbackQuery) -> None:
+    """Answer the pressed button, so that its spinner stops; it may have been answered."""
+    try:
+        await query.answer()
+    except TelegramError as failure:  # answered before the error, or too old: nothing to do
+        logger.debug("button not answered after the error: %s", failure)
