@@ -17,7 +17,7 @@ from typing import Any
 
 from pressbot.core.models import ItemKind, NewItem
 from pressbot.storage import Database
-from pressbot.texts.reader import html_to_plain, plain_text_to_html
+from pressbot.texts.markup import html_to_plain, plain_text_to_html
 
 ROOT = Path(__file__).resolve().parents[1]
 # tests/lifecycle.py starts and stops the Application as `pressbot run` does, for the tests and for

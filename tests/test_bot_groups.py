@@ -3,8 +3,8 @@
 from harness import USER, RunningBot
 from pressbot.bot.handlers.forum import NOT_A_FORUM
 from pressbot.core.models import ItemKind
+from pressbot.texts.chat import GROUP_ADMINS_ONLY
 from pressbot.texts.chat_settings import GROUP_SETTINGS_ADMINS_ONLY
-from pressbot.texts.reader import GROUP_ADMINS_ONLY
 
 GROUP = -1001234567890
 GROUP_ADMIN = 3003

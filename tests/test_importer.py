@@ -14,7 +14,7 @@ from pressbot.ingest.items_file import (
     seed_if_new,
 )
 from pressbot.storage import Database
-from pressbot.texts.reader import html_to_plain
+from pressbot.texts.markup import html_to_plain
 
 EVENT_DATES = [
     "15.10.2018", "15.10.2018", "13.10.2018", "12.10.2018", "09.10.2018",

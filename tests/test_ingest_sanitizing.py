@@ -5,7 +5,8 @@ from __future__ import annotations
 from fakes.html_entities import parse
 from fakes.website import FIXTURES
 from pressbot.ingest.sanitizing import safe_link, sanitize_html
-from pressbot.texts.reader import html_to_plain, render_opening
+from pressbot.texts.markup import html_to_plain
+from pressbot.texts.reader import render_opening
 from pressbot.texts.splitting import split_html
 
 

@@ -9,22 +9,20 @@ from fakes.html_entities import parse
 from pressbot.core.inputs import parse_number
 from pressbot.core.models import Contact, Item, ItemHeadline, ItemKind, ItemPage
 from pressbot.storage import Database
+from pressbot.texts.chat import render_help
 from pressbot.texts.commands import READER_COMMANDS
 from pressbot.texts.i18n import translator
+from pressbot.texts.markup import TITLE_LIMIT, plain_text_to_html, shorten
 from pressbot.texts.reader import (
-    TITLE_LIMIT,
     latest_keyboard,
     parse_latest_callback,
-    plain_text_to_html,
     render_contacts,
     render_headline,
-    render_help,
     render_item_full,
     render_latest,
     render_release,
     render_search_results,
     render_shared,
-    shorten,
 )
 
 EN = translator("en")

@@ -13,7 +13,7 @@ from pressbot.core.languages import N_, TranslatableError
 from pressbot.core.models import Draft, ItemKind, NewItem
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
-from pressbot.texts.reader import html_to_plain
+from pressbot.texts.markup import html_to_plain
 
 
 class PublishingError(TranslatableError):

@@ -14,7 +14,7 @@ from pressbot.ingest.fetching import fetch, make_client
 from pressbot.ingest.kind_map import KindMap
 from pressbot.ingest.polling import FEED, PAGE, parse_body
 from pressbot.storage import Database
-from pressbot.texts.reader import html_to_plain
+from pressbot.texts.markup import html_to_plain
 
 
 class DownloadLine:

@@ -15,7 +15,7 @@ from pressbot.ingest.entries import Entry, SourceError, entry_uid
 from pressbot.ingest.items_file import is_publishable
 from pressbot.ingest.kind_map import KindMap, kind_for
 from pressbot.ingest.sanitizing import safe_link, sanitize_html
-from pressbot.texts.reader import escape, html_to_plain, plain_text_to_html
+from pressbot.texts.markup import escape, html_to_plain, plain_text_to_html
 
 # Minor complaints (a declared encoding overridden, a text/plain content type) are not errors.
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
-from pressbot.texts.reader import html_to_plain
+from pressbot.texts.markup import html_to_plain
 
 
 async def publish_held_entry(

@@ -24,7 +24,7 @@ from pressbot.core.clock import embassy_midnight
 from pressbot.core.kinds import BUILT_IN_KINDS, KIND_NAME
 from pressbot.core.models import Contact, Kind, NewItem
 from pressbot.storage import Database
-from pressbot.texts.reader import html_to_plain, plain_text_to_html
+from pressbot.texts.markup import html_to_plain, plain_text_to_html
 
 SEEDED_KEY = "seeded_from_data_dir"
 #: An items file larger than this is refused: the seed page is 30 kB; split a bigger archive.

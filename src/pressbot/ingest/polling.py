@@ -23,7 +23,7 @@ from pressbot.ingest.pages import parse_page
 from pressbot.storage import Database
 from pressbot.storage.source_entries import HeldEntry, KnownEntry
 from pressbot.storage.sources import Source
-from pressbot.texts.reader import html_to_plain
+from pressbot.texts.markup import html_to_plain
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from bs4.element import (
     Tag,
 )
 
-from pressbot.texts.reader import escape
+from pressbot.texts.markup import escape
 
 # Telegram's own names for each allowed tag; the synonyms become the short forms.
 _INLINE = {

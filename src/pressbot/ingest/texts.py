@@ -16,7 +16,7 @@ from pressbot.core.languages import N_
 from pressbot.storage.source_entries import HeldEntry
 from pressbot.storage.sources import Source
 from pressbot.texts.i18n import Translator
-from pressbot.texts.reader import escape, shorten, shown_title
+from pressbot.texts.markup import escape, shorten, shown_title
 from pressbot.texts.splitting import split_html
 
 PUBLISH_PREFIX = "feedpub"

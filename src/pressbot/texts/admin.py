@@ -14,8 +14,8 @@ from pressbot.core.clock import LONDON, MOSCOW
 from pressbot.core.languages import N_
 from pressbot.core.models import BroadcastAction, BroadcastProgress, Item, Kind
 from pressbot.texts.i18n import Translator
+from pressbot.texts.markup import html_to_plain, shown_title
 from pressbot.texts.progress import digest_note
-from pressbot.texts.reader import html_to_plain, shown_title
 
 NOT_ADMIN = N_("This command is for the press office's admins.")
 PRIVATE_ONLY = N_("Please use this command in a private chat with me.")

@@ -9,7 +9,7 @@ from pressbot.core.clock import EMBASSY_TZ
 from pressbot.core.languages import N_
 from pressbot.core.models import BroadcastAction, BroadcastProgress
 from pressbot.texts.i18n import Translator
-from pressbot.texts.reader import shown_title
+from pressbot.texts.markup import shown_title
 
 _ACTIVE = {
     BroadcastAction.SEND: N_("Delivering"),

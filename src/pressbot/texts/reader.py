@@ -1,15 +1,12 @@
-"""Pure functions from models to Telegram HTML and keyboards; the one escaping path.
+"""What readers see of items: lists, an item in full, releases, shares, search, contacts.
 
-Every text a user sees that came from an item, a contact or a user passes through `escape`
-(or through `plain_text_to_html` at import time) before it is sent with parse_mode HTML.
+Pure functions from models to Telegram HTML and keyboards, escaped through texts/markup.py.
 The bot's own words go through `tr`, the reader's language (see i18n.py); their translations
 keep the same HTML tags.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -17,80 +14,27 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from pressbot.core.clock import ClockReading, format_short_date
 from pressbot.core.inputs import parse_id, parse_number
-from pressbot.core.languages import N_
 from pressbot.core.models import (
     Contact,
     Item,
     ItemHeadline,
     ItemPage,
-    SubscriptionChange,
 )
-from pressbot.texts.commands import CommandInfo
 from pressbot.texts.i18n import Translator
+from pressbot.texts.markup import (
+    ECHO_LIMIT,
+    PARAGRAPH_BREAK,
+    TITLE_LIMIT,
+    escape,
+    shorten,
+    shown_title,
+)
 from pressbot.texts.splitting import split_html
-
-_TAG = re.compile(r"<[^>]*>")
-# "… evidence? Answer: There is …" starts a new paragraph at the answer.
-_INLINE_QA_LABEL = re.compile(r"(?<=\S)[ \t]+(?=(?:Question|Answer|Q\.|A\.):\s)")
-# A paragraph opening with a speaker's label: "Question:", "Q.:", "Sergey Lavrov:".
-_SPEAKER_LABEL = re.compile(r"^((?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*){0,2}):(?=\s)")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 LATEST_CALLBACK_PREFIX = "latest"
 READ_CALLBACK_PREFIX = "read"
 #: How much of an item's opening paragraph a release shows, in characters.
 OPENING_LIMIT = 600
-#: How much of a title a list line, an inline result, a release or a shared item shows (the
-#: /post limit; items files and website feeds have none), in characters.
-TITLE_LIMIT = 300
-#: How much of what a user typed a reply repeats, in characters.
-ECHO_LIMIT = 100
-
-
-def escape(text: str) -> str:
-    """Escape user or item text for parse_mode HTML."""
-    return html.escape(text, quote=True)
-
-
-def shown_title(title: str) -> str:
-    """A title as every message shows it: shortened to TITLE_LIMIT, then escaped."""
-    return escape(shorten(title, TITLE_LIMIT))
-
-
-def shorten(text: str, limit: int) -> str:
-    """Plain `text` cut to at most `limit` characters, at a word's end, "…" marking the cut.
-
-    The one shortening of titles and of a user's words wherever a message repeats them, so
-    that no message passes Telegram's limits because of them. Escape the result, not before.
-    """
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return f"{cut.rstrip()}…"
-
-
-def plain_text_to_html(text: str) -> str:
-    """Turn a plain-text body into Telegram HTML, keeping its Question/Answer structure."""
-    paragraphs = []
-    for paragraph in _PARAGRAPH_BREAK.split(text.strip()):
-        paragraphs.extend(_INLINE_QA_LABEL.sub("\n\n", paragraph.strip()).split("\n\n"))
-    rendered = []
-    for paragraph in paragraphs:
-        label = _SPEAKER_LABEL.match(paragraph)
-        if label:
-            rest = paragraph[label.end() :]
-            rendered.append(f"<b>{escape(label.group(1))}:</b>{escape(rest)}")
-        else:
-            rendered.append(escape(paragraph))
-    return "\n\n".join(rendered)
-
-
-def html_to_plain(markup: str) -> str:
-    """Return the text a reader sees of Telegram HTML: tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub("", markup))
 
 
 def render_headline(headline: ItemHeadline) -> str:
@@ -157,7 +101,7 @@ def render_item_full(item: Item, tr: Translator) -> list[str]:
 
 def render_opening(body_html: str, limit: int = OPENING_LIMIT) -> str:
     """The opening paragraph, or about `limit` characters of it cut after a sentence."""
-    first = _PARAGRAPH_BREAK.split(body_html.strip(), maxsplit=1)[0]
+    first = PARAGRAPH_BREAK.split(body_html.strip(), maxsplit=1)[0]
     pieces = split_html(first, limit=limit)
     if not pieces:
         return ""
@@ -263,50 +207,6 @@ def render_time(reading: ClockReading, tr: Translator) -> str:
     return f"<b>{tr.long_date(reading.london.date())}</b>\n{line}"
 
 
-GROUP_ADMINS_ONLY = N_("Only this group's admins can subscribe or unsubscribe it.")
-
-
-def render_welcome(change: SubscriptionChange | None, tr: Translator) -> str:
-    """Greet a new reader: what the bot does, the subscription, the main commands.
-
-    `change` is None where the reader may not change the chat's subscription (a group member).
-    """
-    if change is None:
-        state = tr("A group admin can send /subscribe to get new releases in this group.")
-    elif change is SubscriptionChange.SUBSCRIBED:
-        state = tr(
-            "You are subscribed: new releases will arrive in this chat."
-            " Send /stop to end it at any time."
-        )
-    else:
-        state = tr("You are already subscribed to new releases. Send /stop to end it at any time.")
-    return "\n\n".join(
-        [
-            tr("<b>Welcome to the Embassy's press updates.</b>"),
-            state,
-            tr(
-                "/latest — the newest items\n/search — find an item\n"
-                "/contacts — consular queries\n/time — Moscow and London time\n"
-                "/language — English or Russian\n/help — every command"
-            ),
-        ]
-    )
-
-
-_SUBSCRIPTION_REPLIES = {
-    SubscriptionChange.SUBSCRIBED: N_(
-        "Subscribed: new releases will arrive in this chat. /unsubscribe ends it."
-    ),
-    SubscriptionChange.ALREADY_SUBSCRIBED: N_(
-        "This chat is already subscribed. /unsubscribe ends it."
-    ),
-    SubscriptionChange.UNSUBSCRIBED: N_(
-        "Unsubscribed: no more releases will be sent here. /subscribe starts them again."
-    ),
-    SubscriptionChange.NOT_SUBSCRIBED: N_("This chat is not subscribed. /subscribe starts it."),
-}
-
-
 def render_digest(headlines: Sequence[ItemHeadline], day: date, tr: Translator) -> list[str]:
     """A daily digest: the day's releases, oldest first, one line each with its /read link."""
     header = tr.plural(
@@ -317,29 +217,3 @@ def render_digest(headlines: Sequence[ItemHeadline], day: date, tr: Translator) 
     )
     lines = [render_headline(headline) for headline in headlines]
     return split_html("\n\n".join([header, *lines]))
-
-
-def render_added_to_group(tr: Translator) -> str:
-    """What the bot says when it is added to a group."""
-    return tr(
-        "Hello! I deliver the Embassy's press releases. A group admin can send /subscribe to"
-        " get them here; anyone can use /latest, /search and /help."
-    )
-
-
-def render_subscription_change(change: SubscriptionChange, tr: Translator) -> str:
-    """Say the chat's new subscription state."""
-    return tr(_SUBSCRIPTION_REPLIES[change])
-
-
-def render_help(commands: Sequence[CommandInfo], tr: Translator) -> str:
-    """List every command, one line each."""
-    lines = [
-        f"{escape(tr(command.usage))} — {escape(tr(command.description))}" for command in commands
-    ]
-    return "\n".join([tr("<b>Commands</b>"), *lines])
-
-
-def render_unknown(tr: Translator) -> str:
-    """Point a reader who sent something unexpected to /help."""
-    return tr("Sorry, I did not understand that. Send /help to see what I can do.")

@@ -8,8 +8,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import reply_messages
 from pressbot.core.languages import N_
+from pressbot.texts.chat import render_help, render_unknown
 from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
-from pressbot.texts.reader import render_help, render_unknown
 
 #: The answer to a press no handler knows (and to one under an inline message, screening.py).
 STALE_BUTTON = N_("This button no longer works. Send /help.")

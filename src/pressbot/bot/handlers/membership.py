@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ChatMemberHandler
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.texts.reader import render_added_to_group
+from pressbot.texts.chat import render_added_to_group
 
 logger = logging.getLogger(__name__)
 

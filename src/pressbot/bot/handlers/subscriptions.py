@@ -11,11 +11,7 @@ from telegram.ext import CommandHandler
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import reply_messages
 from pressbot.core.models import ChatType, SubscriptionChange
-from pressbot.texts.reader import (
-    GROUP_ADMINS_ONLY,
-    render_subscription_change,
-    render_welcome,
-)
+from pressbot.texts.chat import GROUP_ADMINS_ONLY, render_subscription_change, render_welcome
 
 #: Telegram's user for messages an anonymous group admin sends "as the group".
 ANONYMOUS_ADMIN_ID = 1087968824

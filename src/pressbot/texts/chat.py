@@ -1,0 +1,84 @@
+"""What the bot says of the chat itself: the welcome, its subscription, help, the unknown.
+
+Pure functions to Telegram HTML in the reader's language; the views of handlers/subscriptions.py,
+membership.py and help.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pressbot.core.languages import N_
+from pressbot.core.models import SubscriptionChange
+from pressbot.texts.commands import CommandInfo
+from pressbot.texts.i18n import Translator
+from pressbot.texts.markup import escape
+
+GROUP_ADMINS_ONLY = N_("Only this group's admins can subscribe or unsubscribe it.")
+
+
+def render_welcome(change: SubscriptionChange | None, tr: Translator) -> str:
+    """Greet a new reader: what the bot does, the subscription, the main commands.
+
+    `change` is None where the reader may not change the chat's subscription (a group member).
+    """
+    if change is None:
+        state = tr("A group admin can send /subscribe to get new releases in this group.")
+    elif change is SubscriptionChange.SUBSCRIBED:
+        state = tr(
+            "You are subscribed: new releases will arrive in this chat."
+            " Send /stop to end it at any time."
+        )
+    else:
+        state = tr("You are already subscribed to new releases. Send /stop to end it at any time.")
+    return "\n\n".join(
+        [
+            tr("<b>Welcome to the Embassy's press updates.</b>"),
+            state,
+            tr(
+                "/latest — the newest items\n/search — find an item\n"
+                "/contacts — consular queries\n/time — Moscow and London time\n"
+                "/language — English or Russian\n/help — every command"
+            ),
+        ]
+    )
+
+
+_SUBSCRIPTION_REPLIES = {
+    SubscriptionChange.SUBSCRIBED: N_(
+        "Subscribed: new releases will arrive in this chat. /unsubscribe ends it."
+    ),
+    SubscriptionChange.ALREADY_SUBSCRIBED: N_(
+        "This chat is already subscribed. /unsubscribe ends it."
+    ),
+    SubscriptionChange.UNSUBSCRIBED: N_(
+        "Unsubscribed: no more releases will be sent here. /subscribe starts them again."
+    ),
+    SubscriptionChange.NOT_SUBSCRIBED: N_("This chat is not subscribed. /subscribe starts it."),
+}
+
+
+def render_added_to_group(tr: Translator) -> str:
+    """What the bot says when it is added to a group."""
+    return tr(
+        "Hello! I deliver the Embassy's press releases. A group admin can send /subscribe to"
+        " get them here; anyone can use /latest, /search and /help."
+    )
+
+
+def render_subscription_change(change: SubscriptionChange, tr: Translator) -> str:
+    """Say the chat's new subscription state."""
+    return tr(_SUBSCRIPTION_REPLIES[change])
+
+
+def render_help(commands: Sequence[CommandInfo], tr: Translator) -> str:
+    """List every command, one line each."""
+    lines = [
+        f"{escape(tr(command.usage))} — {escape(tr(command.description))}" for command in commands
+    ]
+    return "\n".join([tr("<b>Commands</b>"), *lines])
+
+
+def render_unknown(tr: Translator) -> str:
+    """Point a reader who sent something unexpected to /help."""
+    return tr("Sorry, I did not understand that. Send /help to see what I can do.")
