@@ -17,7 +17,7 @@ from typing import Any
 
 from pressbot.core.models import ItemKind, NewItem
 from pressbot.storage import Database
-from pressbot.texts.markup import html_to_plain, plain_text_to_html
+from pressbot.texts.markup import plain_text_to_html
 
 ROOT = Path(__file__).resolve().parents[1]
 # tests/lifecycle.py starts and stops the Application as `pressbot run` does, for the tests and for
@@ -105,7 +105,7 @@ async def fill(database: Database, count: int, batch: int = 2000) -> None:
     now = datetime.now(UTC)
     for start in range(0, count, batch):
         chunk = items[start : start + batch]
-        await database.items.add_many(chunk, [html_to_plain(i.body_html) for i in chunk], now)
+        await database.items.add_many(chunk, now)
 
 
 def percentile(samples: list[float], fraction: float) -> float:

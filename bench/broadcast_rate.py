@@ -26,7 +26,6 @@ from pydantic import SecretStr
 
 from _support import TOKEN, fake_bot_api, fake_stats
 from broadcast_throughput import BODY_HTML, FIRST_CHAT_ID, TITLE
-from pressbot.bot.context import SERVICES_KEY, Services
 from pressbot.config import Settings
 from pressbot.core.models import Draft, DraftStage, ItemKind
 from pressbot.publishing import publish_draft
@@ -50,8 +49,7 @@ async def broadcast(base_url: str, subscribers: int, rate: float) -> list[float]
         )
         application = build_application(settings)
         await start_bot(application, poll_timeout=10)
-        services = application.bot_data[SERVICES_KEY]
-        assert isinstance(services, Services)
+        services = application.bot_data.ready()
         database, engine = services.database, services.engine
         try:
             async with database.connection.transaction() as db:

@@ -122,7 +122,6 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
     from pydantic import SecretStr  # noqa: PLC0415
 
     from lifecycle import start_bot, stop_bot  # noqa: PLC0415
-    from pressbot.bot.context import SERVICES_KEY, Services  # noqa: PLC0415
     from pressbot.config import Settings  # noqa: PLC0415
     from pressbot.core.models import Draft, DraftStage, ItemKind  # noqa: PLC0415
     from pressbot.publishing import publish_draft  # noqa: PLC0415
@@ -141,8 +140,7 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
         )
         application = build_application(settings)
         await start_bot(application, poll_timeout=10)
-        services = application.bot_data[SERVICES_KEY]
-        assert isinstance(services, Services)
+        services = application.bot_data.ready()
         database, engine = services.database, services.engine
         admin = FIRST_CHAT_ID - WARM_UP - 1
 

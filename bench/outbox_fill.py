@@ -97,9 +97,7 @@ async def child(count: int) -> Measured:
             reset_peak()
             rss_before = memory_kib("VmRSS")
             started = time.perf_counter()
-            _, broadcast_id = await database.outbox.publish_new(
-                item("fill"), "One delivery row per active subscriber.", 1, 1, NOW
-            )
+            _, broadcast_id = await database.outbox.publish_new(item("fill"), 1, 1, NOW)
             seconds = time.perf_counter() - started
             peak = memory_kib("VmHWM")
             progress = await database.outbox.progress(broadcast_id)

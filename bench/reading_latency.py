@@ -86,7 +86,7 @@ async def main(items: int, rounds: int) -> None:
         async with app, baseline:
             assert app.post_init is not None
             await app.post_init(app)
-            database = app.bot_data["services"].database
+            database = app.bot_data.ready().database
             started = time.perf_counter()
             await fill(database, items)
             print(f"filled {items} items in {time.perf_counter() - started:.1f} s")

@@ -18,7 +18,7 @@ from apscheduler.events import (  # type: ignore[import-untyped]  # no type info
 )
 
 from fakes import FakeBotApi, SentMessage
-from pressbot.bot.context import SERVICES_KEY, PressApplication, Services
+from pressbot.bot.context import PressApplication
 from pressbot.config import Settings
 from pressbot.core.models import Draft, DraftStage
 from pressbot.publishing import publish_draft
@@ -71,9 +71,7 @@ class RunningBot:
 
     @property
     def database(self) -> Database:
-        services = self.application.bot_data[SERVICES_KEY]
-        assert isinstance(services, Services)
-        return services.database
+        return self.application.bot_data.ready().database
 
     async def say(
         self, text: str, *, replies: int = 1, chat_id: int = USER, **sender: Any
@@ -113,8 +111,7 @@ class RunningBot:
 
     async def release(self, title: str, kind: str, *, urgent: bool = False) -> int:
         """Publish an item as admin 9001 would from the preview; return how many it goes to."""
-        services = self.application.bot_data[SERVICES_KEY]
-        assert isinstance(services, Services)
+        services = self.application.bot_data.ready()
         draft = Draft(9001, 9001, DraftStage.PREVIEW, None, title, "Text.", kind, urgent)
         _, broadcast = await publish_draft(services.database, services.engine, draft, self.clock())
         progress = await services.database.outbox.progress(broadcast)

@@ -10,18 +10,17 @@ from __future__ import annotations
 from pressbot.bot.context import PressApplication
 from pressbot.server.runner import Runner
 
-_RUNNER_KEY = "lifecycle_runner"
+#: The runner of each started application, until it is stopped.
+_RUNNERS: dict[PressApplication, Runner] = {}
 
 
 async def start_bot(application: PressApplication, poll_timeout: int = 1) -> None:
     """Start as `pressbot run` does: initialize, post_init, start, poll."""
     runner = Runner(application, poll_timeout=poll_timeout)
     await runner.start()  # stops whatever it started when a step fails
-    application.bot_data[_RUNNER_KEY] = runner
+    _RUNNERS[application] = runner
 
 
 async def stop_bot(application: PressApplication) -> None:
     """Stop as `pressbot run` does: no more updates, sends in flight finished, all closed."""
-    runner = application.bot_data.pop(_RUNNER_KEY)
-    assert isinstance(runner, Runner)
-    await runner.stop()
+    await _RUNNERS.pop(application).stop()

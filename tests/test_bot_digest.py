@@ -10,7 +10,6 @@ import pytest
 from fakes import FakeBotApi
 from harness import USER, RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.bot.context import SERVICES_KEY
 from pressbot.core.models import ItemKind
 
 OTHER = 2002
@@ -115,7 +114,7 @@ async def test_a_long_digest_is_split_and_a_russian_one_is_in_russian(
     await bot.say("/start", language_code="ru")
     await bot.say("/digest 08:00", language_code="ru")
     title = "Embassy Press Officer’s reply to a media question concerning " + "x" * 150
-    services = bot.application.bot_data[SERVICES_KEY]
+    services = bot.application.bot_data.ready()
     for number in range(40):
         await bot.release(f"{title} {number}", ItemKind.EVENT)
     assert await services.database.outbox.pending_count() == 0  # nothing queued for USER

@@ -47,7 +47,7 @@ def refuse_languages_for(db_path: Path, chat_id: int) -> None:
 
 
 def db_path_of(bot: RunningBot) -> Path:
-    return Path(bot.application.bot_data["services"].settings.db_path)
+    return Path(bot.application.bot_data.ready().settings.db_path)
 
 
 def texts(bot: RunningBot, chat_id: int) -> list[str]:

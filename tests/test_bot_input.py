@@ -156,7 +156,7 @@ async def test_a_long_query_is_repeated_shortened(bot: RunningBot) -> None:
 async def test_a_long_title_is_shortened_wherever_it_is_listed(bot: RunningBot) -> None:
     title = "Statement on " + "a very long matter " * 400  # 7,600 characters
     item = NewItem("long-title", ItemKind.STATEMENT, title, "Its text.", PAGE_TIME, "test")
-    assert await bot.database.items.add_many([item], ["Its text."], PAGE_TIME) == 1
+    assert await bot.database.items.add_many([item], PAGE_TIME) == 1
     [newest, *_] = await inline_answer(bot, "")  # the newest: inline sharing works for all
     assert isinstance(newest["title"], str)
     assert newest["title"].startswith("Statement on a very") and newest["title"].endswith("…")

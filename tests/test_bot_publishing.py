@@ -12,7 +12,8 @@ from conftest import PAGE_TIME
 from fakes import FakeBotApi, SentMessage
 from harness import RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.core.models import ItemKind
+from pressbot.bot.handlers import admin_post
+from pressbot.core.models import DraftStage, ItemKind
 from pressbot.texts import admin as admin_texts
 from pressbot.texts.i18n import translator
 
@@ -540,3 +541,14 @@ async def test_an_item_id_once_given_is_never_given_again(admin_bot: RunningBot)
     assert last_text(bot, ADMIN).startswith("Published as /read_13.")
     [old_link] = await bot.say("/read_12")
     assert old_link.text.startswith("Item 12 was not found")
+
+
+def test_the_drawing_of_a_draft_shows_every_stage_and_step_of_its_table() -> None:
+    drawing = Path(admin_post.__file__).with_suffix(".mmd").read_text(encoding="utf-8")
+    assert all(f"(({stage.name}))" in drawing for stage in DraftStage)
+    missing = [
+        f"{stage.name} {sent.value} -> {step.__name__}"
+        for (stage, sent), step in admin_post.STEPS.items()
+        if f": {step.__name__}" not in drawing
+    ]
+    assert missing == [], "draw these steps in admin_post.mmd"

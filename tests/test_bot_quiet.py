@@ -4,7 +4,6 @@ import asyncio
 from datetime import UTC, datetime
 
 from harness import USER, RunningBot
-from pressbot.bot.context import SERVICES_KEY
 from pressbot.core.models import DeliveryStatus, ItemKind
 
 OTHER = 2002
@@ -42,7 +41,7 @@ async def test_releases_wait_for_the_end_of_the_quiet_hours(bot: RunningBot) -> 
     assert "First at night" not in titles(bot, USER)
 
     bot.clock.now = datetime(2018, 10, 18, 6, 0, 1, tzinfo=UTC)  # 07:00:01 in London
-    bot.application.bot_data[SERVICES_KEY].engine.wake()
+    bot.application.bot_data.ready().engine.wake()
     await bot.fake.wait_until(lambda: "Second at night" in titles(bot, USER), timeout=10)
     assert titles(bot, USER)[-3:] == ["Urgent alert", "First at night", "Second at night"]
     assert await statuses_when_settled(bot) == [DeliveryStatus.SENT.value]

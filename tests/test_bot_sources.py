@@ -16,7 +16,7 @@ from fakes.website import FIXTURES, FakeWebsite
 from harness import RunningBot, SettableClock, make_bot, wait_for_job
 from lifecycle import start_bot, stop_bot
 from pressbot.bot.context import PressApplication
-from pressbot.bot.website_jobs import INGEST_KEY, poll_due_sources
+from pressbot.bot.website_jobs import INGEST_JOB, poll_due_sources
 from pressbot.ingest import texts
 from pressbot.ingest.polling import PollReport
 from pressbot.texts import admin as admin_texts
@@ -56,7 +56,7 @@ async def started(
         async def without_polling_job(app: PressApplication) -> None:
             await post_init(app)
             assert app.job_queue is not None
-            for job in app.job_queue.get_jobs_by_name(INGEST_KEY):
+            for job in app.job_queue.get_jobs_by_name(INGEST_JOB):
                 job.schedule_removal()
 
         application.post_init = without_polling_job
@@ -257,7 +257,7 @@ async def test_the_polling_job_runs_on_its_own_at_start(
     try:
         job_queue = bot.application.job_queue
         assert job_queue is not None
-        [repeating] = [j for j in job_queue.get_jobs_by_name(INGEST_KEY) if j.next_t]
+        [repeating] = [j for j in job_queue.get_jobs_by_name(INGEST_JOB) if j.next_t]
         first_repeat = repeating.next_t  # the repeating job's first run, CHECK_EVERY after start
 
         async def polled() -> bool:
@@ -266,7 +266,7 @@ async def test_the_polling_job_runs_on_its_own_at_start(
 
         # Nothing calls poll_now here: the job polls without any help. Wait for its runs (the
         # job queue's event), not for a number of seconds.
-        await wait_for_job(bot.application, INGEST_KEY, polled)
+        await wait_for_job(bot.application, INGEST_JOB, polled)
         # The poll was the one at start: the repeating job has not had its first run yet.
         assert repeating.next_t == first_repeat
         [source] = await bot.database.sources.listed([url])

@@ -4,6 +4,9 @@ import pytest
 from pydantic import ValidationError
 
 from pressbot.config import DEFAULT_API_BASE_URL, Settings, describe_settings_error
+from pressbot.config.values import comma_separated
+from pressbot.delivery.engine import EngineSettings
+from pressbot.ingest.polling import IngestSettings
 
 TOKEN = "123456:AAF-secret-part"
 
@@ -95,3 +98,28 @@ def test_every_setting_is_in_the_readme_table_and_in_env_example() -> None:
         variable = f"PRESSBOT_{name.upper()}"
         assert f"| `{variable}` |" in readme, variable
         assert f"{variable}=" in example, variable
+
+
+def test_a_comma_separated_list_is_read_one_way() -> None:
+    assert comma_separated(" b, a,,b , ") == ("b", "a")
+    assert comma_separated("") == ()
+
+
+def test_the_engine_and_the_website_polling_get_their_settings_from_settings() -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        broadcast_rate=20.0,
+        paid_broadcast=True,
+        delivery_retry_base=3.0,
+        delivery_deadline=600.0,
+        feed_interval=900.0,
+        feed_autopublish=True,
+        feed_kinds="news=event",
+        feed_timeout=5.0,
+    )
+    assert settings.engine_settings() == EngineSettings(
+        rate=20.0, paid_broadcast=True, retry_base=3.0, deadline=600.0
+    )
+    assert settings.ingest_settings() == IngestSettings(
+        interval=900.0, autopublish=True, kinds=(("news", "event"),), timeout=5.0
+    )

@@ -44,9 +44,7 @@ async def prepare(db_path: Path) -> int:
             published_at=now,
             source="",
         )
-        _, broadcast_id = await database.outbox.publish_new(
-            item, "Nothing is lost when the bot is killed.", ADMIN, ADMIN, now
-        )
+        _, broadcast_id = await database.outbox.publish_new(item, ADMIN, ADMIN, now)
     finally:
         await database.close()
     return broadcast_id

@@ -26,7 +26,7 @@ async def test_a_queued_release_shows_as_outbox_depth(database: Database) -> Non
         published_at=PAGE_TIME,
         source="",
     )
-    await database.outbox.publish_new(item, "Text.", 9001, 9001, PAGE_TIME)
+    await database.outbox.publish_new(item, 9001, 9001, PAGE_TIME)
     report = await check_health(database, ApiHealth(SettableClock(PAGE_TIME)), PAGE_TIME)
     assert report.healthy
     never = {"status": "ok", "last_success": None, "failing_since": None, "last_error": None}

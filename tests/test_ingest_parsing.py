@@ -12,13 +12,14 @@ from fakes.website import FIXTURES
 from pressbot.config import Settings, describe_settings_error
 from pressbot.core.clock import embassy_midnight
 from pressbot.core.models import ItemKind
+from pressbot.core.sources import SourceKind
 from pressbot.ingest.entries import SourceError, entry_uid
 from pressbot.ingest.feeds import is_feed, parse_feed, root_element
 from pressbot.ingest.fetching import Fetched
 from pressbot.ingest.items_file import read_items_file
 from pressbot.ingest.kind_map import DEFAULT_KINDS, kind_for, parse_kind_map
 from pressbot.ingest.pages import parse_page
-from pressbot.ingest.polling import FEED, PAGE, parse_body
+from pressbot.ingest.polling import parse_body
 
 NOW = datetime(2018, 10, 18, 5, 18, tzinfo=UTC)
 FEED_URL = "https://embassy.example/press/feed.xml"
@@ -90,7 +91,7 @@ def test_a_feed_is_told_from_a_page_by_its_root_element(head: bytes, root: str) 
     assert root_element(head) == root
 
 
-@pytest.mark.parametrize("kind", ["", FEED, PAGE])
+@pytest.mark.parametrize("kind", ["", SourceKind.FEED, SourceKind.PAGE])
 def test_a_feed_without_a_declaration_is_read_as_a_feed_whatever_it_is_called(kind: str) -> None:
     served = Fetched(modified=True, body=RSS_AFTER_A_COMMENT, content_type="application/xml")
     entries = parse_body(served, FEED_URL, kind, DEFAULT_KINDS, NOW)
@@ -103,24 +104,24 @@ def test_a_feed_without_a_declaration_is_read_as_a_feed_whatever_it_is_called(ki
 def test_errors_name_what_the_source_sent() -> None:
     page = Fetched(modified=True, body=b"<html><body><p>Maintenance</p></body></html>")
     with pytest.raises(SourceError) as as_feed:
-        parse_body(page, FEED_URL, FEED, DEFAULT_KINDS, NOW)
+        parse_body(page, FEED_URL, SourceKind.FEED, DEFAULT_KINDS, NOW)
     assert str(as_feed.value) == (
         "not an RSS or Atom feed but an HTML page: no dated releases found on the page"
     )
     with pytest.raises(SourceError, match=r"^no dated releases found on the page$"):
-        parse_body(page, PAGE_URL, PAGE, DEFAULT_KINDS, NOW)
+        parse_body(page, PAGE_URL, SourceKind.PAGE, DEFAULT_KINDS, NOW)
     sitemap = Fetched(modified=True, body=b'<?xml version="1.0"?><urlset><url/></urlset>')
-    for kind in ("", FEED, PAGE):
+    for kind in ("", SourceKind.FEED, SourceKind.PAGE):
         with pytest.raises(SourceError) as as_xml:
             parse_body(sitemap, FEED_URL, kind, DEFAULT_KINDS, NOW)
         assert str(as_xml.value) == (
             "neither an RSS or Atom feed nor an HTML page: an XML document <urlset>"
         )
     xhtml = Fetched(modified=True, body=b'<?xml version="1.0"?>' + fixture("press_page.html"))
-    assert len(parse_body(xhtml, PAGE_URL, PAGE, DEFAULT_KINDS, NOW)) == 11
+    assert len(parse_body(xhtml, PAGE_URL, SourceKind.PAGE, DEFAULT_KINDS, NOW)) == 11
     broken = Fetched(modified=True, body=b"<!-- x --><rss><channel><item></channel></rss>")
     with pytest.raises(SourceError, match=r"^malformed feed: mismatched tag"):
-        parse_body(broken, PAGE_URL, PAGE, DEFAULT_KINDS, NOW)
+        parse_body(broken, PAGE_URL, SourceKind.PAGE, DEFAULT_KINDS, NOW)
 
 
 def test_a_date_no_item_may_have_makes_a_feed_entry_undated() -> None:

@@ -11,6 +11,7 @@ import pytest
 from conftest import PAGE_TIME
 from fakes.website import FIXTURES, FakeWebsite
 from pressbot.core.models import BroadcastAction
+from pressbot.core.sources import SourceKind
 from pressbot.delivery.engine import DeliveryEngine, EngineSettings
 from pressbot.delivery.sender import BotApiSender
 from pressbot.ingest.fetching import make_client
@@ -37,7 +38,7 @@ def idle_engine(database: Database) -> DeliveryEngine:
 async def poll(
     database: Database,
     url: str,
-    kind: str = "feed",
+    kind: SourceKind = SourceKind.FEED,
     settings: IngestSettings = SETTINGS,
     now: datetime = NOW,
 ) -> PollReport:
@@ -137,7 +138,7 @@ async def test_the_seed_page_adds_nothing_to_the_seeded_database(
     database: Database, website: FakeWebsite
 ) -> None:
     url = website.serve("en/", "press_page.html")
-    report = await poll(database, url, kind="page", now=PAGE_TIME)
+    report = await poll(database, url, kind=SourceKind.PAGE, now=PAGE_TIME)
     assert report.imported == [] and report.error is None
     assert await item_count(database) == 11
     [source] = await database.sources.listed([url])

@@ -63,17 +63,17 @@ async def test_items_are_listed_newest_first_and_paged(database: Database) -> No
 
 async def test_adding_the_same_uid_twice_adds_nothing(empty_database: Database) -> None:
     item = new_item("a", PAGE_TIME)
-    assert await empty_database.items.add_many([item], ["Body"], PAGE_TIME) == 1
-    assert await empty_database.items.add_many([item], ["Body"], PAGE_TIME) == 0
+    assert await empty_database.items.add_many([item], PAGE_TIME) == 1
+    assert await empty_database.items.add_many([item], PAGE_TIME) == 0
     assert await empty_database.items.count() == 1
 
 
 async def test_newest_by_publication_not_by_insertion(empty_database: Database) -> None:
     items = [
-        new_item("new", PAGE_TIME, "New"),
-        new_item("old", PAGE_TIME - timedelta(days=30), "Old"),
+        new_item("new", PAGE_TIME, "New", "common word"),
+        new_item("old", PAGE_TIME - timedelta(days=30), "Old", "common word"),
     ]
-    await empty_database.items.add_many(items, ["common word", "common word"], PAGE_TIME)
+    await empty_database.items.add_many(items, PAGE_TIME)
     page = await empty_database.items.latest(10)
     assert [h.title for h in page.headlines] == ["New", "Old"]
     found = await empty_database.items.search("common", 10)
@@ -131,7 +131,7 @@ async def test_subscription_states(empty_database: Database) -> None:
 
 async def test_times_are_stored_in_utc_and_read_back_aware(empty_database: Database) -> None:
     moment = datetime(2018, 10, 15, 9, 30, tzinfo=UTC)
-    await empty_database.items.add_many([new_item("t", moment)], ["Body"], moment)
+    await empty_database.items.add_many([new_item("t", moment)], moment)
     item = await empty_database.items.get(1)
     assert item is not None and item.published_at == moment and item.created_at == moment
     assert await empty_database.items.get(2) is None
@@ -139,11 +139,11 @@ async def test_times_are_stored_in_utc_and_read_back_aware(empty_database: Datab
 
 async def test_an_id_once_given_is_never_given_again(empty_database: Database) -> None:
     items = empty_database.items
-    await items.add_many([new_item("a", PAGE_TIME)], ["Body"], PAGE_TIME)
+    await items.add_many([new_item("a", PAGE_TIME)], PAGE_TIME)
     held = await items.add_scheduled(new_item("b", PAGE_TIME), PAGE_TIME, 9001, PAGE_TIME)
     assert held == 2 and await items.cancel_scheduled(held)
     assert await items.next_id() == 3  # what a preview shows
-    await items.add_many([new_item("c", PAGE_TIME)], ["Body"], PAGE_TIME)
+    await items.add_many([new_item("c", PAGE_TIME)], PAGE_TIME)
     assert await items.get(2) is None
     third = await items.get(3)
     assert third is not None and third.uid == "c"
@@ -200,7 +200,7 @@ async def test_an_upgraded_database_keeps_its_items_and_search(tmp_path: Path) -
             new_item("held", PAGE_TIME), PAGE_TIME, 9001, PAGE_TIME
         )
         assert held == 4 and await database.items.cancel_scheduled(held)
-        await database.items.add_many([new_item("next", PAGE_TIME)], ["Body"], PAGE_TIME)
+        await database.items.add_many([new_item("next", PAGE_TIME)], PAGE_TIME)
         assert [h.id for h in (await database.items.latest(1)).headlines] == [5]
         async with (
             database.connection.reading() as db,
@@ -209,3 +209,63 @@ async def test_an_upgraded_database_keeps_its_items_and_search(tmp_path: Path) -
             assert await cursor.fetchall() == []
     finally:
         await database.close()
+
+
+async def test_the_store_derives_the_search_text_from_the_items_html(
+    empty_database: Database,
+) -> None:
+    body = "<b>Question:</b> Is the &laquo;Skripal&raquo; case closed?"
+    item = new_item("html", PAGE_TIME, "A title", body)
+    item_id, _ = await empty_database.outbox.publish_new(item, 9001, 9001, PAGE_TIME)
+    assert [h.id for h in await empty_database.items.search("Question Skripal", 10)] == [item_id]
+    assert await empty_database.items.search("laquo", 10) == []  # entities decoded, tags gone
+    await empty_database.outbox.correct(
+        item_id,
+        title="A title",
+        body_html="<i>Answer:</i> Not yet.",
+        requested_by=9001,
+        progress_chat_id=9001,
+        now=PAGE_TIME,
+    )
+    assert await empty_database.items.search("Skripal", 10) == []
+    assert [h.id for h in await empty_database.items.search("answer", 10)] == [item_id]
+    held = await empty_database.items.add_scheduled(
+        new_item("held", PAGE_TIME, "Later", "<p>Embargoed &amp; held</p>"),
+        PAGE_TIME,
+        9001,
+        PAGE_TIME,
+    )
+    assert await empty_database.items.search("embargoed", 10) == []
+    assert await empty_database.outbox.publish_held(held, None, PAGE_TIME) is not None
+    assert [h.id for h in await empty_database.items.search("embargoed", 10)] == [held]
+
+
+async def test_the_progress_of_many_broadcasts_is_read_at_once(empty_database: Database) -> None:
+    database = empty_database
+    for chat_id, chat_type in (
+        (1, ChatType.PRIVATE),
+        (2, ChatType.PRIVATE),
+        (-3, ChatType.CHANNEL),
+    ):
+        await database.subscribers.subscribe(chat_id, chat_type, "en", PAGE_TIME)
+    _, first = await database.outbox.publish_new(new_item("a", PAGE_TIME), 9, 9, PAGE_TIME)
+    _, second = await database.outbox.publish_new(new_item("b", PAGE_TIME), 9, 9, PAGE_TIME)
+    async with database.connection.transaction() as db:
+        await db.execute(
+            "UPDATE deliveries SET status = CASE chat_id WHEN 1 THEN 'blocked'"
+            " WHEN 2 THEN 'failed' ELSE 'sent' END WHERE broadcast_id = ?",
+            (first,),
+        )
+    [one] = await database.outbox.recent(1)
+    assert one.broadcast_id == second and (one.total, one.sent, one.pending) == (3, 0, 3)
+    progress = await database.outbox.progress(first)
+    assert progress is not None
+    assert (progress.sent, progress.blocked, progress.failed, progress.channels_sent) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert [p.broadcast_id for p in await database.outbox.open_broadcasts()] == [first, second]
+    assert [p.broadcast_id for p in await database.outbox.recent(5)] == [second, first]
+    assert await database.outbox.progress(second + 1) is None

@@ -13,7 +13,6 @@ from pressbot.core.languages import N_, TranslatableError
 from pressbot.core.models import Draft, ItemKind, NewItem
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
-from pressbot.texts.markup import html_to_plain
 
 
 class PublishingError(TranslatableError):
@@ -41,7 +40,7 @@ async def publish_draft(
     """Store the draft as a published item and start delivery; return (item, broadcast)."""
     item = draft_item(draft, now)
     item_id, broadcast_id = await database.outbox.publish_new(
-        item, html_to_plain(item.body_html), draft.admin_id, draft.chat_id, now
+        item, draft.admin_id, draft.chat_id, now
     )
     await database.drafts.delete(draft.admin_id)
     engine.wake()
@@ -70,13 +69,9 @@ async def release_held(
     database: Database, engine: DeliveryEngine, item_id: int, now: datetime
 ) -> int | None:
     """Publish a held item now; None when it was cancelled or released already."""
-    item = await database.items.get(item_id)
-    if item is None:
-        return None
-    broadcast_id = await database.outbox.publish_held(
-        item_id, html_to_plain(item.body_html), progress_chat_id=None, now=now
-    )
-    engine.wake()
+    broadcast_id = await database.outbox.publish_held(item_id, progress_chat_id=None, now=now)
+    if broadcast_id is not None:
+        engine.wake()
     return broadcast_id
 
 
@@ -90,7 +85,6 @@ async def correct_item(
         draft.item_id,
         title=draft.title.strip(),
         body_html=draft.body_html.strip(),
-        plain=html_to_plain(draft.body_html),
         requested_by=draft.admin_id,
         progress_chat_id=draft.chat_id,
         now=now,

@@ -1,8 +1,9 @@
-"""What handlers share: settings, the database and the clock, in a typed context."""
+"""What handlers and jobs share: the services, in one typed bot_data, and a typed context."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -10,14 +11,13 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from pressbot.config import Settings
+from pressbot.core.clock import Clock
 from pressbot.core.languages import ENGLISH
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.delivery.tracking import ProgressTracker
+from pressbot.ingest.polling import IngestSettings
 from pressbot.storage import Database
 from pressbot.texts.i18n import Translator, kind_translators, pick_translator, translator
-
-Clock = Callable[[], datetime]
-SERVICES_KEY = "services"
 
 
 def utc_now() -> datetime:
@@ -37,7 +37,44 @@ class Services:
     translators: Mapping[str, Translator] = field(default_factory=kind_translators)
 
 
-class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+@dataclass(frozen=True, slots=True)
+class Ingest:
+    """The configured sources and what polling them needs; one poll round at a time."""
+
+    settings: IngestSettings
+    sources: tuple[tuple[str, str], ...]  # (url, "feed" or "page")
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def urls(self) -> list[str]:
+        """The sources' URLs, in the settings' order."""
+        return [url for url, _ in self.sources]
+
+
+class ServicesNotReadyError(RuntimeError):
+    """The services were asked for before post_init made them (or after a failed start)."""
+
+
+@dataclass(slots=True)
+class BotData:
+    """The application's bot_data: python-telegram-bot makes it empty, post_init fills it in.
+
+    `services` is None until post_init has opened the database and started the engine; code
+    that runs only after it (handlers, jobs, the web listener) reads `ready()` instead.
+    `ingest` stays None when no website source is configured.
+    """
+
+    services: Services | None = None
+    ingest: Ingest | None = None
+
+    def ready(self) -> Services:
+        """The services; ServicesNotReadyError when post_init has not made them yet."""
+        if self.services is None:
+            raise ServicesNotReadyError("bot_data.services is read before post_init set it")
+        return self.services
+
+
+class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
     """CallbackContext with typed access to the services and the reader's language."""
 
     def __init__(
@@ -52,10 +89,8 @@ class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], 
 
     @property
     def services(self) -> Services:
-        """The services put into bot_data at start-up."""
-        services = self.bot_data[SERVICES_KEY]
-        assert isinstance(services, Services)  # noqa: S101 - wiring invariant, set in post_init
-        return services
+        """The services post_init put into bot_data."""
+        return self.bot_data.ready()
 
     @property
     def database(self) -> Database:
@@ -81,5 +116,5 @@ class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], 
 
 
 PressApplication = Application[
-    ExtBot[Any], PressContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+    ExtBot[Any], PressContext, dict[Any, Any], dict[Any, Any], BotData, Any
 ]

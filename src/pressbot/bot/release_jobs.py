@@ -8,7 +8,7 @@ from datetime import datetime
 
 from telegram.ext import JobQueue
 
-from pressbot.bot.context import SERVICES_KEY, PressApplication, PressContext
+from pressbot.bot.context import PressApplication, PressContext
 from pressbot.delivery.digests import deliver_due_digests
 from pressbot.delivery.tracking import report_progress
 from pressbot.publishing import release_held
@@ -72,7 +72,7 @@ async def send_digests(context: PressContext) -> None:
 
 async def start_jobs(application: PressApplication, now: datetime) -> None:
     """Schedule the progress updates and every held item's release (after a restart too)."""
-    services = application.bot_data[SERVICES_KEY]
+    services = application.bot_data.ready()
     job_queue = application.job_queue
     assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
     interval = services.settings.progress_interval

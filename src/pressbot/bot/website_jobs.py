@@ -5,64 +5,33 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from pressbot.bot.context import SERVICES_KEY, PressApplication, PressContext, Services
+from pressbot.bot.context import BotData, Ingest, PressApplication, PressContext, Services
 from pressbot.config import Settings
+from pressbot.core.sources import SourceKind
 from pressbot.ingest import texts
 from pressbot.ingest.fetching import make_client
-from pressbot.ingest.polling import (
-    FEED,
-    PAGE,
-    IngestSettings,
-    PollReport,
-    poll_source,
-    record_source_failure,
-)
+from pressbot.ingest.polling import PollReport, poll_source, record_source_failure
 from pressbot.storage import Database
 from pressbot.texts.i18n import Translator, pick_translator
 
 logger = logging.getLogger(__name__)
 
-INGEST_KEY = "ingest"
+#: The name of the polling jobs (the first run and the repeating one).
+INGEST_JOB = "ingest"
 #: Seconds between looks at which source is due; each source has its own schedule in the
 #: database (by the application's clock), so this only bounds how late a poll can start.
 CHECK_EVERY = 5.0
 
 
-@dataclass(frozen=True, slots=True)
-class Ingest:
-    """The configured sources and what polling them needs; one poll round at a time."""
-
-    settings: IngestSettings
-    sources: tuple[tuple[str, str], ...]  # (url, "feed" or "page")
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    @property
-    def urls(self) -> list[str]:
-        """The sources' URLs, in the settings' order."""
-        return [url for url, _ in self.sources]
-
-
-def ingest_settings(settings: Settings) -> IngestSettings:
-    """What polling needs of the settings."""
-    return IngestSettings(
-        interval=settings.feed_interval,
-        autopublish=settings.feed_autopublish,
-        kinds=settings.feed_kinds,
-        timeout=settings.feed_timeout,
-    )
-
-
-def configured_sources(settings: Settings) -> tuple[tuple[str, str], ...]:
+def configured_sources(settings: Settings) -> tuple[tuple[str, SourceKind], ...]:
     """Feeds then pages, each URL once."""
-    feeds = [(url, FEED) for url in settings.feed_urls]
-    pages = [(url, PAGE) for url in settings.page_urls if url not in settings.feed_urls]
+    feeds = [(url, SourceKind.FEED) for url in settings.feed_urls]
+    pages = [(url, SourceKind.PAGE) for url in settings.page_urls if url not in settings.feed_urls]
     return (*feeds, *pages)
 
 
@@ -72,29 +41,31 @@ async def start_ingest(application: PressApplication, services: Services) -> Non
     if not sources:
         return
     await services.database.sources.ensure(sources, services.clock())
-    application.bot_data[INGEST_KEY] = Ingest(ingest_settings(services.settings), sources)
+    application.bot_data.ingest = Ingest(services.settings.ingest_settings(), sources)
     job_queue = application.job_queue
     assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
     # Once as soon as the job queue runs, then every CHECK_EVERY. (A repeating job added here,
     # before the queue starts, with first=0 would have its first run moved a whole interval on:
     # APScheduler reckons the runs from when it was added, and that moment has passed.)
-    job_queue.run_once(poll_job, when=0, name=INGEST_KEY)
-    job_queue.run_repeating(poll_job, interval=CHECK_EVERY, first=CHECK_EVERY, name=INGEST_KEY)
+    job_queue.run_once(poll_job, when=0, name=INGEST_JOB)
+    job_queue.run_repeating(poll_job, interval=CHECK_EVERY, first=CHECK_EVERY, name=INGEST_JOB)
 
 
 async def poll_job(context: PressContext) -> None:
     """Poll the sources that are due, unless a round (a slow source) is still running."""
-    ingest = context.bot_data.get(INGEST_KEY)
-    if isinstance(ingest, Ingest) and ingest.lock.locked():
+    ingest = context.bot_data.ingest
+    if ingest is not None and ingest.lock.locked():
         return
     await poll_due_sources(context.bot, context.bot_data)
 
 
-async def poll_due_sources(bot: Bot, bot_data: dict[Any, Any]) -> list[PollReport]:
-    """Poll every due source side by side, then tell the admins what they need to know."""
-    services = bot_data.get(SERVICES_KEY)
-    ingest = bot_data.get(INGEST_KEY)
-    if not isinstance(services, Services) or not isinstance(ingest, Ingest):
+async def poll_due_sources(bot: Bot, bot_data: BotData) -> list[PollReport]:
+    """Poll every due source side by side, then tell the admins what they need to know.
+
+    Nothing before post_init, or when no source is configured.
+    """
+    services, ingest = bot_data.services, bot_data.ingest
+    if services is None or ingest is None:
         return []
     async with ingest.lock:
         now = services.clock()

@@ -1,1 +1,1 @@
-"""cli"""
+"""The command line: `pressbot run | import | import-url | console | backup | restore`."""

@@ -8,13 +8,13 @@ from typing import TextIO
 
 from pressbot.cli.progress_bar import ProgressBar
 from pressbot.core.clock import format_short_date
+from pressbot.core.sources import SourceKind
 from pressbot.ingest.entries import Entry
 from pressbot.ingest.feeds import is_feed
 from pressbot.ingest.fetching import fetch, make_client
 from pressbot.ingest.kind_map import KindMap
-from pressbot.ingest.polling import FEED, PAGE, parse_body
+from pressbot.ingest.polling import parse_body
 from pressbot.storage import Database
-from pressbot.texts.markup import html_to_plain
 
 
 class DownloadLine:
@@ -64,14 +64,14 @@ async def import_url(
         )
     download.end()
     entries: list[Entry] = await asyncio.to_thread(parse_body, fetched, url, "", kinds, now)
-    kind = FEED if is_feed(fetched.body) else PAGE
+    kind = SourceKind.FEED if is_feed(fetched.body) else SourceKind.PAGE
     await database.sources.ensure([(url, kind)], now)
     [source] = await database.sources.listed([url])
     ordered = sorted(entries, key=lambda entry: entry.published_at)
     added = 0
     bar = ProgressBar("storing", "entries", err)
     for done, entry in enumerate(ordered, start=1):
-        row = (entry.as_item(), html_to_plain(entry.body_html), entry.content_hash)
+        row = (entry.as_item(), entry.content_hash)
         for item_id in await database.source_entries.import_silently(source.id, [row], now):
             added += 1
             date = format_short_date(entry.published_at)

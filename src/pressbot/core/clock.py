@@ -5,9 +5,13 @@ Dates in words (18 October 2018) depend on the language: see i18n.Translator.lon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
+
+#: The application's clock: the current aware instant. An argument everywhere, so tests set it.
+Clock = Callable[[], datetime]
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 LONDON = ZoneInfo("Europe/London")

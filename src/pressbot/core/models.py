@@ -159,6 +159,33 @@ class Draft:
     kind: Kind | None
     urgent: bool = False
 
+    @classmethod
+    def new_release(cls, admin_id: int) -> Draft:
+        """A /post draft in the admin's private chat: nothing written yet, its title asked."""
+        return cls(
+            admin_id=admin_id,
+            chat_id=admin_id,
+            stage=DraftStage.TITLE,
+            item_id=None,
+            title="",
+            body_html="",
+            kind=None,
+        )
+
+    @classmethod
+    def correction(cls, admin_id: int, item: Item) -> Draft:
+        """An /edit draft of a published item: its title and kind kept until changed, a new
+        title asked (an empty text means the item's own, kept with /skip)."""
+        return cls(
+            admin_id=admin_id,
+            chat_id=admin_id,
+            stage=DraftStage.TITLE,
+            item_id=item.id,
+            title=item.title,
+            body_html="",
+            kind=item.kind,
+        )
+
 
 class BroadcastAction(enum.StrEnum):
     """What a broadcast does to subscribers' chats."""

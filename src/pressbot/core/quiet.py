@@ -24,6 +24,13 @@ def zone_named(name: str | None) -> ZoneInfo:
     return ZONES.get(name or "London", LONDON)
 
 
+def stored_window(start: str | None, end: str | None, zone: str | None) -> QuietWindow | None:
+    """A chat's quiet hours as stored ("23:00", "07:00", "London"); None when it has none."""
+    if not start or not end:
+        return None
+    return QuietWindow(time.fromisoformat(start), time.fromisoformat(end), zone_named(zone))
+
+
 _WINDOW = re.compile(r"^\s*([0-9]{1,2})[:.]([0-9]{2})\s*[-–]\s*([0-9]{1,2})[:.]([0-9]{2})\s*$")
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pressbot.core.clock import Clock
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ class OutageGate:
 
     def __init__(
         self,
-        clock: Callable[[], datetime],
+        clock: Clock,
         monotonic: Callable[[], float] = time.monotonic,
         *,
         first_interval: float = 0.5,

@@ -1,6 +1,7 @@
 """What a Bot API answer means for a delivery: sent, blocked, retry later, or failed.
 
-Pure: the answer, the delivery and the time in, a decision out. The engine acts on it.
+Pure: the answer, the delivery and the time in, a decision out; and the decision as the row
+the outbox records (`outcome_of`). The engine acts on it.
 """
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from pressbot.core.models import BroadcastAction
+from pressbot.core.models import BroadcastAction, DeliveryStatus
 from pressbot.delivery.pacing import backoff_delay
 from pressbot.delivery.sender import ApiAnswer
+from pressbot.storage.deliveries import DeliveryOutcome, DueDelivery
 
 #: Telegram lets a bot delete its messages for everyone for 48 hours; keep a margin.
 DELETE_WINDOW_SECONDS = 48 * 3600 - 600
@@ -92,3 +94,42 @@ def decide(  # noqa: PLR0911 - a decision table: one early return per rule
         # Never given up here: the engine gives up at the delivery's deadline.
         return Decision(Verdict.RETRY, wait=retry_delay(attempts, retry_base), error=description)
     return Decision(Verdict.FAILED, error=description)
+
+
+def unexpected(error: Exception, delivery: DueDelivery, retry_base: float) -> Decision:
+    """A bug or a database error while sending: retried like a network error."""
+    wait = retry_delay(delivery.attempts + 1, retry_base)
+    return Decision(Verdict.RETRY, error=f"{type(error).__name__}: {error}", wait=wait)
+
+
+def outcome_of(
+    delivery: DueDelivery, decision: Decision, now_ts: float, revision: int | None = None
+) -> DeliveryOutcome:
+    """The row the outbox records for a decision; `revision`: the item's, of a new copy."""
+    verdict = decision.verdict
+    if verdict in (Verdict.FLOOD, Verdict.MIGRATED, Verdict.HELD, Verdict.RETRY):
+        # The same message again later; a flood wait, a migration or quiet hours are not
+        # the chat's fault, so only a real retry uses up an attempt.
+        return DeliveryOutcome(
+            delivery.id,
+            delivery.chat_id,
+            DeliveryStatus.PENDING,
+            now_ts,
+            error=decision.error,
+            not_before=now_ts + decision.wait,
+            counts_as_attempt=verdict is Verdict.RETRY,
+        )
+    status = {
+        Verdict.SENT: DeliveryStatus.SENT,
+        Verdict.BLOCKED: DeliveryStatus.BLOCKED,
+    }.get(verdict, DeliveryStatus.FAILED)
+    new_copy = delivery.action is BroadcastAction.SEND
+    return DeliveryOutcome(
+        delivery.id,
+        delivery.chat_id,
+        status,
+        now_ts,
+        message_id=decision.message_id if new_copy else None,
+        error=decision.error,
+        revision=revision if new_copy else None,
+    )

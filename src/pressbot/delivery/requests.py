@@ -2,18 +2,37 @@
 
 A broadcast's requests differ only in chat_id (and message_id for edits and deletes), so each
 item's are serialised once per language (sender.PreparedRequest) and kept while the item is
-unchanged. Here too: why a due delivery is not to be sent after all.
+unchanged (`RequestCache`). A digest's text goes through the same parameters (`text_request`).
+Here too: why a due delivery is not to be sent after all, or not yet.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
 
 from pressbot.core.models import BroadcastAction, Item, ItemStatus
+from pressbot.core.quiet import HELD_FOR_QUIET_HOURS, quiet_until
+from pressbot.delivery.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict
 from pressbot.delivery.sender import PreparedRequest
-from pressbot.storage.outbox import DueDelivery
-from pressbot.texts.i18n import Translator
+from pressbot.storage.deliveries import DueDelivery
+from pressbot.storage.items import ItemStore
+from pressbot.texts.i18n import Translator, pick_translator
 from pressbot.texts.reader import release_keyboard, render_release, render_withdrawn
+
+#: Every message the engine sends is HTML, without a link preview.
+_COMMON: Final[Mapping[str, Any]] = {
+    "parse_mode": "HTML",
+    "link_preview_options": {"is_disabled": True},
+}
+
+
+def _new_message_extra(paid_broadcast: bool) -> dict[str, Any]:
+    """What a new message adds: the paid rate it may be paced at."""
+    return {"allow_paid_broadcast": True} if paid_broadcast else {}
 
 
 @dataclass(slots=True)
@@ -27,27 +46,99 @@ class ReleaseRequests:
     withdrawn: PreparedRequest
     delete: PreparedRequest
 
+    def for_action(self, action: BroadcastAction, copy_age: float) -> PreparedRequest:
+        """The request a delivery of `action` makes; `copy_age`: seconds since its copy left.
+
+        A withdrawal deletes a copy Telegram still lets the bot delete, and marks older ones.
+        """
+        if action is BroadcastAction.SEND:
+            return self.send
+        if action is BroadcastAction.WITHDRAW:
+            return self.delete if copy_age < DELETE_WINDOW_SECONDS else self.withdrawn
+        return self.edit
+
 
 def prepare_requests(
     item: Item, tr: Translator, now: float, *, paid_broadcast: bool
 ) -> ReleaseRequests:
     """Render the item in `tr`'s language and serialise its send, edit and withdrawal."""
-    common = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
     text = {
         "text": render_release(item, tr),
         "reply_markup": release_keyboard(item, tr).to_dict(),
     }
-    send_extra = {"allow_paid_broadcast": True} if paid_broadcast else {}
+    send_extra = _new_message_extra(paid_broadcast)
     return ReleaseRequests(
         item=item,
         checked_at=now,
-        send=PreparedRequest("sendMessage", {**common, **text, **send_extra}),
-        edit=PreparedRequest("editMessageText", {**common, **text}),
+        send=PreparedRequest("sendMessage", {**_COMMON, **text, **send_extra}),
+        edit=PreparedRequest("editMessageText", {**_COMMON, **text}),
         withdrawn=PreparedRequest(
-            "editMessageText", {**common, "text": render_withdrawn(item, tr)}
+            "editMessageText", {**_COMMON, "text": render_withdrawn(item, tr)}
         ),
         delete=PreparedRequest("deleteMessage", {}),
     )
+
+
+def text_request(text: str, *, paid_broadcast: bool) -> PreparedRequest:
+    """A message of the bot's own (a digest) with the parameters of a release."""
+    return PreparedRequest(
+        "sendMessage", {**_COMMON, "text": text, **_new_message_extra(paid_broadcast)}
+    )
+
+
+def addressed(delivery: DueDelivery) -> dict[str, int]:
+    """The ids a delivery's request adds to chat_id: its forum topic, or the copy it edits."""
+    if delivery.action is BroadcastAction.SEND:
+        return {} if delivery.thread_id is None else {"message_thread_id": delivery.thread_id}
+    assert delivery.message_id is not None  # noqa: S101 - edit rows copy a message id
+    return {"message_id": delivery.message_id}
+
+
+class RequestCache:
+    """Each item's requests per language, the item read again when the read is stale.
+
+    `refresh`: seconds a read of the item is trusted; a release corrected or withdrawn
+    meanwhile is sent with its new text, or not at all, that much later at most.
+    """
+
+    def __init__(
+        self,
+        items: ItemStore,
+        translators: Mapping[str, Translator],
+        *,
+        refresh: float,
+        paid_broadcast: bool,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._items = items
+        self._translators = translators
+        self._refresh = refresh
+        self._paid_broadcast = paid_broadcast
+        self._monotonic = monotonic
+        self._requests: dict[tuple[int, str], ReleaseRequests] = {}
+
+    async def get(self, item_id: int, language: str) -> ReleaseRequests | None:
+        """The item's requests in a language; None when the item no longer exists."""
+        now = self._monotonic()
+        cached = self._requests.get((item_id, language))
+        if cached is not None and now - cached.checked_at < self._refresh:
+            return cached
+        item = await self._items.get(item_id)
+        if item is None:
+            self._requests.pop((item_id, language), None)
+            return None
+        return self._remember(item, pick_translator(self._translators, language), now)
+
+    def _remember(self, item: Item, tr: Translator, now: float) -> ReleaseRequests:
+        """Cache the item's requests, preparing them again only when the item changed."""
+        key = (item.id, tr.language)
+        cached = self._requests.get(key)
+        if cached is not None and cached.item == item:
+            cached.checked_at = now
+            return cached
+        requests = prepare_requests(item, tr, now, paid_broadcast=self._paid_broadcast)
+        self._requests[key] = requests
+        return requests
 
 
 def reason_not_to_send(
@@ -69,6 +160,17 @@ def reason_not_to_send(
     if delivery.action is BroadcastAction.SEND and not delivery.subscribed:
         return "no longer subscribed"
     return None
+
+
+def quiet_hold(delivery: DueDelivery, now: datetime) -> Decision | None:
+    """Hold a release until the chat's quiet hours end; None to send it now."""
+    if delivery.action is not BroadcastAction.SEND or delivery.urgent or not delivery.quiet:
+        return None
+    until = quiet_until(now, delivery.quiet)
+    if until is None:
+        return None
+    wait = (until - now).total_seconds()
+    return Decision(Verdict.HELD, error=HELD_FOR_QUIET_HOURS, wait=wait)
 
 
 def _duration(seconds: float) -> str:

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
-from pressbot.texts.markup import html_to_plain
 
 
 async def publish_held_entry(
@@ -25,7 +24,7 @@ async def publish_held_entry(
         return None
     try:
         item_id, broadcast_id = await database.outbox.publish_new(
-            held.item, html_to_plain(held.item.body_html), admin_id, chat_id, now
+            held.item, admin_id, chat_id, now
         )
     except ValueError:
         # Its uid is stored already: a second press, or a try cut short before it was settled.

@@ -24,7 +24,7 @@ from pressbot.core.clock import embassy_midnight
 from pressbot.core.kinds import BUILT_IN_KINDS, KIND_NAME
 from pressbot.core.models import Contact, Kind, NewItem
 from pressbot.storage import Database
-from pressbot.texts.markup import html_to_plain, plain_text_to_html
+from pressbot.texts.markup import plain_text_to_html
 
 SEEDED_KEY = "seeded_from_data_dir"
 #: An items file larger than this is refused: the seed page is 30 kB; split a bigger archive.
@@ -196,8 +196,7 @@ async def import_items_file(
 ) -> ImportReport:
     """Load an items file; items already stored (same uid) are left as they are."""
     items, contacts = await asyncio.to_thread(read_items_file, path, kinds)
-    plain = [html_to_plain(item.body_html) for item in items]
-    added = await database.items.add_many(items, plain, now)
+    added = await database.items.add_many(items, now)
     changed = await database.contacts.put_many(contacts)
     return ImportReport(len(items), added, changed)
 

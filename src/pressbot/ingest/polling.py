@@ -11,9 +11,11 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 
 import httpx
 
+from pressbot.core.sources import SourceKind
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.ingest.entries import Entry, SourceError
 from pressbot.ingest.feeds import FEED_ROOTS, is_xml, parse_feed, root_element
@@ -23,11 +25,9 @@ from pressbot.ingest.pages import parse_page
 from pressbot.storage import Database
 from pressbot.storage.source_entries import HeldEntry, KnownEntry
 from pressbot.storage.sources import Source
-from pressbot.texts.markup import html_to_plain
 
 logger = logging.getLogger(__name__)
 
-FEED, PAGE = "feed", "page"
 #: However often a source fails, it is tried again at least once an hour.
 MAX_BACKOFF = 3600.0
 
@@ -64,7 +64,7 @@ def retry_delay(interval: float, failures: int) -> float:
 
 
 def parse_body(
-    fetched: Fetched, url: str, kind: str, kinds: KindMap, now: datetime
+    fetched: Fetched, url: str, kind: SourceKind | Literal[""], kinds: KindMap, now: datetime
 ) -> list[Entry]:
     """Entries of a fetched feed or page, read as what the body is (see feeds.root_element).
 
@@ -81,7 +81,7 @@ def parse_body(
             return parse_feed(fetched.body, url, kinds, now)
         return parse_page(fetched.body, url, kinds)
     except SourceError as error:
-        if kind == FEED and root not in FEED_ROOTS:
+        if kind == SourceKind.FEED and root not in FEED_ROOTS:
             raise SourceError(f"not an RSS or Atom feed but an HTML page: {error}") from None
         raise
     except (RecursionError, ValueError, LookupError) as error:
@@ -173,7 +173,7 @@ async def store_entries(
         (entry for entry in entries if entry.uid not in known), key=lambda e: e.published_at
     )
     if source.first_success_at is None:  # the backlog: kept, not announced
-        rows = [(e.as_item(), html_to_plain(e.body_html), e.content_hash) for e in fresh]
+        rows = [(e.as_item(), e.content_hash) for e in fresh]
         report.imported = await database.source_entries.import_silently(source.id, rows, now)
     else:
         await _store_new(
@@ -207,9 +207,7 @@ async def _store_new(
             )  # fmt: skip
         elif autopublish:
             try:
-                item_id, _ = await database.outbox.publish_new(
-                    item, html_to_plain(item.body_html), None, None, now
-                )
+                item_id, _ = await database.outbox.publish_new(item, None, None, now)
             except ValueError:  # another source brought the same release just now
                 await database.source_entries.remember(
                     source.id, item, entry.content_hash, state="imported", item_id=None, now=now
@@ -236,7 +234,6 @@ async def _store_change(
             seen.item_id,
             title=entry.title,
             body_html=entry.body_html,
-            plain=html_to_plain(entry.body_html),
             requested_by=None,
             progress_chat_id=None,
             now=now,

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from pressbot.core.clock import LONDON, format_short_date
 from pressbot.core.languages import N_
+from pressbot.core.sources import SourceKind
 from pressbot.storage.source_entries import HeldEntry
 from pressbot.storage.sources import Source
 from pressbot.texts.i18n import Translator
@@ -110,7 +111,7 @@ def sources_list(sources: Sequence[Source], tr: Translator) -> str:
         lines = [
             (
                 tr("<b>Feed</b> {url}", url=escape(source.url))
-                if source.kind == "feed"
+                if source.kind == SourceKind.FEED
                 else tr("<b>Page</b> {url}", url=escape(source.url))
             ),
             (

@@ -1,1 +1,1 @@
-"""server"""
+"""The process: the Application built, run by polling or webhook, listened to and watched."""

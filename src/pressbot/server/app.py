@@ -6,6 +6,7 @@ import html
 import logging
 import os
 from datetime import timedelta
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -18,14 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationBuilder, ApplicationHandlerStop, ContextTypes, Defaults
 
-from pressbot.bot.context import (
-    SERVICES_KEY,
-    Clock,
-    PressApplication,
-    PressContext,
-    Services,
-    utc_now,
-)
+from pressbot.bot.context import BotData, PressApplication, PressContext, Services, utc_now
 from pressbot.bot.handlers import (
     admin_manage,
     admin_post,
@@ -46,13 +40,14 @@ from pressbot.bot.rate_limiter import SharedRateLimiter
 from pressbot.bot.release_jobs import start_jobs
 from pressbot.bot.website_jobs import start_ingest
 from pressbot.config import Settings
+from pressbot.core.clock import Clock
 from pressbot.core.languages import ENGLISH, LANGUAGES, N_
 from pressbot.delivery.budget import SendBudget
-from pressbot.delivery.engine import DeliveryEngine, EngineSettings
+from pressbot.delivery.engine import DeliveryEngine
 from pressbot.delivery.pacing import backoff_delay
 from pressbot.delivery.tracking import ProgressTracker
 from pressbot.ingest.items_file import default_data_dir, seed_if_new
-from pressbot.server.telemetry import ObservedSender, Telemetry
+from pressbot.server.telemetry import ObservedSender, ServerBotData, Telemetry
 from pressbot.storage import open_database
 from pressbot.storage.write_blocked import cannot_write_now
 from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
@@ -99,18 +94,13 @@ def build_application(
             ObservedSender(
                 telemetry, settings.api_base_url, token, timeout=settings.delivery_timeout
             ),
-            EngineSettings(
-                rate=settings.broadcast_rate,
-                paid_broadcast=settings.paid_broadcast,
-                retry_base=settings.delivery_retry_base,
-                deadline=settings.delivery_deadline,
-            ),
+            settings.engine_settings(),
             clock,
             observe=telemetry.metrics.count_decision,
             translators=translators,
             budget=budget,
         )
-        application.bot_data[SERVICES_KEY] = Services(
+        services = Services(
             settings,
             database,
             clock,
@@ -118,32 +108,37 @@ def build_application(
             ProgressTracker(translators=translators),
             translators,
         )
+        application.bot_data.services = services
         engine.start()
         await start_jobs(application, clock())
-        await start_ingest(application, application.bot_data[SERVICES_KEY])
+        await start_ingest(application, services)
         await register_commands(
             application, settings, retry_first=commands_retry or COMMANDS_RETRY_FIRST
         )
 
     async def post_stop(application: PressApplication) -> None:
         # Updates and jobs have stopped: let sends in flight finish and record them.
-        services = application.bot_data.get(SERVICES_KEY)
-        if isinstance(services, Services):
+        services = application.bot_data.services
+        if services is not None:
             await services.engine.stop()
 
     async def post_shutdown(application: PressApplication) -> None:
-        services = application.bot_data.get(SERVICES_KEY)
-        if isinstance(services, Services):
+        services = application.bot_data.services
+        if services is not None:
             await services.engine.close()
             await services.database.close()
 
+    # bot_data is the server's subclass of BotData, so that it holds the telemetry too.
+    context_types: ContextTypes[PressContext, dict[Any, Any], dict[Any, Any], BotData] = (
+        ContextTypes(context=PressContext, bot_data=ServerBotData)
+    )
     application: PressApplication = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.api_base_url)
         .request(telemetry.request())
         .get_updates_request(telemetry.request(for_updates=True))
-        .context_types(ContextTypes(context=PressContext))
+        .context_types(context_types)
         .defaults(
             # No default parse_mode: it would leak into methods without one (see replying.py).
             Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))

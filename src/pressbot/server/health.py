@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pressbot.core.clock import Clock
 from pressbot.storage import Database
 
 logger = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
 
 #: How long a part may fail before the bot counts as unhealthy (PRESSBOT_HEALTH_GRACE).
 DEFAULT_GRACE = timedelta(seconds=120)

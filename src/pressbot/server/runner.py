@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from pressbot.bot.context import SERVICES_KEY, PressApplication, Services
+from pressbot.bot.context import PressApplication, Services
 from pressbot.bot.rate_limiter import retry_after_seconds
 from pressbot.bot.updates import ALLOWED_UPDATES
 from pressbot.config import Settings, parse_host_port
@@ -203,9 +203,7 @@ class Runner:
         return self._settings if self._settings is not None else self._services().settings
 
     def _services(self) -> Services:
-        services = self.application.bot_data[SERVICES_KEY]
-        assert isinstance(services, Services)  # noqa: S101 - set in post_init
-        return services
+        return self.application.bot_data.ready()  # set in post_init
 
 
 class TokenRefusedError(Exception):

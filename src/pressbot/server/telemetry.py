@@ -20,13 +20,13 @@ from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 from telegram.request import HTTPXRequest, RequestData
 
-from pressbot.bot.context import PressApplication, PressContext
+from pressbot.bot.context import BotData, PressApplication, PressContext
 from pressbot.bot.updates import readable_updates
+from pressbot.core.clock import Clock
 from pressbot.delivery.sender import ApiAnswer, BotApiSender
-from pressbot.server.health import DEFAULT_GRACE, ApiHealth, Clock
+from pressbot.server.health import DEFAULT_GRACE, ApiHealth
 from pressbot.server.metrics import Metrics
 
-TELEMETRY_KEY: Final = "telemetry"
 _TOO_MANY_REQUESTS: Final = 429
 # Before every handler, and alone in its group, so it sees each update and stops none.
 _COUNTING_GROUP: Final = -100
@@ -62,17 +62,37 @@ class Telemetry:
 
     def register(self, application: PressApplication) -> None:
         """Make the telemetry reachable from the application and count every update."""
-        application.bot_data[TELEMETRY_KEY] = self
+        server_data(application).telemetry = self
         application.add_handler(TypeHandler(Update, self._count_update), group=_COUNTING_GROUP)
 
     async def _count_update(self, update: Update, context: PressContext) -> None:
         self.metrics.count_update(update)
 
 
+@dataclass(slots=True)
+class ServerBotData(BotData):
+    """The bot_data of an application build_application made: BotData and its telemetry.
+
+    A subclass here rather than a field of BotData because the bot layer knows nothing of
+    the server's watching; only server code reads `telemetry`, through `telemetry_of`.
+    """
+
+    telemetry: Telemetry | None = None  # set by Telemetry.register, before the bot starts
+
+
+def server_data(application: PressApplication) -> ServerBotData:
+    """The application's bot_data as build_application made it, with the telemetry."""
+    data = application.bot_data
+    if not isinstance(data, ServerBotData):
+        raise TypeError(f"bot_data is {type(data).__name__}: not built by build_application")
+    return data
+
+
 def telemetry_of(application: PressApplication) -> Telemetry:
     """The telemetry that `Telemetry.register` put into the application."""
-    telemetry = application.bot_data[TELEMETRY_KEY]
-    assert isinstance(telemetry, Telemetry)  # noqa: S101 - wiring invariant
+    telemetry = server_data(application).telemetry
+    if telemetry is None:
+        raise RuntimeError("no telemetry: Telemetry.register was not called on the application")
     return telemetry
 
 

@@ -26,7 +26,7 @@ from typing import Any, Final
 from aiohttp import web
 from telegram.error import TelegramError
 
-from pressbot.bot.context import SERVICES_KEY, PressApplication, Services
+from pressbot.bot.context import PressApplication, Services
 from pressbot.bot.updates import decode_update, has_update_id, is_skipped
 from pressbot.server.health import check_health
 from pressbot.server.telemetry import telemetry_of
@@ -162,9 +162,7 @@ class WebServer:
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     def _services(self) -> Services:
-        services = self._application.bot_data[SERVICES_KEY]
-        assert isinstance(services, Services)  # noqa: S101 - the server starts after post_init
-        return services
+        return self._application.bot_data.ready()  # the server starts after post_init
 
 
 def _parse_body(body: bytes) -> dict[str, Any] | None:

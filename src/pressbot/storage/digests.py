@@ -8,7 +8,7 @@ from datetime import datetime, time
 from pressbot.core.languages import ENGLISH
 from pressbot.core.models import ItemHeadline
 from pressbot.storage.connection import Connection
-from pressbot.storage.items import from_db_time, to_db_time
+from pressbot.storage.times import from_db_time, to_db_time
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pressbot.core.models import Draft, DraftStage
 from pressbot.storage.connection import Connection
-from pressbot.storage.items import to_db_time
+from pressbot.storage.times import to_db_time
 
 
 class DraftStore:

@@ -1,14 +1,21 @@
-"""Items: storing, listing newest first, reading one, and full-text search."""
+"""Items: storing, listing newest first, reading one, and full-text search.
+
+The search index holds what a reader sees of each published item (its title, and its body as
+plain text); the functions that write an item derive that text, so no caller computes it.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 
 import aiosqlite
 
 from pressbot.core.models import Item, ItemHeadline, ItemPage, ItemStatus, Kind, NewItem
 from pressbot.storage.connection import Connection
+from pressbot.storage.times import from_db_time, to_db_time
+from pressbot.texts.markup import html_to_plain
 
 _WORD = re.compile(r"\w+")
 #: The id the next item gets: past every id ever given, also to an item deleted since (a
@@ -18,18 +25,6 @@ NEXT_ITEM_ID = (
     " FROM items"
 )
 _MAX_QUERY_WORDS = 12
-
-
-def to_db_time(moment: datetime) -> str:
-    """Store instants as ISO 8601 in UTC, which sorts as text."""
-    if moment.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def from_db_time(text: str) -> datetime:
-    """Read an instant stored by `to_db_time`."""
-    return datetime.fromisoformat(text)
 
 
 def recency_key(published_at: datetime, item_id: int) -> int:
@@ -80,7 +75,6 @@ def _item(row: aiosqlite.Row) -> Item:
 async def insert_item(
     db: aiosqlite.Connection,
     item: NewItem,
-    plain: str,
     *,
     status: ItemStatus,
     publish_at: datetime | None,
@@ -122,17 +116,17 @@ async def insert_item(
     if status is ItemStatus.PUBLISHED:
         await db.execute(
             "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (recency, item.title, plain),
+            (recency, item.title, html_to_plain(item.body_html)),
         )
     return item_id
 
 
 async def publish_held_item(
-    db: aiosqlite.Connection, item_id: int, plain: str, published_at: datetime, now: datetime
+    db: aiosqlite.Connection, item_id: int, published_at: datetime, now: datetime
 ) -> bool:
     """Make a scheduled item published, inside the caller's transaction."""
     async with db.execute(
-        "SELECT title FROM items WHERE id = ? AND status = 'scheduled'", (item_id,)
+        "SELECT title, body_html FROM items WHERE id = ? AND status = 'scheduled'", (item_id,)
     ) as cursor:
         row = await cursor.fetchone()
     if row is None:
@@ -145,7 +139,7 @@ async def publish_held_item(
     )
     await db.execute(
         "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)",
-        (recency, row["title"], plain),
+        (recency, row["title"], html_to_plain(row["body_html"])),
     )
     return True
 
@@ -156,7 +150,6 @@ async def revise_item(
     *,
     title: str,
     body_html: str,
-    plain: str,
     now: datetime,
 ) -> bool:
     """Replace a published item's title and text, inside the caller's transaction."""
@@ -169,7 +162,8 @@ async def revise_item(
     if row is None:
         return False
     await db.execute(
-        "UPDATE items_fts SET title = ?, body = ? WHERE rowid = ?", (title, plain, row["recency"])
+        "UPDATE items_fts SET title = ?, body = ? WHERE rowid = ?",
+        (title, html_to_plain(body_html), row["recency"]),
     )
     return True
 
@@ -194,15 +188,14 @@ class ItemStore:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    async def add_many(self, items: list[NewItem], plain_bodies: list[str], now: datetime) -> int:
+    async def add_many(self, items: Sequence[NewItem], now: datetime) -> int:
         """Store published items whose uid is new, in order, in one transaction; say how many."""
         added = 0
         async with self._connection.transaction() as db:
-            for item, plain in zip(items, plain_bodies, strict=True):
+            for item in items:
                 if await insert_item(
                     db,
                     item,
-                    plain,
                     status=ItemStatus.PUBLISHED,
                     publish_at=None,
                     posted_by=None,
@@ -219,7 +212,6 @@ class ItemStore:
             item_id = await insert_item(
                 db,
                 item,
-                "",
                 status=ItemStatus.SCHEDULED,
                 publish_at=publish_at,
                 posted_by=posted_by,

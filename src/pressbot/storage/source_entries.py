@@ -16,7 +16,8 @@ import aiosqlite
 
 from pressbot.core.models import ItemStatus, NewItem
 from pressbot.storage.connection import Connection
-from pressbot.storage.items import from_db_time, insert_item, to_db_time
+from pressbot.storage.items import insert_item
+from pressbot.storage.times import from_db_time, to_db_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +121,18 @@ class SourceEntryStore:
         return {row["uid"]: row["item_id"] for row in rows}
 
     async def import_silently(
-        self, source_id: int, items: Sequence[tuple[NewItem, str, str]], now: datetime
+        self, source_id: int, items: Sequence[tuple[NewItem, str]], now: datetime
     ) -> list[int]:
-        """Store (item, plain text, content hash) as published items, without any delivery.
+        """Store (item, content hash) pairs as published items, without any delivery.
 
         Returns the ids of the items added; an item whose uid exists already is only linked.
         """
         added = []
         async with self._connection.transaction() as db:
-            for item, plain, content_hash in items:
+            for item, content_hash in items:
                 item_id = await insert_item(
                     db,
                     item,
-                    plain,
                     status=ItemStatus.PUBLISHED,
                     publish_at=None,
                     posted_by=None,

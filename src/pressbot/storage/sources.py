@@ -8,8 +8,9 @@ from datetime import datetime
 
 import aiosqlite
 
+from pressbot.core.sources import SourceKind
 from pressbot.storage.connection import Connection
-from pressbot.storage.items import from_db_time, to_db_time
+from pressbot.storage.times import from_db_time, to_db_time
 
 _SELECT_SOURCES = (
     "SELECT s.id, s.url, s.kind, s.etag, s.last_modified, s.first_success_at,"
@@ -28,7 +29,7 @@ class Source:
 
     id: int
     url: str
-    kind: str  # "feed" or "page"
+    kind: SourceKind
     etag: str | None
     last_modified: str | None
     first_success_at: datetime | None
@@ -49,7 +50,7 @@ def _source(row: aiosqlite.Row) -> Source:
     return Source(
         id=row["id"],
         url=row["url"],
-        kind=row["kind"],
+        kind=SourceKind(row["kind"]),
         etag=row["etag"],
         last_modified=row["last_modified"],
         first_success_at=_time(row["first_success_at"]),
@@ -69,7 +70,7 @@ class SourceStore:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    async def ensure(self, sources: Sequence[tuple[str, str]], now: datetime) -> None:
+    async def ensure(self, sources: Sequence[tuple[str, SourceKind]], now: datetime) -> None:
         """Add each (url, kind) not known yet; a new source is due at once."""
         async with self._connection.transaction() as db:
             await db.executemany(

@@ -10,7 +10,7 @@ import aiosqlite
 from pressbot.core.models import ChatType, Kind, SubscriptionChange
 from pressbot.core.quiet import HELD_FOR_QUIET_HOURS
 from pressbot.storage.connection import Connection
-from pressbot.storage.items import to_db_time
+from pressbot.storage.times import to_db_time
 
 
 async def _release_quiet_holds(db: aiosqlite.Connection, chat_id: int) -> None:

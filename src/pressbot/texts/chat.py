@@ -1,7 +1,7 @@
 """What the bot says of the chat itself: the welcome, its subscription, help, the unknown.
 
 Pure functions to Telegram HTML in the reader's language; the views of handlers/subscriptions.py,
-membership.py and help.py.
+membership.py and help.py, and the answer to a button that no longer works.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from pressbot.texts.i18n import Translator
 from pressbot.texts.markup import escape
 
 GROUP_ADMINS_ONLY = N_("Only this group's admins can subscribe or unsubscribe it.")
+#: The answer to the press of a button that no longer works, naming the command that does
+#: ("/latest"): a page that is gone, a setting no longer offered, a press no handler knows.
+BUTTON_NO_LONGER_WORKS = N_("This button no longer works. Send {command}.")
 
 
 def render_welcome(change: SubscriptionChange | None, tr: Translator) -> str:

@@ -8,13 +8,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers.admin_post import admin_in_private, admin_press
 from pressbot.bot.handlers.replying import (
     command_argument,
     edit_in_place,
     replace_buttons,
     reply_messages,
 )
+from pressbot.bot.handlers.rights import admin_in_private, admin_press
 from pressbot.bot.release_jobs import cancel_release
 from pressbot.core.inputs import parse_id
 from pressbot.core.models import ItemStatus

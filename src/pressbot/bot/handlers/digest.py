@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import command_argument, edit_in_place, reply_messages
-from pressbot.bot.handlers.subscriptions import may_change_subscription
+from pressbot.bot.handlers.rights import may_change_chat_settings
 from pressbot.bot.handlers.zones import press_zone_button
 from pressbot.core.languages import N_
 from pressbot.core.quiet import zone_named
@@ -21,7 +21,6 @@ from pressbot.texts.reader import render_digest
 
 DIGEST_CALLBACK_PREFIX = "digestzone"
 NOT_SUBSCRIBED = N_("This chat is not subscribed. /subscribe first, then choose a digest.")
-STALE_BUTTON = N_("This button no longer works. Send /digest.")
 
 
 async def digest(update: Update, context: PressContext) -> None:
@@ -33,7 +32,7 @@ async def digest(update: Update, context: PressContext) -> None:
     argument = command_argument(update)
     at, zone, after = await digests.setting(chat.id)
     if argument:
-        if not await may_change_subscription(update):
+        if not await may_change_chat_settings(update):
             await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
             return
         try:
@@ -65,7 +64,7 @@ async def _send_collected(update: Update, context: PressContext, after: int, zon
 async def choose_zone(update: Update, context: PressContext) -> None:
     """The London / Moscow buttons under /digest: the chat's time zone."""
     zone = await press_zone_button(
-        update, context, stale=STALE_BUTTON, not_subscribed=NOT_SUBSCRIBED
+        update, context, command="/digest", not_subscribed=NOT_SUBSCRIBED
     )
     query, chat = update.callback_query, update.effective_chat
     if zone is None or query is None or chat is None:

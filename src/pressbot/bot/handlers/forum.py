@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import reply_messages
-from pressbot.bot.handlers.subscriptions import may_change_subscription
+from pressbot.bot.handlers.rights import may_change_chat_settings
 from pressbot.core.languages import N_
 from pressbot.texts.chat_settings import settings_refusal
 
@@ -23,7 +23,7 @@ async def choose_thread(update: Update, context: PressContext) -> None:
     if not chat.is_forum:
         await reply_messages(update, [context.tr(NOT_A_FORUM)])
         return
-    if not await may_change_subscription(update):
+    if not await may_change_chat_settings(update):
         await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
         return
     thread = message.message_thread_id if message.is_topic_message else None

@@ -6,13 +6,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers.replying import reply_messages
-from pressbot.core.languages import N_
+from pressbot.bot.handlers.replying import answer_stale_press, reply_messages
 from pressbot.texts.chat import render_help, render_unknown
 from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
-
-#: The answer to a press no handler knows (and to one under an inline message, screening.py).
-STALE_BUTTON = N_("This button no longer works. Send /help.")
 
 
 async def help_command(update: Update, context: PressContext) -> None:
@@ -41,9 +37,10 @@ def _addressed_to_bot(text: str, context: PressContext) -> bool:
 
 
 async def stale_button(update: Update, context: PressContext) -> None:
-    """Answer a button press that no handler knows."""
+    """Answer a button press that no handler knows (and, screening.py, one under an inline
+    message): send /help."""
     if update.callback_query is not None:
-        await update.callback_query.answer(context.tr(STALE_BUTTON))
+        await answer_stale_press(update.callback_query, context.tr, "/help")
 
 
 def register(application: PressApplication) -> None:

@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers.replying import edit_in_place, reply_messages
-from pressbot.bot.handlers.subscriptions import may_change_subscription
+from pressbot.bot.handlers.replying import answer_stale_press, edit_in_place, reply_messages
+from pressbot.bot.handlers.rights import may_change_chat_settings
 from pressbot.core.languages import LANGUAGE_NAMES, LANGUAGES
 from pressbot.texts.chat_settings import (
     LANGUAGE_CALLBACK_PREFIX,
@@ -60,9 +60,9 @@ async def choose(update: Update, context: PressContext) -> None:
         return
     code = (query.data or "").partition(":")[2]
     if code not in LANGUAGES:
-        await query.answer(context.tr("This button no longer works. Send /language."))
+        await answer_stale_press(query, context.tr, "/language")
         return
-    if not await may_change_subscription(update):
+    if not await may_change_chat_settings(update):
         await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
         return
     await context.database.languages.set(chat.id, code)

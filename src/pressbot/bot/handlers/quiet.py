@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import command_argument, edit_in_place, reply_messages
-from pressbot.bot.handlers.subscriptions import may_change_subscription
+from pressbot.bot.handlers.rights import may_change_chat_settings
 from pressbot.bot.handlers.zones import press_zone_button
 from pressbot.core.languages import N_
 from pressbot.core.quiet import QuietWindowError, parse_window
@@ -19,7 +19,6 @@ from pressbot.texts.chat_settings import (
 )
 
 NOT_SUBSCRIBED = N_("This chat is not subscribed. /subscribe first, then set quiet hours.")
-STALE_BUTTON = N_("This button no longer works. Send /quiet.")
 
 
 async def quiet(update: Update, context: PressContext) -> None:
@@ -31,7 +30,7 @@ async def quiet(update: Update, context: PressContext) -> None:
     argument = command_argument(update)
     start, end, zone = await subscribers.quiet_hours(chat.id)
     if argument:
-        if not await may_change_subscription(update):
+        if not await may_change_chat_settings(update):
             await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
             return
         if argument.lower() == "off":
@@ -55,7 +54,7 @@ async def quiet(update: Update, context: PressContext) -> None:
 async def choose_zone(update: Update, context: PressContext) -> None:
     """The London / Moscow buttons: the window's time zone."""
     zone = await press_zone_button(
-        update, context, stale=STALE_BUTTON, not_subscribed=NOT_SUBSCRIBED
+        update, context, command="/quiet", not_subscribed=NOT_SUBSCRIBED
     )
     query, chat = update.callback_query, update.effective_chat
     if zone is None or query is None or chat is None:

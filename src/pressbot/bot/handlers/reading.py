@@ -8,7 +8,12 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers.replying import command_argument, edit_in_place, reply_messages
+from pressbot.bot.handlers.replying import (
+    answer_stale_press,
+    command_argument,
+    edit_in_place,
+    reply_messages,
+)
 from pressbot.core.clock import read_clock
 from pressbot.core.inputs import NUMBER_PATTERN, parse_count, parse_id
 from pressbot.core.languages import N_
@@ -57,7 +62,7 @@ async def latest_page(update: Update, context: PressContext) -> None:
         return
     parsed = parse_latest_callback(query.data or "")
     if parsed is None:
-        await query.answer(context.tr("This button no longer works. Send /latest."))
+        await answer_stale_press(query, context.tr, "/latest")
         return
     limit, offset = min(max(parsed[0], 1), MAX_LATEST), parsed[1]
     page = await context.database.items.latest(limit, offset)
@@ -124,7 +129,7 @@ async def read_button(update: Update, context: PressContext) -> None:
         return
     item_id = parse_read_callback(query.data or "")
     if item_id is None:
-        await query.answer(context.tr("This button no longer works. Send /latest."))
+        await answer_stale_press(query, context.tr, "/latest")
         return
     await _send_item(update, context, item_id)
     await query.answer()

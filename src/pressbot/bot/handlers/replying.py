@@ -12,6 +12,9 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from pressbot.texts.chat import BUTTON_NO_LONGER_WORKS
+from pressbot.texts.i18n import Translator
+
 
 async def reply_messages(
     update: Update, messages: Sequence[str], keyboard: InlineKeyboardMarkup | None = None
@@ -65,6 +68,11 @@ async def replace_buttons(query: CallbackQuery, keyboard: InlineKeyboardMarkup |
         await query.edit_message_reply_markup(keyboard)
     except BadRequest as error:
         _unless_not_modified(error)
+
+
+async def answer_stale_press(query: CallbackQuery, tr: Translator, command: str) -> None:
+    """Answer the press of a button that no longer works: send `command` ("/latest") instead."""
+    await query.answer(tr(BUTTON_NO_LONGER_WORKS, command=command))
 
 
 def _unless_not_modified(error: BadRequest) -> None:

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, TypeHandler
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers.help import STALE_BUTTON
+from pressbot.bot.handlers.replying import answer_stale_press
 from pressbot.bot.updates import ALLOWED_UPDATES
 
 #: After the telemetry counts an update (-100), before its language is resolved (-2).
@@ -41,7 +41,7 @@ async def answer_detached_button(update: Update, context: PressContext) -> None:
     query = update.callback_query
     if query is None or query.message is not None:
         return
-    await query.answer(context.tr(STALE_BUTTON))
+    await answer_stale_press(query, context.tr, "/help")
     raise ApplicationHandlerStop
 
 

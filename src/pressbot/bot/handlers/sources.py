@@ -6,8 +6,8 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers.admin_post import admin_in_private, admin_press
 from pressbot.bot.handlers.replying import replace_buttons, reply_messages
+from pressbot.bot.handlers.rights import admin_in_private, admin_press
 from pressbot.bot.website_jobs import configured_sources
 from pressbot.core.inputs import parse_id
 from pressbot.ingest import texts

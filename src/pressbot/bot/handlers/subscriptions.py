@@ -1,40 +1,18 @@
 """Subscriptions: /start, /subscribe, /unsubscribe and /stop.
 
-In a group only the group's admins may change its subscription; everyone may read.
+In a group only the group's admins may change its subscription (rights.py); everyone may read.
 """
 
 from __future__ import annotations
 
-from telegram import Chat, ChatMember, Update
+from telegram import Update
 from telegram.ext import CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import reply_messages
+from pressbot.bot.handlers.rights import may_change_chat_settings
 from pressbot.core.models import ChatType, SubscriptionChange
 from pressbot.texts.chat import GROUP_ADMINS_ONLY, render_subscription_change, render_welcome
-
-#: Telegram's user for messages an anonymous group admin sends "as the group".
-ANONYMOUS_ADMIN_ID = 1087968824
-_GROUP_ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
-
-
-async def may_change_subscription(update: Update) -> bool:
-    """Whether the sender (or the presser of a button) may change the chat's settings.
-
-    The one rights check for a chat's subscription and every setting of it (topics, quiet
-    hours, digest, zone, language, thread): in a private chat, its user; in a group, its
-    admins (asked afresh each time).
-    """
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    if chat is None or user is None:
-        return False
-    if chat.type == Chat.PRIVATE:
-        return user.id == chat.id
-    if message is not None and message.sender_chat is not None:
-        # An anonymous admin writes as the group itself; nobody else can.
-        return message.sender_chat.id == chat.id and user.id == ANONYMOUS_ADMIN_ID
-    member = await chat.get_member(user.id)
-    return member.status in _GROUP_ADMIN_STATUSES
 
 
 async def _subscribe(update: Update, context: PressContext) -> SubscriptionChange | None:
@@ -49,7 +27,7 @@ async def _subscribe(update: Update, context: PressContext) -> SubscriptionChang
 
 async def start(update: Update, context: PressContext) -> None:
     """Greet, subscribe the chat and show the main commands."""
-    if not await may_change_subscription(update):
+    if not await may_change_chat_settings(update):
         await reply_messages(update, [render_welcome(None, context.tr)])
         return
     change = await _subscribe(update, context)
@@ -59,7 +37,7 @@ async def start(update: Update, context: PressContext) -> None:
 
 async def subscribe(update: Update, context: PressContext) -> None:
     """Subscribe the chat to new releases."""
-    if not await may_change_subscription(update):
+    if not await may_change_chat_settings(update):
         await reply_messages(update, [context.tr(GROUP_ADMINS_ONLY)])
         return
     change = await _subscribe(update, context)
@@ -72,7 +50,7 @@ async def unsubscribe(update: Update, context: PressContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    if not await may_change_subscription(update):
+    if not await may_change_chat_settings(update):
         await reply_messages(update, [context.tr(GROUP_ADMINS_ONLY)])
         return
     change = await context.database.subscribers.unsubscribe(chat.id, context.now())

@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers.replying import edit_in_place, reply_messages
-from pressbot.bot.handlers.subscriptions import may_change_subscription
+from pressbot.bot.handlers.replying import answer_stale_press, edit_in_place, reply_messages
+from pressbot.bot.handlers.rights import may_change_chat_settings
 from pressbot.texts.chat_settings import (
     TOPIC_CALLBACK_PREFIX,
     render_topics,
@@ -37,9 +37,9 @@ async def toggle_topic(update: Update, context: PressContext) -> None:
     value = (query.data or "").partition(":")[2]
     kinds = context.services.settings.kinds
     if value not in kinds:
-        await query.answer(context.tr("This button no longer works. Send /topics."))
+        await answer_stale_press(query, context.tr, "/topics")
         return
-    if not await may_change_subscription(update):
+    if not await may_change_chat_settings(update):
         await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
         return
     subscribers = context.database.subscribers
