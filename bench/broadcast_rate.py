@@ -44,7 +44,7 @@ async def broadcast(base_url: str, subscribers: int, rate: float) -> list[float]
             bot_token=SecretStr(TOKEN),
             api_base_url=base_url,
             db_path=Path(folder) / "bench.sqlite3",
-            data_dir=Path(folder),
+            seed=False,
             broadcast_rate=rate,
         )
         application = build_application(settings)

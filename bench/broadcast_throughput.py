@@ -44,7 +44,9 @@ HERE = Path(__file__).resolve()
 VARIANTS = ("ptb-loop", "pressbot")
 FIRST_CHAT_ID = 7_000_000_000
 WARM_UP = 200
-PUBLISHED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
+#: Now, not a fixed day: the engine gives up a delivery PRESSBOT_DELIVERY_DEADLINE (24 h) after
+#: its broadcast was queued, by the bot's own clock.
+PUBLISHED = datetime.now(UTC).replace(second=0, microsecond=0)
 TITLE = "Embassy Press Officer’s reply to a media question on the Salisbury investigation"
 BODY_HTML = (
     "<b>Question:</b> Seven months have passed since the Salisbury incident. Has the Embassy "
@@ -134,7 +136,7 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
             bot_token=SecretStr(TOKEN),
             api_base_url=base_url,
             db_path=Path(folder) / "bench.sqlite3",
-            data_dir=Path(folder),  # no seed items: the release is item 2, as in ptb-loop
+            seed=False,  # an empty database: only the benchmark's release
             paid_broadcast=True,
             broadcast_rate=1000,
         )

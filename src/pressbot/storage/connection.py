@@ -103,11 +103,26 @@ class Connection:
                 row = await cursor.fetchone()
             if row is None or row[0] != APPLICATION_ID:
                 await raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            await raw.execute(_WAL)
+            await _set_wal(raw)
 
     async def close(self) -> None:
         """Close the file."""
         await self.raw.close()
+
+
+async def _set_wal(raw: aiosqlite.Connection) -> None:
+    """Put the file in WAL mode."""
+    await _pragma(raw, _WAL)
+
+
+async def _pragma(raw: aiosqlite.Connection, pragma: str) -> None:
+    """Run a PRAGMA, its answer read and its statement closed.
+
+    A PRAGMA that answers a row (busy_timeout, journal_mode) and is left unread stays active:
+    it holds a read of the file open, so no checkpoint can finish and the WAL only grows.
+    """
+    async with raw.execute(pragma) as cursor:
+        await cursor.fetchall()
 
 
 class DatabaseError(Exception):
@@ -130,12 +145,12 @@ async def open_connection(path: Path | str, *, wal: bool = True) -> Connection:
     try:
         raw.row_factory = aiosqlite.Row
         for pragma in _PRAGMAS:
-            await raw.execute(pragma)
+            await _pragma(raw, pragma)
         await _check_intact(raw, path)
         await _check_ours(raw, path)
         await _check_writable(raw)
         if wal:
-            await raw.execute(_WAL)
+            await _set_wal(raw)
     except BaseException as error:
         await raw.close()
         if isinstance(error, sqlite3.Error):
