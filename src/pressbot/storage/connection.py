@@ -116,11 +116,8 @@ async def _set_wal(raw: aiosqlite.Connection) -> None:
 
 
 async def _pragma(raw: aiosqlite.Connection, pragma: str) -> None:
-    """Run a PRAGMA, its answer read and its statement closed.
-
-    A PRAGMA that answers a row (busy_timeout, journal_mode) and is left unread stays active:
-    it holds a read of the file open, so no checkpoint can finish and the WAL only grows.
-    """
+    """Run a PRAGMA with its answer (busy_timeout and journal_mode answer a row) read and its
+    cursor closed, so that nothing of it stays open on the connection."""
     async with raw.execute(pragma) as cursor:
         await cursor.fetchall()
 
