@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from pressbot.core.models import ItemKind, NewItem
 from pressbot.ingest import texts
 from pressbot.texts import admin as admin_texts
 from pressbot.texts.i18n import translator
-from test_bot_sources import later, poll_now, started
+from test_bot_sources import held_notice_of_news, poll_now, started
 from test_web import HOOK_URL, SECRET, post, running
 
 ADMIN = 9001
@@ -213,9 +212,7 @@ async def test_publish_or_skip_pressed_twice_answers_both(
     )
     try:
         await poll_now(bot)
-        website.serve("news.xml", "rss.xml")
-        await later(bot, timedelta(seconds=600))
-        [notice] = await bot.new_messages(ADMIN, 1)
+        notice = await held_notice_of_news(bot, website)
         rows = notice.reply_markup["inline_keyboard"] if notice.reply_markup else []
         [[publish, _], [_, skip]] = rows
         await press_twice(bot, notice, publish["callback_data"], ADMIN)

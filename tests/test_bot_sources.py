@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import PAGE_TIME
-from fakes import FakeBotApi
+from fakes import FakeBotApi, SentMessage
 from fakes.website import FIXTURES, FakeWebsite
 from harness import RunningBot, SettableClock, make_bot, wait_for_job
 from lifecycle import start_bot, stop_bot
@@ -73,6 +73,14 @@ async def poll_now(bot: RunningBot) -> list[PollReport]:
 async def later(bot: RunningBot, delta: timedelta = INTERVAL) -> list[PollReport]:
     bot.clock.now += delta
     return await poll_now(bot)
+
+
+async def held_notice_of_news(bot: RunningBot, website: FakeWebsite) -> SentMessage:
+    """The feed gains two entries; at the next poll the admin's notice of them, held."""
+    website.serve("news.xml", "rss.xml")
+    await later(bot)
+    [notice] = await bot.new_messages(ADMIN, 1)
+    return notice
 
 
 async def subscribe_readers(bot: RunningBot) -> None:
@@ -137,9 +145,7 @@ async def test_new_entries_wait_for_an_admins_publish(
     try:
         await poll_now(bot)
         await subscribe_readers(bot)
-        website.serve("news.xml", "rss.xml")
-        await later(bot)
-        [notice] = await bot.new_messages(ADMIN, 1)
+        notice = await held_notice_of_news(bot, website)
         assert notice.text is not None
         assert notice.text.startswith("2 new entries from the website wait for Publish.")
         assert SALISBURY in notice.text and VISA in notice.text
@@ -183,9 +189,7 @@ async def test_only_admins_publish_held_entries(
     )
     try:
         await poll_now(bot)
-        website.serve("news.xml", "rss.xml")
-        await later(bot)
-        [notice] = await bot.new_messages(ADMIN, 1)
+        notice = await held_notice_of_news(bot, website)
         [reply] = await bot.say("/sources", chat_id=READERS[0], user_id=READERS[0])
         assert reply.text == admin_texts.NOT_ADMIN
         rows = notice.reply_markup["inline_keyboard"] if notice.reply_markup else []
