@@ -24,7 +24,7 @@ from pressbot.ingest import texts
 from pressbot.texts import admin as admin_texts
 from pressbot.texts.i18n import translator
 from test_bot_sources import held_notice_of_news, poll_now, started
-from test_web import HOOK_URL, SECRET, post, running
+from test_web import WEBHOOK, post, running
 
 ADMIN = 9001
 EN = translator("en")
@@ -270,9 +270,7 @@ async def test_edited_commands_and_channel_posts_are_ignored(
     async with running(
         fake_api,
         tmp_path / "bot.sqlite3",
-        webhook_url=HOOK_URL,
-        webhook_secret=SECRET,
-        listen="127.0.0.1:0",
+        **WEBHOOK,
     ) as (bot, runner):
         for text in ("/start", "/read 11"):
             message = fake_api.user_message(text)

@@ -37,6 +37,14 @@ SECRET = "s3cret_-token"
 READERS = (2001, 2002, 2003)
 
 
+#: The settings of a bot in webhook mode, listening on a free port.
+WEBHOOK: dict[str, Any] = {
+    "webhook_url": HOOK_URL,
+    "webhook_secret": SECRET,
+    "listen": "127.0.0.1:0",
+}
+
+
 @asynccontextmanager
 async def running(
     fake: FakeBotApi, db_path: Path, clock: SettableClock | None = None, **settings: Any
@@ -96,9 +104,7 @@ async def test_webhook_is_registered_with_the_secret_and_updates_are_answered(
     fake_api: FakeBotApi, tmp_path: Path
 ) -> None:
     db_path = tmp_path / "bot.sqlite3"
-    async with running(
-        fake_api, db_path, webhook_url=HOOK_URL, webhook_secret=SECRET, listen="127.0.0.1:0"
-    ) as (bot, runner):
+    async with running(fake_api, db_path, **WEBHOOK) as (bot, runner):
         [registration] = [call for call in fake_api.calls if call.method == "setWebhook"]
         assert registration.params["url"] == HOOK_URL
         assert registration.params["secret_token"] == SECRET
@@ -116,9 +122,7 @@ async def test_a_request_without_the_right_secret_gets_403_and_changes_nothing(
     fake_api: FakeBotApi, tmp_path: Path, secret: str | None
 ) -> None:
     db_path = tmp_path / "bot.sqlite3"
-    async with running(
-        fake_api, db_path, webhook_url=HOOK_URL, webhook_secret=SECRET, listen="127.0.0.1:0"
-    ) as (bot, runner):
+    async with running(fake_api, db_path, **WEBHOOK) as (bot, runner):
         update = user_update(fake_api, "/start")
         assert await post(runner, update, secret=secret) == 403
         # The same update with the right secret is answered: it was the secret that was refused.
@@ -145,9 +149,7 @@ async def test_a_malformed_body_gets_400(
     async with running(
         fake_api,
         tmp_path / "bot.sqlite3",
-        webhook_url=HOOK_URL,
-        webhook_secret=SECRET,
-        listen="127.0.0.1:0",
+        **WEBHOOK,
     ) as (_, runner):
         calls = len(fake_api.calls)
         assert await post(runner, body) == 400
@@ -160,9 +162,7 @@ async def test_an_update_it_cannot_decode_gets_400_and_is_skipped_and_counted(
     async with running(
         fake_api,
         tmp_path / "bot.sqlite3",
-        webhook_url=HOOK_URL,
-        webhook_secret=SECRET,
-        listen="127.0.0.1:0",
+        **WEBHOOK,
     ) as (bot, runner):
         undecodable = fake_api.push_undecodable_update("message")
         broken = {"update_id": 9, "message": {"text": "no chat, no date"}}
@@ -209,9 +209,7 @@ async def test_a_message_that_is_not_a_valid_update_gets_400_and_changes_nothing
     fake_api: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture, spoil: Any
 ) -> None:
     db_path = tmp_path / "bot.sqlite3"
-    async with running(
-        fake_api, db_path, webhook_url=HOOK_URL, webhook_secret=SECRET, listen="127.0.0.1:0"
-    ) as (bot, runner):
+    async with running(fake_api, db_path, **WEBHOOK) as (bot, runner):
         update = user_update(fake_api, "/start")
         spoil(update["message"])
         assert await post(runner, update) == 400
@@ -244,9 +242,7 @@ async def test_a_body_past_what_an_update_can_be_gets_400(
     async with running(
         fake_api,
         tmp_path / "bot.sqlite3",
-        webhook_url=HOOK_URL,
-        webhook_secret=SECRET,
-        listen="127.0.0.1:0",
+        **WEBHOOK,
     ) as (bot, runner):
         assert await post(runner, body) == 400
         await post(runner, user_update(fake_api, "/help", user_id=1002))
@@ -259,9 +255,7 @@ async def test_a_body_sent_a_byte_a_second_is_cut_after_a_few_seconds(
     async with running(
         fake_api,
         tmp_path / "bot.sqlite3",
-        webhook_url=HOOK_URL,
-        webhook_secret=SECRET,
-        listen="127.0.0.1:0",
+        **WEBHOOK,
     ) as (bot, runner):
         assert runner.server is not None
         body = json.dumps(user_update(fake_api, "/start")).encode()
@@ -301,9 +295,7 @@ async def test_an_update_posted_again_is_answered_200_and_not_handled_again(
     fake_api.user_sends("/help")
     update = fake_api.pending_updates[-1]
     for _ in range(2):  # a restart on the same database remembers it
-        async with running(
-            fake_api, db_path, webhook_url=HOOK_URL, webhook_secret=SECRET, listen="127.0.0.1:0"
-        ) as (bot, runner):
+        async with running(fake_api, db_path, **WEBHOOK) as (bot, runner):
             url = address(runner, "/tg/hook")
             statuses = [await fake_api.post_update_to_webhook(update, url, SECRET)]
             statuses.append(await fake_api.post_update_to_webhook(update, url, SECRET))
@@ -321,9 +313,7 @@ async def test_only_the_webhook_path_takes_updates(fake_api: FakeBotApi, tmp_pat
     async with running(
         fake_api,
         tmp_path / "bot.sqlite3",
-        webhook_url=HOOK_URL,
-        webhook_secret=SECRET,
-        listen="127.0.0.1:0",
+        **WEBHOOK,
     ) as (_, runner):
         assert await post(runner, user_update(fake_api, "/start"), path="/") == 404
         assert await post(runner, user_update(fake_api, "/start"), path="/healthz") == 405
@@ -473,9 +463,7 @@ async def test_healthz_is_503_when_telegram_reports_it_cannot_reach_the_webhook(
         fake_api,
         tmp_path / "bot.sqlite3",
         clock,
-        webhook_url=HOOK_URL,
-        webhook_secret=SECRET,
-        listen="127.0.0.1:0",
+        **WEBHOOK,
         health_grace=1,
     ) as (bot, runner):
         reported.update(
