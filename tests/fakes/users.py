@@ -6,6 +6,7 @@ Each action queues the update a real Telegram would deliver to the bot.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from .html_entities import find_entities
 from .models import JsonDict
@@ -25,36 +26,12 @@ class UserActions(World):
         self.users[user_id] = user
         return user
 
-    def user_sends(
-        self,
-        text: str,
-        *,
-        user_id: int = 1001,
-        chat_id: int | None = None,
-        chat_type: str = "private",
-        first_name: str = "Anna",
-        username: str | None = None,
-        language_code: str = "en",
-        entities: list[JsonDict] | None = None,
-        reply_to_message_id: int | None = None,
-        message_thread_id: int | None = None,
-    ) -> JsonDict:
+    def user_sends(self, text: str, **options: Any) -> JsonDict:
         """A user writes ``text`` to the bot; queue the update and return the Message.
 
-        The Message is user_message's, which documents the options.
+        The Message is user_message's, which takes and documents the same options.
         """
-        payload = self.user_message(
-            text,
-            user_id=user_id,
-            chat_id=chat_id,
-            chat_type=chat_type,
-            first_name=first_name,
-            username=username,
-            language_code=language_code,
-            entities=entities,
-            reply_to_message_id=reply_to_message_id,
-            message_thread_id=message_thread_id,
-        )
+        payload = self.user_message(text, **options)
         self.push_update("message", payload)
         return payload
 
