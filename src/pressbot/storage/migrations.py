@@ -283,7 +283,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 class SchemaError(Exception):
-    """A schema this pressbot must not write to: another program's, or a newer pressbot's.
+    """A schema this pressbot must not write to: a newer pressbot's.
 
     The message starts after the file's name: "<file> has schema version 12, newer …".
     """
@@ -307,20 +307,11 @@ async def apply_migrations(
 ) -> list[int]:
     """Apply the migrations not yet recorded, in order; return the versions applied.
 
-    SchemaError, with nothing changed, for a file with tables but none of ours (another
-    program's SQLite file) and for a schema newer than ``migrations``.
+    SchemaError, with nothing changed, for a schema newer than ``migrations``. Another
+    program's SQLite file never gets here: opening the connection refused it already
+    (connection.foreign_file_reason, the one rule for whose file it is).
     """
     async with connection.transaction() as raw:
-        async with raw.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " ORDER BY name"
-        ) as cursor:
-            tables = [row[0] async for row in cursor]
-        if tables and "schema_migrations" not in tables:
-            listed = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
-            raise SchemaError(
-                f"is not a pressbot database (it has tables of another program: {listed})"
-            )
         await raw.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
