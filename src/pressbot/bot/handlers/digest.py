@@ -7,14 +7,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import command_argument, edit_in_place, reply_messages
-from pressbot.bot.handlers.rights import may_change_chat_settings
+from pressbot.bot.handlers.rights import may_change_or_told_who_may
 from pressbot.bot.handlers.zones import press_zone_button
 from pressbot.core.languages import N_
 from pressbot.core.quiet import zone_named
 from pressbot.delivery.digests import DigestTimeError, parse_digest_time
 from pressbot.texts.chat_settings import (
     render_digest_setting,
-    settings_refusal,
     zone_keyboard,
 )
 from pressbot.texts.reader import render_digest
@@ -32,8 +31,7 @@ async def digest(update: Update, context: PressContext) -> None:
     argument = command_argument(update)
     at, zone, after = await digests.setting(chat.id)
     if argument:
-        if not await may_change_chat_settings(update):
-            await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
+        if not await may_change_or_told_who_may(update, context):
             return
         try:
             at = None if argument.lower() == "off" else f"{parse_digest_time(argument):%H:%M}"

@@ -7,9 +7,8 @@ from telegram.ext import CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import reply_messages
-from pressbot.bot.handlers.rights import may_change_chat_settings
+from pressbot.bot.handlers.rights import may_change_or_told_who_may
 from pressbot.core.languages import N_
-from pressbot.texts.chat_settings import settings_refusal
 
 NOT_A_FORUM = N_("This works in a group with topics: send /thread in the topic for the releases.")
 NOT_SUBSCRIBED = N_("This group is not subscribed. /subscribe first, then choose the topic.")
@@ -23,8 +22,7 @@ async def choose_thread(update: Update, context: PressContext) -> None:
     if not chat.is_forum:
         await reply_messages(update, [context.tr(NOT_A_FORUM)])
         return
-    if not await may_change_chat_settings(update):
-        await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
+    if not await may_change_or_told_who_may(update, context):
         return
     thread = message.message_thread_id if message.is_topic_message else None
     if not await context.database.subscribers.set_thread(chat.id, thread, context.now()):

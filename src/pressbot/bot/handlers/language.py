@@ -11,13 +11,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import answer_stale_press, edit_in_place, reply_messages
-from pressbot.bot.handlers.rights import may_change_chat_settings
+from pressbot.bot.handlers.rights import may_change_or_told_who_may
 from pressbot.core.languages import LANGUAGE_NAMES, LANGUAGES
 from pressbot.texts.chat_settings import (
     LANGUAGE_CALLBACK_PREFIX,
     language_keyboard,
     render_language,
-    settings_refusal,
 )
 from pressbot.texts.i18n import choose_language
 
@@ -62,8 +61,7 @@ async def choose(update: Update, context: PressContext) -> None:
     if code not in LANGUAGES:
         await answer_stale_press(query, context.tr, "/language")
         return
-    if not await may_change_chat_settings(update):
-        await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
+    if not await may_change_or_told_who_may(update, context):
         return
     await context.database.languages.set(chat.id, code)
     if context.chat_data is not None:

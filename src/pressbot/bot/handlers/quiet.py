@@ -7,14 +7,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import command_argument, edit_in_place, reply_messages
-from pressbot.bot.handlers.rights import may_change_chat_settings
+from pressbot.bot.handlers.rights import may_change_or_told_who_may
 from pressbot.bot.handlers.zones import press_zone_button
 from pressbot.core.languages import N_
 from pressbot.core.quiet import QuietWindowError, parse_window
 from pressbot.texts.chat_settings import (
     QUIET_CALLBACK_PREFIX,
     render_quiet,
-    settings_refusal,
     zone_keyboard,
 )
 
@@ -30,8 +29,7 @@ async def quiet(update: Update, context: PressContext) -> None:
     argument = command_argument(update)
     start, end, zone = await subscribers.quiet_hours(chat.id)
     if argument:
-        if not await may_change_chat_settings(update):
-            await reply_messages(update, [context.tr(settings_refusal(update.effective_chat))])
+        if not await may_change_or_told_who_may(update, context):
             return
         if argument.lower() == "off":
             start = end = None

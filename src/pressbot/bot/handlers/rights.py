@@ -18,6 +18,7 @@ from telegram import CallbackQuery, Chat, ChatMember, Update
 from pressbot.bot.context import PressContext
 from pressbot.bot.handlers.replying import reply_messages
 from pressbot.texts import admin as admin_texts
+from pressbot.texts.chat_settings import settings_refusal
 
 #: Telegram's user for messages an anonymous group admin sends "as the group".
 ANONYMOUS_ADMIN_ID = 1087968824
@@ -74,3 +75,16 @@ async def may_change_chat_settings(update: Update) -> bool:
         return message.sender_chat.id == chat.id and user.id == ANONYMOUS_ADMIN_ID
     member = await chat.get_member(user.id)
     return member.status in _GROUP_ADMIN_STATUSES
+
+
+async def may_change_or_told_who_may(update: Update, context: PressContext) -> bool:
+    """may_change_chat_settings, for a setting; when not, the sender is told who may change
+    it: in an alert under a pressed button, in a reply to a command."""
+    if await may_change_chat_settings(update):
+        return True
+    refusal = context.tr(settings_refusal(update.effective_chat))
+    if update.callback_query is not None:
+        await update.callback_query.answer(refusal, show_alert=True)
+    else:
+        await reply_messages(update, [refusal])
+    return False

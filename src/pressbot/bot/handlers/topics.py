@@ -7,11 +7,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import answer_stale_press, edit_in_place, reply_messages
-from pressbot.bot.handlers.rights import may_change_chat_settings
+from pressbot.bot.handlers.rights import may_change_or_told_who_may
 from pressbot.texts.chat_settings import (
     TOPIC_CALLBACK_PREFIX,
     render_topics,
-    settings_refusal,
     topics_keyboard,
 )
 
@@ -39,8 +38,7 @@ async def toggle_topic(update: Update, context: PressContext) -> None:
     if value not in kinds:
         await answer_stale_press(query, context.tr, "/topics")
         return
-    if not await may_change_chat_settings(update):
-        await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
+    if not await may_change_or_told_who_may(update, context):
         return
     subscribers = context.database.subscribers
     following = await subscribers.toggle_kind(chat.id, value)

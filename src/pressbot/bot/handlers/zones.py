@@ -6,9 +6,8 @@ from telegram import Update
 
 from pressbot.bot.context import PressContext
 from pressbot.bot.handlers.replying import answer_stale_press
-from pressbot.bot.handlers.rights import may_change_chat_settings
+from pressbot.bot.handlers.rights import may_change_or_told_who_may
 from pressbot.core.quiet import ZONES
-from pressbot.texts.chat_settings import settings_refusal
 
 
 async def press_zone_button(
@@ -25,8 +24,7 @@ async def press_zone_button(
     if zone not in ZONES:
         await answer_stale_press(query, context.tr, command)
         return None
-    if not await may_change_chat_settings(update):
-        await query.answer(context.tr(settings_refusal(update.effective_chat)), show_alert=True)
+    if not await may_change_or_told_who_may(update, context):
         return None
     if not await context.database.subscribers.set_zone(chat.id, zone, context.now()):
         await query.answer(context.tr(not_subscribed), show_alert=True)
