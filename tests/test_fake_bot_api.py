@@ -420,10 +420,11 @@ async def test_results_are_valid_bot_api_objects(fake: FakeBotApi, api: Api) -> 
     fake.add_chat(-1001234, "supergroup", title="Press club", is_forum=True)
     fake.chat_member_update(-1001234, "administrator")
     user_message = fake.user_sends("hello https://example.org #news", chat_id=-1001234)
+    photo_id = fake.user_sends_photo("a photo")["photo"][-1]["file_id"]  # the fake's file_ids only
     results = {
         "User": await api.ok("getMe"),
         "Message": await api.ok(
-            "sendPhoto", chat_id=USER, photo="id", caption="<i>c</i>", parse_mode="HTML"
+            "sendPhoto", chat_id=USER, photo=photo_id, caption="<i>c</i>", parse_mode="HTML"
         ),
         "ChatFullInfo": await api.ok("getChat", chat_id=-1001234),
         "ChatMember": await api.ok("getChatMember", chat_id=-1001234, user_id=123456),

@@ -7,6 +7,7 @@ async with FakeBotApi(token="123456:TEST-fake-token-abc") as fake:
 """
 
 from .bot_api import DEFAULT_TOKEN, FakeBotApi
+from .files import StoredFile
 from .html_entities import FormattedText
 from .models import ApiCall, ApiError, ChatInfo, SentMessage, UploadedFile
 
@@ -18,5 +19,6 @@ __all__ = [
     "FakeBotApi",
     "FormattedText",
     "SentMessage",
+    "StoredFile",
     "UploadedFile",
 ]

@@ -8,6 +8,7 @@ against the Bot API spec and its prose limits (a breach answers 400 and is appen
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from collections import Counter
@@ -24,7 +25,7 @@ from .limits import check_request
 from .methods import Methods
 from .models import ApiCall, ApiError, JsonDict, SentMessage, UploadedFile
 from .spec import SPEC, MethodSpec
-from .users import UserActions
+from .user_media import UserMediaActions
 from .world import DEFAULT_ALLOWED_UPDATES, Pulse
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class _PollCut(Exception):
     """An outage began while a getUpdates long poll waited: drop its connection."""
 
 
-class FakeBotApi(UserActions):
+class FakeBotApi(UserMediaActions):
     """The fake Telegram Bot API server; the World it inherits is what tests set up and read.
 
     ``max_poll_wait`` caps a getUpdates long poll (the bot may ask for more): an empty answer
@@ -90,6 +91,11 @@ class FakeBotApi(UserActions):
     def base_url(self) -> str:
         """The URL to give python-telegram-bot as base_url (it appends the token)."""
         return f"http://{self._host}:{self._port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """The URL to give python-telegram-bot as base_file_url, for getFile downloads."""
+        return f"http://{self._host}:{self._port}/file/bot"
 
     @property
     def flood_429_count(self) -> int:
@@ -290,6 +296,8 @@ class FakeBotApi(UserActions):
         prefix, _, name = request.path.lstrip("/").partition("/")
         if prefix == "_fake":
             return self._control(request, name)
+        if prefix == "file":  # /file/bot<token>/<file_path>, as getFile gave it
+            return self.files.download(name, self.token)
         if not prefix.startswith("bot"):
             return web.json_response(ApiError(404, "Not Found").to_json(), status=404)
         if self.in_outage:  # Telegram is down: no token check, no spec, nothing
@@ -346,7 +354,8 @@ class FakeBotApi(UserActions):
         self.flood.admit(method, params, chat, time.monotonic())
         if method == "getUpdates":
             return await self._get_updates(params)
-        return self._methods.call(spec, params, texts, chat)
+        result = self._methods.call(spec, params, texts, chat)
+        return await result if inspect.isawaitable(result) else result
 
     async def _get_updates(self, params: JsonDict) -> list[JsonDict]:
         """Long poll: answer at once when updates wait, else when one arrives or time is up."""
@@ -482,8 +491,9 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     for name, value in form.items():
         if isinstance(value, web.FileField):
-            size = value.file.seek(0, 2)
-            params[name] = UploadedFile(value.filename, value.content_type, size)
+            value.file.seek(0)
+            data = value.file.read()
+            params[name] = UploadedFile(value.filename, value.content_type, len(data), data)
         else:
             params[name] = value
     return params

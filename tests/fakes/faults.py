@@ -8,7 +8,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from .models import ApiError, ChatInfo, JsonDict
+from .models import ApiError, ChatInfo, JsonDict, message_count
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +28,7 @@ GROUP_CHAT_WINDOW = (20, 60.0)  # twenty messages per minute in a group
 
 def counts_as_message(method: str) -> bool:
     """Whether flood control counts the method as a message sent."""
-    if method in ("sendChatAction", "sendMessageDraft"):
-        return False
-    return method.startswith(("send", "copyMessage", "forwardMessage"))
+    return message_count(method, {}) > 0
 
 
 def too_many_requests(retry_after: int) -> ApiError:
@@ -154,29 +152,37 @@ class FloodControl:
 
     def admit(self, method: str, params: JsonDict, chat: ChatInfo | None, now: float) -> None:
         """Count one call; raise the 429 ApiError when it would exceed a limit."""
-        if not counts_as_message(method) or (self.rate_limit is None and not self.per_chat):
+        sent = message_count(method, params)
+        if not sent or (self.rate_limit is None and not self.per_chat):
             return
         limit = PAID_BROADCAST_LIMIT if params.get("allow_paid_broadcast") else self.rate_limit
         retry = 0.0
         if limit is not None:
-            retry = _wait_needed(self._sent, limit, 1.0, now)
+            retry = _wait_needed(self._sent, limit, 1.0, now, sent)
         chat_window: deque[float] | None = None
         if self.per_chat and chat is not None:
             count, seconds = PRIVATE_CHAT_WINDOW if chat.type == "private" else GROUP_CHAT_WINDOW
             chat_window = self._per_chat.setdefault(chat.id, deque())
-            retry = max(retry, _wait_needed(chat_window, count, seconds, now))
+            retry = max(retry, _wait_needed(chat_window, count, seconds, now, sent))
         if retry > 0:
             self.rejected += 1
             raise too_many_requests(max(1, math.ceil(retry)))
-        self._sent.append(now)
+        self._sent.extend([now] * sent)
         if chat_window is not None:
-            chat_window.append(now)
+            chat_window.extend([now] * sent)
 
 
-def _wait_needed(window: deque[float], count: int, seconds: float, now: float) -> float:
-    """Forget entries older than the window; return how long until one more fits (0: now)."""
+def _wait_needed(
+    window: deque[float], count: int, seconds: float, now: float, sent: int = 1
+) -> float:
+    """Forget entries older than the window; return how long until ``sent`` more fit (0: now).
+
+    A batch larger than the window's whole count (an album of 10 in a private chat) needs the
+    window empty and then goes out at once, as Telegram lets an album through.
+    """
     while window and window[0] <= now - seconds:
         window.popleft()
-    if len(window) < count:
+    room = count - min(sent, count)  # entries that may stay in the window
+    if len(window) <= room:
         return 0.0
-    return window[-count] + seconds - now
+    return window[-room - 1] + seconds - now

@@ -24,6 +24,7 @@ INLINE_RESULT_ID_LIMIT = 64  # bytes of UTF-8
 COMMANDS_LIMIT = 100
 COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 COMMAND_DESCRIPTION_LIMIT = 256
+ALBUM_LIMIT = 10
 
 # Methods whose "text" parameter is the text of a message.
 _MESSAGE_TEXT_METHODS = frozenset({"sendMessage", "editMessageText", "sendMessageDraft"})
@@ -107,12 +108,20 @@ def check_request(method: str, params: JsonDict) -> dict[str, FormattedText]:
     markup = params.get("reply_markup")
     if isinstance(markup, dict) and "inline_keyboard" in markup:
         check_inline_keyboard(markup)
-    for item in params.get("media", []) if isinstance(params.get("media"), list) else []:
+    media = params.get("media")  # sendMediaGroup's array or editMessageMedia's one InputMedia
+    for item in media if isinstance(media, list) else [media] if isinstance(media, dict) else []:
         _check_nested_content(item)
     checker = _METHOD_CHECKS.get(method)
     if checker is not None:
         checker(params)
     return texts
+
+
+def caption_of(item: JsonDict) -> FormattedText | None:
+    """The parsed caption of an InputMedia (None without one); check_request checked it."""
+    if "caption" not in item:
+        return None
+    return _caption(item["caption"], item.get("parse_mode"), item.get("caption_entities"))
 
 
 def check_inline_keyboard(markup: JsonDict) -> None:
@@ -185,10 +194,30 @@ def _check_chat_action(params: JsonDict) -> None:
         raise _bad("wrong parameter action in request")
 
 
+def _check_media_group(params: JsonDict) -> None:
+    """The docs' rules for sendMediaGroup's media: 2-10 items, documents and audio only with
+    their own kind ("must include 2-10 items"; Telegram's texts for 0 and 11, ours for 1)."""
+    items: list[JsonDict] = params["media"]
+    if not items:
+        raise _bad("there are no messages to send")
+    if len(items) > ALBUM_LIMIT:
+        raise _bad("too many messages to send as an album")
+    if len(items) < 2:
+        raise _bad("media group must contain 2-10 items")
+    kinds = {item["type"] for item in items}
+    for kind in ("document", "audio"):  # "only grouped in an album with messages of the same type"
+        if kind in kinds and len(kinds) > 1:
+            raise _bad(f"{kind} can't be mixed with other media types")
+    if len({bool(item.get("show_caption_above_media")) for item in items}) > 1:
+        reason = "parameter show_caption_above_media must be the same for all messages"
+        raise _bad(reason)
+
+
 _METHOD_CHECKS = {
     "answerCallbackQuery": _check_callback_answer,
     "answerInlineQuery": _check_inline_answer,
     "setMyCommands": _check_commands,
     "getUpdates": _check_get_updates,
     "sendChatAction": _check_chat_action,
+    "sendMediaGroup": _check_media_group,
 }

@@ -1,4 +1,7 @@
-"""Sending, editing and deleting messages in the fake, with Telegram's own error answers."""
+"""Sending, editing and deleting messages in the fake, with Telegram's own error answers.
+
+Media (sendPhoto ..., sendMediaGroup, editMessageMedia) builds on this in media.py.
+"""
 
 from __future__ import annotations
 
@@ -20,15 +23,6 @@ NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
 )
-# Media senders the fake models: method -> (Message field, extra required fields of its object).
-_MEDIA: dict[str, tuple[str, JsonDict]] = {
-    "sendPhoto": ("photo", {}),
-    "sendDocument": ("document", {"file_name": "file"}),
-    "sendVideo": ("video", {"width": 1280, "height": 720, "duration": 10}),
-    "sendAnimation": ("animation", {"width": 320, "height": 240, "duration": 3}),
-    "sendAudio": ("audio", {"duration": 60}),
-    "sendVoice": ("voice", {"duration": 5}),
-}
 
 
 def _bad(reason: str, *, violation: bool = False) -> ApiError:
@@ -36,14 +30,14 @@ def _bad(reason: str, *, violation: bool = False) -> ApiError:
 
 
 class MessageMethods:
-    """sendMessage, sendPhoto ..., editMessage*, deleteMessage(s) over a World."""
+    """sendMessage, editMessage*, deleteMessage(s) over a World."""
 
     def __init__(self, world: World) -> None:
         self.world = world
 
     def handlers(self) -> dict[str, Handler]:
         """Method name -> handler, for the dispatcher in methods.py."""
-        handlers: dict[str, Handler] = {
+        return {
             "sendMessage": self.send_message,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
@@ -51,9 +45,6 @@ class MessageMethods:
             "deleteMessage": self.delete_message,
             "deleteMessages": self.delete_messages,
         }
-        for method, (kind, extra) in _MEDIA.items():
-            handlers[method] = self._media_sender(kind, extra)
-        return handlers
 
     def _new_bot_message(
         self, params: JsonDict, chat: ChatInfo | None, text: FormattedText | None, raw: str | None
@@ -89,27 +80,6 @@ class MessageMethods:
     ) -> JsonDict:
         message = self._new_bot_message(params, chat, texts["text"], params["text"])
         return self.world.message_json(message)
-
-    def _media_sender(self, kind: str, extra: JsonDict) -> Handler:
-        """A handler for sendPhoto, sendDocument ...: the file becomes a made-up file_id."""
-
-        def send(params: JsonDict, texts: dict[str, FormattedText], chat: ChatInfo | None) -> Any:
-            caption = texts.get("caption")
-            message = self._new_bot_message(params, chat, caption, params.get("caption"))
-            file_id = f"{kind}-{message.chat_id}-{message.message_id}"
-            media: JsonDict = {"file_id": file_id, "file_unique_id": f"u{file_id}", **extra}
-            if kind == "photo":  # Telegram sends a photo in several sizes, each its own file
-                message.media_payload = [
-                    {**media, "file_id": f"{file_id}-{w}", "width": w, "height": h}
-                    | {"file_unique_id": f"u{file_id}-{w}"}
-                    for w, h in ((90, 90), (1280, 720))
-                ]
-            else:
-                message.media_payload = media
-            message.media = kind
-            return self.world.message_json(message)
-
-        return send
 
     def _editable(self, params: JsonDict, chat: ChatInfo | None) -> SentMessage:
         if "inline_message_id" in params:

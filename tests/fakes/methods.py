@@ -2,7 +2,8 @@
 
 Each handler gets the decoded, validated parameters, the parsed text/caption and the target chat
 (already checked for "chat not found", migration and 403), and returns the Bot API result.
-Sending, editing and deleting messages live in messages.py; the rest is here.
+Sending, editing and deleting messages live in messages.py, media and files in media.py; the
+rest is here. A handler may be a coroutine function (media fetched from a URL).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import logging
 from typing import Any
 
 from .html_entities import FormattedText
-from .messages import Handler, MessageMethods
+from .media import MediaMethods
+from .messages import Handler
 from .models import ApiError, ChatInfo, JsonDict
 from .spec import MethodSpec
 from .world import World, commands_scope_key
@@ -52,7 +54,7 @@ class Methods:
             "getChatAdministrators": self.get_chat_administrators,
             "leaveChat": self.leave_chat,
         }
-        self._handlers.update(MessageMethods(world).handlers())
+        self._handlers.update(MediaMethods(world).handlers())
 
     def target_chat(self, method: str, params: JsonDict) -> ChatInfo | None:
         """The chat the request names, refusing it the way Telegram would."""
@@ -81,7 +83,10 @@ class Methods:
         texts: dict[str, FormattedText],
         chat: ChatInfo | None,
     ) -> Any:
-        """Run the method; methods the fake does not model answer True if they return Boolean."""
+        """Run the method; methods the fake does not model answer True if they return Boolean.
+
+        The result is awaitable when the handler is a coroutine function: await it then.
+        """
         handler = self._handlers.get(spec.name)
         if handler is not None:
             return handler(params, texts, chat)

@@ -6,6 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JsonDict = dict[str, Any]
+_DOCUMENT_FIELDS = (
+    "file_id",
+    "file_unique_id",
+    "thumbnail",
+    "file_name",
+    "mime_type",
+    "file_size",
+)
 
 
 class ApiError(Exception):
@@ -44,11 +52,26 @@ class ApiError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class UploadedFile:
-    """A file part of a multipart request (only its metadata is kept)."""
+    """A file part of a multipart request: its name, type, size and bytes."""
 
     filename: str | None
     content_type: str
     size: int
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+
+def message_count(method: str, params: JsonDict) -> int:
+    """How many messages a call puts into a chat, as flood control counts them.
+
+    An album (sendMediaGroup) of N items is N messages, and so are copyMessages and
+    forwardMessages of N messages; chat actions and drafts are none.
+    """
+    if method in ("sendChatAction", "sendMessageDraft"):
+        return 0
+    if not method.startswith(("send", "copyMessage", "forwardMessage")):
+        return 0
+    several = params.get("media") if method == "sendMediaGroup" else params.get("message_ids")
+    return max(1, len(several)) if isinstance(several, list) else 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +87,11 @@ class ApiCall:
     status: int
     response: JsonDict | None
     at: float
+
+    @property
+    def message_count(self) -> int:
+        """How many messages the call put into a chat (0 unless it succeeded)."""
+        return message_count(self.method, self.params) if self.status == 200 else 0
 
 
 @dataclass(slots=True)
@@ -104,7 +132,8 @@ class SentMessage:
 
     ``text`` is the plain text (or the caption of a media message) after entity parsing and
     trimming; ``raw_text`` is what the bot sent (e.g. HTML). ``media`` names the media kind
-    ("photo", "document" ...) or is None for a text message.
+    ("photo", "document" ...) or is None for a text message; ``media_payload`` is its Bot API
+    object (a photo's: the array of PhotoSize, smallest first), which the file properties read.
     """
 
     chat_id: int
@@ -122,6 +151,9 @@ class SentMessage:
     message_thread_id: int | None = None
     edit_date: int | None = None
     deleted: bool = False
+    media_group_id: str | None = None  # the album the message belongs to
+    show_caption_above_media: bool = False
+    has_media_spoiler: bool = False
 
     @property
     def from_bot(self) -> bool:
@@ -132,6 +164,72 @@ class SentMessage:
     def edited(self) -> bool:
         """Whether the message was edited since it was sent."""
         return self.edit_date is not None
+
+    @property
+    def caption_text(self) -> str | None:
+        """The plain caption of a media message ("" when it has none); None for a text message."""
+        return None if self.media is None else self.text or ""
+
+    @property
+    def media_file(self) -> JsonDict:
+        """The Bot API object of the message's file (a photo's largest size); {} without one."""
+        payload = self.media_payload
+        if isinstance(payload, list):
+            return payload[-1] if payload else {}
+        return payload if isinstance(payload, dict) else {}
+
+    @property
+    def file_id(self) -> str | None:
+        """The file_id of the message's file (a photo's largest size)."""
+        return self.media_file.get("file_id")
+
+    @property
+    def file_ids(self) -> list[str]:
+        """Every file_id the message carries: each size of a photo, else the one file."""
+        payload = self.media_payload
+        files = payload if isinstance(payload, list) else [self.media_file]
+        return [f["file_id"] for f in files if "file_id" in f]
+
+    @property
+    def width(self) -> int | None:
+        """Width of the photo (largest size), video, animation or sticker."""
+        return self.media_file.get("width")
+
+    @property
+    def height(self) -> int | None:
+        """Height of the photo (largest size), video, animation or sticker."""
+        return self.media_file.get("height")
+
+    @property
+    def file_name(self) -> str | None:
+        """The file name of a document, video, audio or animation, when it has one."""
+        return self.media_file.get("file_name")
+
+    @property
+    def file_size(self) -> int | None:
+        """The size in bytes of the message's file (a photo's largest size)."""
+        return self.media_file.get("file_size")
+
+    def _content(self) -> JsonDict:
+        """The text and entities, or the media, caption and album of the Message."""
+        if self.media is None:
+            text: JsonDict = {"text": self.text or ""}
+            return text | ({"entities": self.entities} if self.entities else {})
+        content: JsonDict = {self.media: self.media_payload}
+        if self.media == "animation":  # Telegram sets document too, for older clients
+            payload = self.media_payload
+            content["document"] = {k: v for k, v in payload.items() if k in _DOCUMENT_FIELDS}
+        if self.text:
+            content["caption"] = self.text
+            if self.entities:
+                content["caption_entities"] = self.entities
+        if self.media_group_id is not None:
+            content["media_group_id"] = self.media_group_id
+        if self.show_caption_above_media:
+            content["show_caption_above_media"] = True
+        if self.has_media_spoiler:
+            content["has_media_spoiler"] = True
+        return content
 
     def to_api(self, chat: JsonDict, *, reply_to: JsonDict | None = None) -> JsonDict:
         """The Bot API Message object for the current state."""
@@ -147,16 +245,7 @@ class SentMessage:
             message["reply_to_message"] = reply_to
         if self.edit_date is not None:
             message["edit_date"] = self.edit_date
-        if self.media is None:
-            message["text"] = self.text or ""
-            if self.entities:
-                message["entities"] = self.entities
-        else:
-            message[self.media] = self.media_payload
-            if self.text:
-                message["caption"] = self.text
-                if self.entities:
-                    message["caption_entities"] = self.entities
+        message.update(self._content())
         if self.reply_markup is not None:
             message["reply_markup"] = self.reply_markup
         return message

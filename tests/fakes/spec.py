@@ -122,6 +122,14 @@ class BotApiSpec:
         """Return why ``value`` has none of ``types``, or None when it has one of them."""
         if len(types) == 1:
             return self._check_one(value, types[0], path)
+        if isinstance(value, list) and all(t.startswith(_ARRAY) for t in types):
+            # "Array of A, B and C" (sendMediaGroup's media): each item is one of them; which
+            # may be mixed in one array is prose, checked by the method.
+            inner = tuple(t[len(_ARRAY) :] for t in types)
+            for i, item in enumerate(value):
+                if error := self.check(item, inner, f"{path}[{i}]"):
+                    return error
+            return None
         failures = []
         for t in types:
             error = self._check_one(value, t, path)
@@ -212,7 +220,8 @@ class BotApiSpec:
             spec = method.fields.get(name)
             if spec is None:
                 if isinstance(raw_value, UploadedFile) and _is_attached(name, raw):
-                    continue  # a file part referenced as "attach://<name>" from another field
+                    params[name] = raw_value  # a part named as "attach://<name>" elsewhere
+                    continue
                 errors.append(f'unknown parameter "{name}" for {method.name}')
                 params[name] = raw_value
                 continue

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from .files import FileStore
 from .models import ChatInfo, JsonDict, SentMessage
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class World:
         self.answered_inline_queries: dict[str, JsonDict] = {}
         self.scoped_commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.menu_buttons: dict[int | None, JsonDict] = {}
+        self.files = FileStore()  # every file uploaded, fetched or sent by a user
         self.changed = Pulse()  # fired on every recorded call and every queued update
 
     # -- clock --------------------------------------------------------------------------------
@@ -112,6 +114,11 @@ class World:
     def unix_now(self) -> int:
         """The current time as Telegram's Unix timestamp."""
         return int(self._now().timestamp())
+
+    @property
+    def url_fetches(self) -> list[str]:
+        """Every URL the fake fetched for the bot (sendPhoto by URL ...), in order."""
+        return self.files.url_fetches
 
     # -- chats --------------------------------------------------------------------------------
 
