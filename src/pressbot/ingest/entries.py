@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pressbot.core.media import Attachment
 from pressbot.core.models import Kind, NewItem
 from pressbot.ingest.items_file import item_uid
 
@@ -16,7 +17,7 @@ class SourceError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One release found on a website, with Telegram-safe `body_html`."""
+    """One release found on a website, with Telegram-safe `body_html` and its media."""
 
     uid: str
     kind: Kind
@@ -24,10 +25,17 @@ class Entry:
     body_html: str
     published_at: datetime
     link: str
+    media: tuple[Attachment, ...] = ()  # photos, videos and documents Telegram fetches
 
     @property
     def content_hash(self) -> str:
-        """Changes whenever the title or the text does: a changed entry is a correction."""
+        """Changes whenever the title or the text does: a changed entry is a correction.
+
+        The media are left out on purpose: hashes stored before entries had media must still
+        match, or every release of a feed with pictures would be corrected after an upgrade.
+        A change of the text carries the entry's media along (as_item), a change of the
+        media alone is not noticed.
+        """
         return hashlib.sha256(f"{self.title}\n{self.body_html}".encode()).hexdigest()
 
     def as_item(self) -> NewItem:
@@ -39,6 +47,7 @@ class Entry:
             body_html=self.body_html,
             published_at=self.published_at,
             source=self.link,
+            media=self.media,
         )
 
 

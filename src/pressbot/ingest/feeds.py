@@ -11,9 +11,18 @@ from typing import Any
 
 import feedparser
 
+from pressbot.core.media import Attachment, MediaKind
 from pressbot.ingest.entries import Entry, SourceError, entry_uid
 from pressbot.ingest.items_file import is_publishable
 from pressbot.ingest.kind_map import KindMap, kind_for
+from pressbot.ingest.media import (
+    keep,
+    kind_of,
+    positive_int,
+    shows_as_photo,
+    web_attachment,
+    web_url,
+)
 from pressbot.ingest.sanitizing import safe_link, sanitize_html
 from pressbot.texts.markup import escape, html_to_plain, plain_text_to_html
 
@@ -111,7 +120,35 @@ def _entry(raw: Any, url: str, kinds: KindMap, now: datetime) -> Entry | None:
         body_html=body or escape(title),
         published_at=dated or now,  # undated: as of when it was first seen
         link=link,
+        media=_media(raw, url),
     )
+
+
+def _media(raw: Any, url: str) -> tuple[Attachment, ...]:
+    """An entry's enclosures, then its media:content images (never media:thumbnail), as
+    http(s) URLs for Telegram to fetch; relative ones are resolved against the feed's URL,
+    as its text's links are (feedparser has done so for Atom's, honouring xml:base)."""
+    found: list[Attachment] = []
+    for enclosure in raw.get("enclosures", []):
+        href = web_url(str(enclosure.get("href") or ""), url)
+        if href:
+            kind = kind_of(str(enclosure.get("type") or ""), href)
+            found.append(web_attachment(kind, href, size=positive_int(enclosure.get("length"))))
+    for content in raw.get("media_content", []):
+        href = web_url(str(content.get("url") or ""), url)
+        mime = str(content.get("type") or "").strip().lower()
+        image = str(content.get("medium") or "").lower() == "image" or mime.startswith("image/")
+        if href and image and shows_as_photo(mime, href):
+            found.append(
+                web_attachment(
+                    MediaKind.PHOTO,
+                    href,
+                    size=positive_int(content.get("filesize")),
+                    width=positive_int(content.get("width")),
+                    height=positive_int(content.get("height")),
+                )
+            )
+    return keep(found)
 
 
 def _body(raw: Any, url: str) -> str:

@@ -2,6 +2,9 @@
 
 A file looks like data/press_page_2018-10-18.json: {"format": "pressbot-items/1",
 "source": ..., "contacts": [...], "items": [...]}, items newest first as on a press page.
+An item may carry "media": [{"photo": "https://…"}, {"document": "statement.pdf",
+"name": "Statement.pdf"}, {"video": "…"}]: a URL Telegram fetches, or a file next to the
+items file (or any path relative to its folder, or absolute) that the bot uploads.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pressbot.core.clock import embassy_midnight
 from pressbot.core.kinds import BUILT_IN_KINDS, KIND_NAME
+from pressbot.core.media import ALBUM_LIMIT, Attachment, MediaKind
 from pressbot.core.models import Contact, Kind, NewItem
+from pressbot.ingest.media import FileMedia
 from pressbot.storage import Database
 from pressbot.texts.markup import plain_text_to_html
 
@@ -47,6 +52,17 @@ class _FileItem(BaseModel):
     body: str = Field(min_length=1)
     uid: str | None = Field(default=None, min_length=1)
     source: str | None = None
+    media: tuple[FileMedia, ...] = ()
+
+    @field_validator("media")
+    @classmethod
+    def _one_album_each(cls, value: tuple[FileMedia, ...]) -> tuple[FileMedia, ...]:
+        visual = sum(1 for media in value if media.kind is not MediaKind.DOCUMENT)
+        if visual > ALBUM_LIMIT or len(value) - visual > ALBUM_LIMIT:
+            raise ValueError(
+                f"at most {ALBUM_LIMIT} photos and videos and {ALBUM_LIMIT} documents an item"
+            )
+        return value
 
     @field_validator("title", "body")
     @classmethod
@@ -136,6 +152,7 @@ def read_items_file(
             raise ItemsFileError(
                 f"{path}: items.{number}.kind: {entry.kind!r} is not one of {', '.join(kinds)}"
             )
+    media = [_attachments(path, number, entry) for number, entry in enumerate(document.items)]
     # Files list items newest first; storing oldest first keeps that order for equal dates.
     items = [
         NewItem(
@@ -149,11 +166,24 @@ def read_items_file(
                 else embassy_midnight(entry.published)
             ),
             source=entry.source or document.source,
+            media=attachments,
         )
-        for entry in reversed(document.items)
+        for entry, attachments in reversed(list(zip(document.items, media, strict=True)))
     ]
     contacts = [Contact(c.label, c.phone, c.email) for c in document.contacts]
     return items, contacts
+
+
+def _attachments(path: Path, number: int, entry: _FileItem) -> tuple[Attachment, ...]:
+    """An item's media: URLs as given, files relative to the items file's folder, checked."""
+    found = []
+    for index, media in enumerate(entry.media):
+        try:
+            found.append(media.attachment(path.parent))
+        except ValueError as error:
+            where = f"items.{number}.media.{index}.{media.kind}"
+            raise ItemsFileError(f"{path}: {where}: {error}") from None
+    return tuple(found)
 
 
 def _read_at_most(path: Path, limit: int) -> bytes:

@@ -14,15 +14,25 @@ from datetime import date
 from bs4 import BeautifulSoup, Tag
 
 from pressbot.core.clock import embassy_midnight
+from pressbot.core.media import Attachment, MediaKind
 from pressbot.ingest.entries import Entry, SourceError, entry_uid
 from pressbot.ingest.items_file import is_publishable
 from pressbot.ingest.kind_map import KindMap, kind_for
+from pressbot.ingest.media import (
+    DOCUMENT_SUFFIXES,
+    keep,
+    shows_as_photo,
+    url_suffix,
+    web_attachment,
+    web_url,
+)
 from pressbot.ingest.sanitizing import safe_link, sanitize_element
 
 # Matched against an element's text (never against markup): "15.10.2018 - title".
 _DATED_TITLE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\s*[-–—]\s*(.+)$", re.DOTALL)
 _DATE_ONLY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TITLE_TAGS = ("h3", "h4", "h5")
+_PIXEL_SIZE = re.compile(r"\s*[01]\s*(px)?\s*", re.IGNORECASE)  # a tracking pixel's width
 
 
 def parse_page(body: bytes, url: str, kinds: KindMap) -> list[Entry]:
@@ -74,7 +84,28 @@ def _entry(article: Tag, section: str, url: str, kinds: KindMap) -> Entry | None
         body_html=body,
         published_at=embassy_midnight(day),
         link=link,
+        media=_media(article, url),
     )
+
+
+def _media(article: Tag, url: str) -> tuple[Attachment, ...]:
+    """The article's images (in <figure>s or not) as photos, and its links to .pdf, .doc and
+    .docx files as documents: absolute http(s) URLs, tracking pixels and data: URIs left out."""
+    found: list[Attachment] = []
+    for element in article.find_all(["img", "a"]):
+        if element.name == "img":
+            src = web_url(str(element.get("src") or ""), url)
+            if src and shows_as_photo("", src) and not _pixel(element):
+                found.append(web_attachment(MediaKind.PHOTO, src))
+        elif (href := web_url(str(element.get("href") or ""), url)) and (
+            url_suffix(href) in DOCUMENT_SUFFIXES
+        ):
+            found.append(web_attachment(MediaKind.DOCUMENT, href))
+    return keep(found)
+
+
+def _pixel(image: Tag) -> bool:
+    return any(_PIXEL_SIZE.fullmatch(str(image.get(side) or "x")) for side in ("width", "height"))
 
 
 def _date_element(article: Tag) -> Tag | None:
