@@ -98,7 +98,7 @@ def test_an_admin_rehearses_a_post_to_the_preview_and_publishes_it(tmp_path: Pat
         child.sendline("/post")
         child.expect_exact("Send its title.")
         child.sendline("Consular section: opening hours on 1 December")
-        child.expect_exact("Now send the full text.")
+        child.expect_exact("Now send the full text")
         child.sendline("The consular section is closed on 1 December. Urgent cases: call us.")
         child.expect_exact("Send more, or /done.")
         child.sendline("/done")

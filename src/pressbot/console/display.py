@@ -1,10 +1,14 @@
-"""What the console prints: the bot's Telegram HTML as plain text, buttons as numbered choices."""
+"""What the console prints: the bot's Telegram HTML as plain text, buttons as numbered choices,
+a photo, video or document as a line such as ``[photo 1280×720]`` before its caption."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
+
+from pressbot.console.chat import ChatMessage, LocalFile
+from pressbot.core.media import MediaKind
 
 INDENT = "      "
 
@@ -69,3 +73,42 @@ def format_message(heading: str, text: str, buttons: list[Choice]) -> str:
     if buttons:
         body.append(INDENT + "  ".join(f"[{b.number}] {b.label}" for b in buttons))
     return "\n".join(body)
+
+
+def file_size(size: int) -> str:
+    """A size as the console shows it: "210 KB", "1.4 MB" (one decimal from 1 MB on)."""
+    kilobytes = max(1, round(size / 1024))
+    if size >= 2**20 or kilobytes >= 1024:
+        return f"{size / 2**20:.1f} MB"
+    return f"{kilobytes} KB"
+
+
+def media_line(file: LocalFile) -> str:
+    """``[photo 1280×720]``, ``[video 1920×1080, 12 s]``, ``[document statement.pdf, 210 KB]``;
+    a URL the console did not fetch as ``[photo https://…]``; a photo of a size not known,
+    by its file name."""
+    if file.url is not None:
+        return f"[{file.kind} {file.url}]"
+    parts: list[str] = []
+    if file.kind is MediaKind.DOCUMENT:
+        parts += [file.file_name] if file.file_name else []
+        parts += [file_size(file.size)] if file.size is not None else []
+    else:
+        if file.width and file.height:
+            parts.append(f"{file.width}×{file.height}")
+        elif file.file_name:
+            parts.append(file.file_name)
+        if file.kind is MediaKind.VIDEO and file.duration:
+            parts.append(_duration(file.duration))
+    return f"[{file.kind} {', '.join(parts)}]" if parts else f"[{file.kind}]"
+
+
+def message_text(*messages: ChatMessage) -> str:
+    """What a message shows, or an album of them: a line a file, then the text or captions."""
+    lines = [media_line(message.file) for message in messages if message.file is not None]
+    return "\n".join([*lines, *(message.text for message in messages if message.text)])
+
+
+def _duration(seconds: int) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"

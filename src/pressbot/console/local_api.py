@@ -1,9 +1,11 @@
 """A small Bot API server on 127.0.0.1 for `pressbot console`: Telegram for one local user.
 
 The bot talks to it exactly as to api.telegram.org (python-telegram-bot for replies, sender.py
-for broadcasts); it answers the methods pressbot uses in Telegram's JSON shapes, keeps the
-messages of the local user's chat, and reports what the bot shows there to ``on_output``.
-Messages to other chats (subscribers of a copied database) are accepted and not shown.
+for broadcasts); it answers the methods pressbot uses in Telegram's JSON shapes (the media
+ones in local_media.py), keeps the messages of the local user's chat and the files it learns,
+and reports what the bot shows there to ``on_output``. Messages to other chats (subscribers of
+a copied database) are accepted and not shown. getFile's files are served at
+``/file/bot<token>/<file_path>``.
 """
 
 from __future__ import annotations
@@ -13,35 +15,37 @@ import contextlib
 import itertools
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
-from pressbot.console.chat import ApiError, BotOutput, ChatMessage, JsonDict, LocalChat
+from pressbot.console.chat import (
+    BOT_USER,
+    NOT_MODIFIED,
+    ApiError,
+    BotOutput,
+    JsonDict,
+    LocalChat,
+    LocalFile,
+    bot_sender,
+)
 from pressbot.console.display import html_to_text
+from pressbot.console.files import FileStore, check_caption
+from pressbot.console.local_media import MediaMethods
+from pressbot.core.media import UPLOAD_LIMITS, MediaKind
 
 logger = logging.getLogger(__name__)
 
 TOKEN = "1:console"  # noqa: S105 - not a secret: the local server takes no other
-BOT_USER: JsonDict = {
-    "id": 1,
-    "is_bot": True,
-    "first_name": "Press Bot",
-    "username": "pressbot_console_bot",
-    "can_join_groups": False,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
-}
+__all__ = ["BOT_USER", "NOT_MODIFIED", "TOKEN", "LocalBotApi"]
 # Form-encoded parameters that stay strings even when they look like JSON ("text": "42").
 _STRING_PARAMS = frozenset(
     {"text", "caption", "callback_query_id", "parse_mode", "url", "language_code", "query"}
+    | {"photo", "video", "document", "thumbnail", "cover", "file_id"}
 )
-NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup are"
-    " exactly the same as a current content and reply markup of the message"
-)
+#: The largest request: a 50 MB upload (Telegram's limit for a bot) and its other fields.
+_MAX_REQUEST = UPLOAD_LIMITS["other"] + 2**20
 
 
 class LocalBotApi:
@@ -52,30 +56,39 @@ class LocalBotApi:
         self.on_output = on_output
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
-        self._other_chats: dict[int, itertools.count[int]] = {}
+        self.files = FileStore()
+        media = MediaMethods(self.local, self.files, on_output)
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._methods: dict[str, Callable[[JsonDict], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
-            "editMessageText": self._edit_message,
+            "editMessageText": self._edit_text,
             "editMessageReplyMarkup": self._edit_message,
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
+            **media.handlers(),
         }
+        self._downloads = media.download
 
     @property
     def base_url(self) -> str:
         """What PRESSBOT_API_BASE_URL is for the console (the token is appended)."""
         return f"http://127.0.0.1:{self._port}/bot"
 
+    @property
+    def base_file_url(self) -> str:
+        """Where getFile's files are downloaded from (the token is appended)."""
+        return f"http://127.0.0.1:{self._port}/file/bot"
+
     async def start(self) -> None:
         """Listen on an ephemeral port of 127.0.0.1."""
-        app = web.Application()
+        app = web.Application(client_max_size=_MAX_REQUEST)
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{file_path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -86,6 +99,7 @@ class LocalBotApi:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self.files.close()
 
     # -- what the local user does -------------------------------------------------------------
 
@@ -98,6 +112,15 @@ class LocalBotApi:
             length = len(command.encode("utf-16-le")) // 2
             payload["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         self._push("message", payload)
+
+    def user_sends_file(self, kind: MediaKind, path: str, caption: str) -> LocalFile:
+        """The local user sends the file at ``path`` as a photo, video or document, as a
+        Telegram app would; LocalFileError (nothing sent) when it can't be sent."""
+        check_caption(caption)
+        file = self.files.read_user_file(kind, path)
+        message = self.local.add(self.local.user, caption, None, file)
+        self._push("message", self.local.to_api(message))
+        return file
 
     def user_presses(self, message_id: int, callback_data: str) -> bool:
         """The local user presses a button under a bot message; False if it is gone."""
@@ -137,7 +160,18 @@ class LocalBotApi:
             result = await handler(await _read_params(request))
         except ApiError as error:
             return _error(error)
+        except web.HTTPRequestEntityTooLarge:  # over 50 MB, as api.telegram.org answers it
+            return _error(ApiError(413, "Request Entity Too Large"))
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """GET /file/bot<token>/<file_path>: a file getFile gave the path of."""
+        if request.match_info["token"] != TOKEN:
+            return _error(ApiError(401, "Unauthorized"))
+        path = self._downloads(request.match_info["file_path"])
+        if path is None:
+            return _error(ApiError(404, "Not Found"))
+        return web.FileResponse(path)
 
     # -- methods ------------------------------------------------------------------------------
 
@@ -161,16 +195,23 @@ class LocalBotApi:
         markup = params.get("reply_markup")
         markup = markup if isinstance(markup, dict) and "inline_keyboard" in markup else None
         if chat_id != self.local.user["id"]:
-            return self._elsewhere(chat_id, text)
-        message = self.local.add(_sender(), text, markup)
+            return self.local.elsewhere(chat_id, text)
+        message = self.local.add(bot_sender(), text, markup)
         self.on_output(BotOutput("sent", message))
         return self.local.to_api(message)
+
+    async def _edit_text(self, params: JsonDict) -> JsonDict:
+        if int(params["chat_id"]) == self.local.user["id"]:
+            message = self.local.bot_message(int(params.get("message_id", 0)))
+            if message.file is not None:
+                raise ApiError(400, "Bad Request: there is no text in the message to edit")
+        return await self._edit_message(params)
 
     async def _edit_message(self, params: JsonDict) -> JsonDict:
         chat_id = int(params["chat_id"])
         if chat_id != self.local.user["id"]:
-            return self._elsewhere(chat_id, params.get("text", ""))
-        message = self._bot_message(params)
+            return self.local.elsewhere(chat_id, params.get("text", ""))
+        message = self.local.bot_message(int(params.get("message_id", 0)))
         text = message.text
         if "text" in params:
             raw = params["text"]
@@ -184,32 +225,10 @@ class LocalBotApi:
 
     async def _delete_message(self, params: JsonDict) -> bool:
         if int(params["chat_id"]) == self.local.user["id"]:
-            message = self._bot_message(params)
+            message = self.local.bot_message(int(params.get("message_id", 0)))
             del self.local.messages[message.message_id]
             self.on_output(BotOutput("deleted", message))
         return True
-
-    def _bot_message(self, params: JsonDict) -> ChatMessage:
-        message = self.local.messages.get(int(params.get("message_id", 0)))
-        if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        if not message.sender.get("is_bot"):
-            raise ApiError(400, "Bad Request: message can't be edited")
-        return message
-
-    def _elsewhere(self, chat_id: int, text: str) -> JsonDict:
-        """A message to a chat the console does not show: accepted, as Telegram would."""
-        message_ids = self._other_chats.setdefault(chat_id, itertools.count(1))
-        chat: JsonDict = {"id": chat_id, "type": "channel", "title": "Channel"}
-        if chat_id > 0:
-            chat = {"id": chat_id, "type": "private", "first_name": "Reader"}
-        return {
-            "message_id": next(message_ids),
-            "from": _sender(),
-            "chat": chat,
-            "date": int(time.time()),
-            "text": text,
-        }
 
     async def _answer_callback_query(self, params: JsonDict) -> bool:
         if self.local.open_queries.pop(str(params["callback_query_id"]), None) is None:
@@ -223,10 +242,6 @@ class LocalBotApi:
 
     async def _get_chat_member(self, params: JsonDict) -> JsonDict:
         return {"status": "member", "user": self.local.user}
-
-
-def _sender() -> JsonDict:
-    return {key: BOT_USER[key] for key in ("id", "is_bot", "first_name", "username")}
 
 
 def _error(error: ApiError) -> web.Response:

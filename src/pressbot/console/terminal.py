@@ -1,8 +1,9 @@
 """The terminal side of `pressbot console`: lines in as messages, the bot's messages out as text.
 
 Buttons are shown as numbered choices; typing a number presses that button of the latest
-message that has buttons. Lines are read by a daemon thread, so a blocked read never keeps the
-process from ending.
+message that has buttons. /photo, /video and /file send a local file as Telegram would (they
+are the console's, never the bot's commands). Lines are read by a daemon thread, so a blocked
+read never keeps the process from ending.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import threading
 from typing import TextIO
 
 from pressbot.console.chat import BotOutput
-from pressbot.console.display import Choice, choices, format_message
+from pressbot.console.display import Choice, choices, format_message, media_line, message_text
+from pressbot.console.files import LocalFileError
 from pressbot.console.local_api import LocalBotApi
+from pressbot.core.media import MediaKind
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +26,8 @@ logger = logging.getLogger(__name__)
 BANNER = (
     "pressbot console: you are chatting with the bot, on the database {db}.\n"
     "Type a message or a command such as /start, /latest or /time, and press Enter.\n"
+    "/photo PATH, /video PATH or /file PATH sends that file, with a caption after it if you"
+    " like.\n"
     "Type the number of a button, such as 1 for [1], to press it. /quit or Ctrl-D leaves."
 )
 ADMIN_BANNER = (
@@ -36,10 +41,13 @@ DELETED = "bot ✗ The bot deleted a message: {text}"
 NOTICE = "bot ! {text}"
 LOG_LINE = "log ! {line}"
 PRESSED = "you pressed [{number}] {label}"
+SENT_FILE = "you sent {line}"
+NO_PATH = "Name the file to send: {command} PATH, and a caption after it if you like."
 LINK_BUTTON = "This button opens {url}; the console can't follow links."
 NO_SUCH_BUTTON = "There is no button {number}; the buttons now are {numbers}."
 NO_BUTTONS = "There are no buttons to press right now."
 QUIT_COMMANDS = frozenset({"/quit", "/exit"})
+FILE_COMMANDS = {"/photo": MediaKind.PHOTO, "/video": MediaKind.VIDEO, "/file": MediaKind.DOCUMENT}
 #: With input from a pipe or file, how long to wait for the bot to start and finish answering.
 ANSWER_WAIT_S = 5.0
 ANSWER_QUIET_S = 0.3
@@ -63,7 +71,7 @@ class Terminal:
             self._print(NOTICE.format(text=output.notice))
             return
         if output.kind == "deleted":
-            first_line = (message.text.splitlines() or [""])[0]
+            first_line = (message_text(message).splitlines() or [""])[0]
             self._print(DELETED.format(text=first_line))
             if message.message_id == self._choices_message:
                 self._choices, self._choices_message = [], None
@@ -74,7 +82,8 @@ class Terminal:
         elif message.message_id == self._choices_message:
             self._choices, self._choices_message = [], None
         heading = EDITED if output.kind == "edited" else SENT
-        self._print(format_message(heading, message.text, buttons))
+        text = message_text(*(output.album or (message,)))
+        self._print(format_message(heading, text, buttons))
 
     def show_log(self, line: str) -> None:
         """Print one line of the bot's log (console_logging keeps the full record)."""
@@ -99,8 +108,12 @@ class Terminal:
             if text in QUIT_COMMANDS:
                 return
             self._shown.clear()
+            command = text.split(maxsplit=1)[0] if text else ""
             if text.isdigit():
                 self._press(api, int(text))
+            elif command in FILE_COMMANDS:
+                if not self._send_file(api, command, text[len(command) :].strip()):
+                    continue  # nothing sent: no answer to wait for
             elif text:
                 api.user_sends(text)
             else:
@@ -116,6 +129,19 @@ class Terminal:
                 await asyncio.wait_for(self._shown.wait(), timeout)
                 self._shown.clear()
                 timeout = ANSWER_QUIET_S
+
+    def _send_file(self, api: LocalBotApi, command: str, rest: str) -> bool:
+        """/photo PATH [caption…] and the like: True once the file is sent."""
+        try:
+            path, caption = split_path(rest)
+            if not path:
+                raise LocalFileError(NO_PATH.format(command=command))
+            file = api.user_sends_file(FILE_COMMANDS[command], path, caption)
+        except LocalFileError as error:
+            self._print(str(error))
+            return False
+        self._print(SENT_FILE.format(line=media_line(file)))
+        return True
 
     def _press(self, api: LocalBotApi, number: int) -> None:
         if not self._choices or self._choices_message is None:
@@ -139,6 +165,14 @@ class Terminal:
         else:
             self.out.write(f"{block}\n")
         self.out.flush()
+
+
+def split_path(rest: str) -> tuple[str, str]:
+    """The path and the caption after it; a path with spaces in it goes in quotes."""
+    if rest[:1] in ("'", '"') and (end := rest.find(rest[0], 1)) > 0:
+        return rest[1:end], rest[end + 1 :].strip()
+    parts = rest.split(maxsplit=1)
+    return (parts[0], parts[1].strip()) if len(parts) == 2 else (rest.strip(), "")
 
 
 def read_lines(stream: TextIO) -> asyncio.Queue[str | None]:
