@@ -26,7 +26,7 @@ from pressbot.core.models import ItemKind
 from pressbot.storage import open_database
 from pressbot.storage.backup import set_aside_path
 from pressbot.storage.connection import APPLICATION_ID
-from pressbot.storage.migrations import MIGRATIONS
+from pressbot.storage.schema import MIGRATIONS
 from test_startup_faults import damaged_pages, real_database
 
 

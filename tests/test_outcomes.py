@@ -39,7 +39,7 @@ def verdict_of(answer: ApiAnswer, action: BroadcastAction = SEND, attempts: int 
 
 def test_a_sent_message_keeps_its_id() -> None:
     decision = verdict_of(ok({"message_id": 77, "chat": {"id": 1}}))
-    assert decision == Decision(Verdict.SENT, message_id=77)
+    assert decision == Decision(Verdict.SENT, message_id=77, message_ids=(77,), file_ids=(None,))
 
 
 @pytest.mark.parametrize("action", [EDIT, WITHDRAW])

@@ -30,7 +30,8 @@ from pressbot.ingest.items_file import seed_if_new
 from pressbot.server.app import build_application
 from pressbot.server.runner import Runner, start_retry_delay
 from pressbot.storage import open_database
-from pressbot.storage.migrations import MIGRATIONS, SchemaError, check_schema_version
+from pressbot.storage.migrations import SchemaError, check_schema_version
+from pressbot.storage.schema import MIGRATIONS
 from test_cli import pressbot_env
 
 KNOWN = max(m.version for m in MIGRATIONS)

@@ -9,7 +9,8 @@ from pressbot.core.models import ChatType, ItemKind, NewItem, SubscriptionChange
 from pressbot.storage import Database, open_database
 from pressbot.storage.connection import open_connection
 from pressbot.storage.items import fts_query
-from pressbot.storage.migrations import MIGRATIONS, Migration, apply_migrations
+from pressbot.storage.migrations import apply_migrations
+from pressbot.storage.schema import MIGRATIONS, Migration
 
 
 def new_item(uid: str, published: datetime, title: str = "Title", body: str = "Body") -> NewItem:

@@ -31,6 +31,7 @@ def draft_item(draft: Draft, now: datetime) -> NewItem:
         published_at=now,
         source="",
         urgent=draft.urgent,
+        media=draft.media,
     )
 
 
@@ -85,6 +86,7 @@ async def correct_item(
         draft.item_id,
         title=draft.title.strip(),
         body_html=draft.body_html.strip(),
+        media=draft.media,
         requested_by=draft.admin_id,
         progress_chat_id=draft.chat_id,
         now=now,

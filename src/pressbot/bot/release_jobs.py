@@ -6,12 +6,16 @@ import logging
 import time
 from datetime import datetime
 
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.delivery.digests import deliver_due_digests
 from pressbot.delivery.tracking import report_progress
 from pressbot.publishing import release_held
+from pressbot.texts import media as media_texts
+from pressbot.texts.i18n import pick_translator
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,35 @@ async def update_progress(context: PressContext) -> None:
     )
 
 
+async def tell_of_dropped_media(context: PressContext) -> None:
+    """Tell every admin of each file a release had to go without (Telegram could not use it).
+
+    Marked as told once the admins were tried, whether or not each could be reached: an admin
+    who never started the bot would hold the notice back for the others for ever.
+    """
+    services = context.services
+    drops = await services.database.media.untold_drops()
+    if not drops:
+        return
+    for admin_id in sorted(services.settings.admin_ids):
+        language = await services.database.languages.get(admin_id)
+        tr = pick_translator(services.translators, language)
+        for drop in drops:
+            text = media_texts.went_without(
+                drop.item_id,
+                drop.title,
+                kind=drop.kind,
+                source=drop.source,
+                reason=drop.reason,
+                tr=tr,
+            )
+            try:
+                await context.bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
+            except TelegramError as error:
+                logger.warning("notice to admin %d not sent: %s", admin_id, error)
+    await services.database.media.mark_told([drop.id for drop in drops], context.now())
+
+
 async def send_digests(context: PressContext) -> None:
     """Send the daily digests whose time has come."""
     services = context.services
@@ -77,6 +110,9 @@ async def start_jobs(application: PressApplication, now: datetime) -> None:
     assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
     interval = services.settings.progress_interval
     job_queue.run_repeating(update_progress, interval=interval, first=interval)
+    job_queue.run_repeating(
+        tell_of_dropped_media, interval=interval, first=interval, name="dropped-media"
+    )
     digests = services.settings.digest_check_interval
     job_queue.run_repeating(send_digests, interval=digests, first=digests, name="digests")
     for item in await services.database.items.scheduled():

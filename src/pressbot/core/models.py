@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from pressbot.core.media import Attachment, MediaKind
+
 
 class ItemKind(enum.StrEnum):
     """The built-in kinds of item; PRESSBOT_EXTRA_KINDS adds more (see kinds.py).
@@ -34,6 +36,7 @@ class NewItem:
     published_at: datetime
     source: str
     urgent: bool = False  # ignores quiet hours
+    media: tuple[Attachment, ...] = ()  # photos, videos and documents, in order
 
 
 class ItemStatus(enum.StrEnum):
@@ -61,6 +64,7 @@ class Item:
     publish_at: datetime | None = None
     revision: int = 0
     urgent: bool = False
+    media: tuple[Attachment, ...] = ()  # photos, videos and documents, in order
 
     @property
     def revised(self) -> bool:
@@ -76,6 +80,7 @@ class ItemHeadline:
     kind: Kind
     title: str
     published_at: datetime
+    media: tuple[MediaKind, ...] = ()  # the kinds of what it carries, for a list's marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +163,7 @@ class Draft:
     body_html: str
     kind: Kind | None
     urgent: bool = False
+    media: tuple[Attachment, ...] = ()  # what the admin attached, in the order sent
 
     @classmethod
     def new_release(cls, admin_id: int) -> Draft:
@@ -184,6 +190,7 @@ class Draft:
             title=item.title,
             body_html="",
             kind=item.kind,
+            media=item.media,
         )
 
 

@@ -117,12 +117,21 @@ class SendBudget:
         """Seconds until this chat may get another message (0: now)."""
         return self.chats.wait_time(chat_id, self._monotonic())
 
-    async def for_broadcast(self, chat_id: int) -> None:
-        """Wait for a broadcast's turn, after every waiting reply; then count it as sent."""
+    async def for_broadcast(self, chat_id: int, messages: int = 1) -> None:
+        """Wait for a broadcast's turn, after every waiting reply; then count it as sent.
+
+        `messages`: a copy of several (an album and its words) takes that many of the
+        overall and broadcast budgets, one after another, and counts as that many to its
+        chat, so the chat's next message waits for all of them; the copy's own messages
+        follow each other at once, as one unit.
+        """
+        taken = 0
         while True:
             await self._wait_out_pause()
             now = self._monotonic()
-            wait = max(self._broadcasts.wait_time(now), self.chats.wait_time(chat_id, now))
+            wait = self._broadcasts.wait_time(now)
+            if taken == 0:
+                wait = max(wait, self.chats.wait_time(chat_id, now))
             if not self.paid_broadcast:
                 wait = max(wait, self._overall.wait_time(now, reserve=REPLY_RESERVE))
                 if self._replies_waiting and wait <= 0:
@@ -133,8 +142,11 @@ class SendBudget:
                 self._broadcasts.take(now)
                 if not self.paid_broadcast:
                     self._overall.take(now)
-                self.chats.record(chat_id, now)
-                return
+                taken += 1
+                if taken >= messages:
+                    self.chats.record(chat_id, now, messages)
+                    return
+                continue
             await self._changed.wait(wait)
 
     def forget_idle_chats(self) -> None:

@@ -31,18 +31,18 @@ from pressbot.core.clock import Clock
 from pressbot.core.languages import LANGUAGES
 from pressbot.core.models import BroadcastAction
 from pressbot.delivery.budget import SendBudget
+from pressbot.delivery.copy_sending import CopySender
 from pressbot.delivery.outage import OutageGate
 from pressbot.delivery.outcomes import Decision, Verdict, outcome_of, unexpected
 from pressbot.delivery.recording import OutcomeRecorder
 from pressbot.delivery.requests import (
     ReleaseRequests,
     RequestCache,
-    addressed,
     quiet_hold,
     reason_not_to_send,
     text_request,
 )
-from pressbot.delivery.sender import BotApiSender, PreparedRequest
+from pressbot.delivery.sender import BotApiSender
 from pressbot.delivery.wire import Wire
 from pressbot.storage import Database
 from pressbot.storage.deliveries import DueDelivery
@@ -106,6 +106,10 @@ class DeliveryEngine:
             retry_base=settings.retry_base,
             answered_again=self._recorder.due_again,
         )
+        self._copies = CopySender(self._wire, database.media, clock, self._requests.forget)
+        # Items whose first copy is on its way with a file not yet on Telegram: the rest of
+        # the broadcast waits for the file_id it brings back, so the file goes up once.
+        self._first_sends: set[int] = set()
         self._slots = asyncio.Semaphore(settings.concurrency)
         # Claim about a second's worth at a time: what is claimed was read from the outbox, and
         # a reader who unsubscribes meanwhile should not get it a minute later.
@@ -227,16 +231,28 @@ class DeliveryEngine:
             return True
         if self._budget.chat_wait(delivery.chat_id) > 0:
             return False
-        probe = await self._wire.turn(delivery.chat_id)
+        first_send = requests.plan.unresolved and delivery.action is not BroadcastAction.WITHDRAW
+        if first_send:
+            if delivery.item_id in self._first_sends:
+                return False
+            self._first_sends.add(delivery.item_id)
+        try:
+            probe = await self._wire.turn(delivery.chat_id, requests.messages(delivery))
+        except BaseException:
+            self._first_sends.discard(delivery.item_id)
+            raise
         try:
             await self._slots.acquire()
         except BaseException:  # stopped while waiting: let another request be the probe
             self._wire.abandon(probe=probe)
+            self._first_sends.discard(delivery.item_id)
             raise
         self._recorder.claim(delivery.id)
         task = asyncio.create_task(self._deliver(delivery, requests, probe))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if first_send:
+            task.add_done_callback(lambda _: self._first_sends.discard(delivery.item_id))
         return True
 
     def _settle(self, delivery: DueDelivery, decision: Decision) -> None:
@@ -272,25 +288,7 @@ class DeliveryEngine:
     async def _attempt(
         self, delivery: DueDelivery, requests: ReleaseRequests, probe: bool
     ) -> Decision:
-        copy_age = self._clock().timestamp() - (delivery.copy_sent_at or 0.0)
-        request = requests.for_action(delivery.action, copy_age)
-        decision = await self._send_delivery(request, delivery, probe=probe)
-        if decision.verdict is Verdict.EDIT_INSTEAD and delivery.message_id is not None:
-            decision = await self._send_delivery(requests.withdrawn, delivery)
-        return decision
-
-    async def _send_delivery(
-        self, request: PreparedRequest, delivery: DueDelivery, *, probe: bool = False
-    ) -> Decision:
-        return await self._wire.send(
-            request,
-            delivery.chat_id,
-            addressed(delivery),
-            delivery.action,
-            attempts=delivery.attempts + 1,
-            probe=probe,
-            delivery_id=delivery.id,
-        )
+        return await self._copies.attempt(delivery, requests, probe)
 
     # -- waiting and recording ----------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from pressbot.core.models import BroadcastAction, DeliveryStatus
 from pressbot.delivery.pacing import backoff_delay
@@ -30,6 +31,8 @@ class Verdict(enum.Enum):
     MIGRATED = "migrated"  # the group became a supergroup: move the subscriber, retry there
     EDIT_INSTEAD = "edit_instead"  # too old to delete: say it was withdrawn instead
     HELD = "held"  # the chat's quiet hours: the same message when they end
+    REBUILD = "rebuild"  # the release changed under the copy (it goes without a file
+    # Telegram could not fetch): the copy again at once, rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,35 @@ class Decision:
     error: str | None = None
     wait: float = 0.0
     new_chat_id: int | None = None
+    message_ids: tuple[int, ...] = ()  # every message the call made (an album makes several)
+    file_ids: tuple[str | None, ...] = ()  # Telegram's id of each message's file, in order
+    media_message_ids: tuple[int, ...] | None = None  # a copy's media messages, once known
+    copy_shape: str | None = None  # how the copy was built (delivery/copies.py)
+    replaced_copy: bool = False  # an edit sent a new copy in place of the old one
+
+
+def _message_ids(result: Any) -> tuple[int, ...]:
+    messages = result if isinstance(result, list) else [result]
+    return tuple(m["message_id"] for m in messages if isinstance(m, dict) and "message_id" in m)
+
+
+def _file_id(message: Any) -> str | None:
+    """The id of the file a sent message carries: a photo's largest size, a document's."""
+    if not isinstance(message, dict):
+        return None
+    photo = message.get("photo")
+    if isinstance(photo, list) and photo and isinstance(photo[-1], dict):
+        return photo[-1].get("file_id")
+    for kind in ("video", "document", "animation"):
+        found = message.get(kind)
+        if isinstance(found, dict):
+            return found.get("file_id")
+    return None
+
+
+def _file_ids(result: Any) -> tuple[str | None, ...]:
+    messages = result if isinstance(result, list) else [result]
+    return tuple(_file_id(m) for m in messages if isinstance(m, dict))
 
 
 _GONE = (
@@ -73,8 +105,14 @@ def decide(  # noqa: PLR0911 - a decision table: one early return per rule
     """Decide a delivery's fate from Telegram's answer; `attempts` counts this one."""
     if answer.ok:
         result = answer.result
-        message_id = result.get("message_id") if isinstance(result, dict) else None
-        return Decision(Verdict.SENT, message_id=message_id)
+        ids = _message_ids(result)
+        # An album's words never ride on it: the copy's own message is the last one sent.
+        return Decision(
+            Verdict.SENT,
+            message_id=ids[-1] if ids else None,
+            message_ids=ids,
+            file_ids=_file_ids(result),
+        )
     description = answer.description or f"HTTP {answer.status}"
     lowered = description.lower()
     if answer.status == 429 or answer.error_code == 429:
@@ -107,7 +145,7 @@ def outcome_of(
 ) -> DeliveryOutcome:
     """The row the outbox records for a decision; `revision`: the item's, of a new copy."""
     verdict = decision.verdict
-    if verdict in (Verdict.FLOOD, Verdict.MIGRATED, Verdict.HELD, Verdict.RETRY):
+    if verdict in (Verdict.FLOOD, Verdict.MIGRATED, Verdict.HELD, Verdict.RETRY, Verdict.REBUILD):
         # The same message again later; a flood wait, a migration or quiet hours are not
         # the chat's fault, so only a real retry uses up an attempt.
         return DeliveryOutcome(
@@ -118,12 +156,13 @@ def outcome_of(
             error=decision.error,
             not_before=now_ts + decision.wait,
             counts_as_attempt=verdict is Verdict.RETRY,
+            media_message_ids=decision.media_message_ids,
         )
     status = {
         Verdict.SENT: DeliveryStatus.SENT,
         Verdict.BLOCKED: DeliveryStatus.BLOCKED,
     }.get(verdict, DeliveryStatus.FAILED)
-    new_copy = delivery.action is BroadcastAction.SEND
+    new_copy = delivery.action is BroadcastAction.SEND or decision.replaced_copy
     return DeliveryOutcome(
         delivery.id,
         delivery.chat_id,
@@ -131,5 +170,8 @@ def outcome_of(
         now_ts,
         message_id=decision.message_id if new_copy else None,
         error=decision.error,
-        revision=revision if new_copy else None,
+        revision=revision if delivery.action is BroadcastAction.SEND else None,
+        media_message_ids=decision.media_message_ids if new_copy else None,
+        copy_shape=decision.copy_shape if new_copy else None,
+        replaced_copy=decision.replaced_copy and status is DeliveryStatus.SENT,
     )

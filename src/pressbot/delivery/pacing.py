@@ -75,12 +75,13 @@ class ChatPacing:
             return 0.0
         return sends[0] + GROUP_WINDOW - now
 
-    def record(self, chat_id: int, now: float) -> None:
-        """Note a send to this chat."""
+    def record(self, chat_id: int, now: float, messages: int = 1) -> None:
+        """Note a send of `messages` to this chat (an album and its words are several): a
+        private chat's next one waits a second for each."""
         if chat_id > 0:
-            self._last_private[chat_id] = now
+            self._last_private[chat_id] = now + (messages - 1) * PRIVATE_CHAT_INTERVAL
         else:
-            self._group_sends.setdefault(chat_id, deque()).append(now)
+            self._group_sends.setdefault(chat_id, deque()).extend([now] * messages)
 
     @property
     def tracked(self) -> int:

@@ -16,12 +16,12 @@ from typing import Any, Final
 
 from pressbot.core.models import BroadcastAction, Item, ItemStatus
 from pressbot.core.quiet import HELD_FOR_QUIET_HOURS, quiet_until
-from pressbot.delivery.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict
+from pressbot.delivery.copies import CopyPlan, plan_copy
+from pressbot.delivery.outcomes import Decision, Verdict
 from pressbot.delivery.sender import PreparedRequest
 from pressbot.storage.deliveries import DueDelivery
 from pressbot.storage.items import ItemStore
 from pressbot.texts.i18n import Translator, pick_translator
-from pressbot.texts.reader import release_keyboard, render_release, render_withdrawn
 
 #: Every message the engine sends is HTML, without a link preview.
 _COMMON: Final[Mapping[str, Any]] = {
@@ -41,41 +41,29 @@ class ReleaseRequests:
 
     item: Item
     checked_at: float  # monotonic time the item was last read
-    send: PreparedRequest
-    edit: PreparedRequest
-    withdrawn: PreparedRequest
-    delete: PreparedRequest
+    plan: CopyPlan  # a copy's messages, their edits and their withdrawal
+    delete: PreparedRequest  # one message
+    delete_many: PreparedRequest  # a copy of several messages
 
-    def for_action(self, action: BroadcastAction, copy_age: float) -> PreparedRequest:
-        """The request a delivery of `action` makes; `copy_age`: seconds since its copy left.
-
-        A withdrawal deletes a copy Telegram still lets the bot delete, and marks older ones.
-        """
-        if action is BroadcastAction.SEND:
-            return self.send
-        if action is BroadcastAction.WITHDRAW:
-            return self.delete if copy_age < DELETE_WINDOW_SECONDS else self.withdrawn
-        return self.edit
+    def messages(self, delivery: DueDelivery) -> int:
+        """How many messages a delivery makes, each counted against Telegram's limits."""
+        if delivery.action is BroadcastAction.SEND:
+            return self.plan.messages(len(delivery.media_message_ids))
+        if delivery.action is BroadcastAction.EDIT and delivery.copy_shape != self.plan.shape:
+            return self.plan.messages(0)  # the copy is sent anew
+        return 1
 
 
 def prepare_requests(
     item: Item, tr: Translator, now: float, *, paid_broadcast: bool
 ) -> ReleaseRequests:
-    """Render the item in `tr`'s language and serialise its send, edit and withdrawal."""
-    text = {
-        "text": render_release(item, tr),
-        "reply_markup": release_keyboard(item, tr).to_dict(),
-    }
-    send_extra = _new_message_extra(paid_broadcast)
+    """Render the item in `tr`'s language and serialise its copy, edits and withdrawal."""
     return ReleaseRequests(
         item=item,
         checked_at=now,
-        send=PreparedRequest("sendMessage", {**_COMMON, **text, **send_extra}),
-        edit=PreparedRequest("editMessageText", {**_COMMON, **text}),
-        withdrawn=PreparedRequest(
-            "editMessageText", {**_COMMON, "text": render_withdrawn(item, tr)}
-        ),
+        plan=plan_copy(item, tr, _new_message_extra(paid_broadcast)),
         delete=PreparedRequest("deleteMessage", {}),
+        delete_many=PreparedRequest("deleteMessages", {}),
     )
 
 
@@ -128,6 +116,11 @@ class RequestCache:
             self._requests.pop((item_id, language), None)
             return None
         return self._remember(item, pick_translator(self._translators, language), now)
+
+    def forget(self, item_id: int) -> None:
+        """The item changed (its media learnt a file_id, or lost a file): read it again."""
+        for key in [key for key in self._requests if key[0] == item_id]:
+            del self._requests[key]
 
     def _remember(self, item: Item, tr: Translator, now: float) -> ReleaseRequests:
         """Cache the item's requests, preparing them again only when the item changed."""

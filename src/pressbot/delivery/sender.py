@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -94,20 +95,19 @@ class PreparedRequest:
         self._tail = b"}" if fixed == "{}" else b"," + fixed[1:].encode()
         self._fixed_keys = frozenset(params)
 
-    def body_for(self, chat_id: int, **extra: int) -> bytes:
-        """The JSON body for ``chat_id``; ``extra`` adds integer parameters such as message_id."""
+    def body_for(self, chat_id: int, **extra: int | tuple[int, ...]) -> bytes:
+        """The JSON body for ``chat_id``; ``extra`` adds integer parameters such as message_id
+        (or a tuple of them, such as deleteMessages' message_ids)."""
         if type(chat_id) is not int:  # bool is an int, but True is no chat id
             raise TypeError(f"chat_id must be an int, not {type(chat_id).__name__}")
         if not extra:
             return b'{"chat_id":%d%s' % (chat_id, self._tail)
         parts = [b'{"chat_id":%d' % chat_id]
         for name, value in extra.items():
-            if type(value) is not int:
-                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
             if name in self._fixed_keys or not name.isidentifier():
                 # A duplicate key, or a name that would need escaping (**{'a"b': 1}).
                 raise ValueError(f"{name!r} can't be added to the fixed parameters")
-            parts.append(b',"%s":%d' % (name.encode(), value))
+            parts.append(b',"%s":%s' % (name.encode(), _integers(name, value)))
         parts.append(self._tail)
         return b"".join(parts)
 
@@ -139,6 +139,8 @@ class BotApiSender:
         self._urls: dict[str, URL] = {}
         self._max_connections = max_connections
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        # Up to 50 MB going up: a minute for a first upload, not the ten seconds of a message.
+        self._upload_timeout = aiohttp.ClientTimeout(total=max(timeout, 60.0))
         # The session and semaphore are made on the first call: aiohttp wants a running loop.
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -221,12 +223,73 @@ class BotApiSender:
             migrate_to if isinstance(migrate_to, int) else None,
         )
 
+    async def upload(
+        self, method: str, params: Mapping[str, Any], files: Mapping[str, str]
+    ) -> ApiAnswer:
+        """POST ``params`` and local ``files`` as multipart/form-data: a file's first send.
+
+        A file that can't be read comes back as a 400 of the bot's own ("could not read the
+        file to upload"), not retried: another try would read the same nothing.
+        """
+        session, slots = self._open()
+        try:
+            form, opened = form_data(params, files)
+        except OSError as error:
+            reason = f"could not read the file to upload ({_error_text(error)})"
+            return ApiAnswer(400, False, None, 400, reason, None, None)
+        try:
+            async with slots:
+                try:
+                    async with session.post(
+                        self._url(method), data=form, timeout=self._upload_timeout
+                    ) as response:
+                        status = response.status
+                        raw = await response.read()
+                except TimeoutError:
+                    return ApiAnswer.failure(f"timed out after {self._upload_timeout.total} s")
+                except (aiohttp.ClientError, OSError) as error:
+                    return ApiAnswer.failure(self.redact(_error_text(error)))
+        finally:
+            for handle in opened:
+                handle.close()
+        return self._parse(status, raw)
+
     async def close(self) -> None:
         """Close every connection; later calls raise RuntimeError."""
         self._closed = True
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _integers(name: str, value: object) -> bytes:
+    """An int, or a tuple of ints, as JSON."""
+    if type(value) is int:
+        return b"%d" % value
+    if type(value) is tuple and all(type(part) is int for part in value):
+        return b"[%s]" % b",".join(b"%d" % part for part in value)
+    raise TypeError(f"{name} must be an int or a tuple of ints, not {type(value).__name__}")
+
+
+def form_data(
+    params: Mapping[str, Any], files: Mapping[str, str]
+) -> tuple[aiohttp.FormData, list[Any]]:
+    """A multipart body: each parameter (JSON unless a string) and each local file, opened
+    here; the caller closes the returned files once the request is made."""
+    form = aiohttp.FormData()
+    for name, value in params.items():
+        form.add_field(name, value if isinstance(value, str) else json.dumps(value))
+    opened = []
+    try:
+        for name, path in files.items():
+            handle = open(path, "rb")  # noqa: SIM115 - closed by the caller; quick
+            opened.append(handle)
+            form.add_field(name, handle, filename=os.path.basename(path))
+    except OSError:
+        for handle in opened:
+            handle.close()
+        raise
+    return form, opened
 
 
 def _error_text(error: BaseException) -> str:

@@ -9,11 +9,12 @@ with the one decision table (outcomes.decide).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from pressbot.core.models import BroadcastAction
 from pressbot.delivery.budget import SendBudget
+from pressbot.delivery.copies import Step
 from pressbot.delivery.outage import OutageGate
 from pressbot.delivery.outcomes import Decision, decide
 from pressbot.delivery.sender import ApiAnswer, BotApiSender, PreparedRequest
@@ -44,12 +45,13 @@ class Wire:
         """Since when Telegram has not answered; None while it answers."""
         return self._gate.silent_since
 
-    async def turn(self, chat_id: int) -> bool:
+    async def turn(self, chat_id: int, messages: int = 1) -> bool:
         """Wait for Telegram to answer (one probe at a time while it does not), then for the
-        shared budget; True when this send is the outage's probe."""
+        shared budget to allow `messages` messages to the chat; True when this send is the
+        outage's probe."""
         probe = await self._gate.admit()
         try:
-            await self._budget.for_broadcast(chat_id)
+            await self._budget.for_broadcast(chat_id, messages)
         except BaseException:  # stopped while waiting: let another request be the probe
             self._gate.abandon(probe=probe)
             raise
@@ -63,7 +65,7 @@ class Wire:
         self,
         request: PreparedRequest,
         chat_id: int,
-        ids: Mapping[str, int],
+        ids: Mapping[str, int | tuple[int, ...]],
         action: BroadcastAction,
         *,
         attempts: int,
@@ -73,20 +75,51 @@ class Wire:
         """Make one request to `chat_id` (with `ids` such as message_id), after its turn, and
         decide its fate; `attempts` counts this one."""
         body = request.body_for(chat_id, **ids)
-        answer = await self._call(request, body, probe=probe, delivery_id=delivery_id)
+        answer = await self._call(
+            self._sender.call(request.method, body), probe=probe, delivery_id=delivery_id
+        )
+        return decide(answer, action, attempts=attempts, retry_base=self._retry_base)
+
+    async def send_step(
+        self,
+        step: Step,
+        chat_id: int,
+        ids: Mapping[str, int],
+        action: BroadcastAction,
+        *,
+        attempts: int,
+        probe: bool = False,
+        delivery_id: int | None = None,
+    ) -> Decision:
+        """One request of a copy: JSON, or a multipart upload while it carries a local file."""
+        if not step.files:
+            return await self.send(
+                step.request,
+                chat_id,
+                ids,
+                action,
+                attempts=attempts,
+                probe=probe,
+                delivery_id=delivery_id,
+            )
+        params = {"chat_id": chat_id, **ids, **step.params}
+        answer = await self._call(
+            self._sender.upload(step.method, params, step.files),
+            probe=probe,
+            delivery_id=delivery_id,
+        )
         return decide(answer, action, attempts=attempts, retry_base=self._retry_base)
 
     async def _call(
         self,
-        request: PreparedRequest,
-        body: bytes,
+        call: Awaitable[ApiAnswer],
         *,
         probe: bool = False,
         delivery_id: int | None = None,
     ) -> ApiAnswer:
         """One Bot API call; what its answer says of Telegram goes to the gate and the budget."""
         try:
-            answer = await self._sender.call(request.method, body)
+            answer = await call
         except BaseException:
             self._gate.abandon(probe=probe)
             raise

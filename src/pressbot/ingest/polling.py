@@ -234,6 +234,7 @@ async def _store_change(
             seen.item_id,
             title=entry.title,
             body_html=entry.body_html,
+            media=entry.as_item().media,
             requested_by=None,
             progress_chat_id=None,
             now=now,

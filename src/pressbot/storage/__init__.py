@@ -17,6 +17,7 @@ from pressbot.storage.digests import DigestStore
 from pressbot.storage.drafts import DraftStore
 from pressbot.storage.items import ItemStore
 from pressbot.storage.languages import LanguageStore
+from pressbot.storage.media import MediaStore
 from pressbot.storage.migrations import SchemaError, apply_migrations
 from pressbot.storage.outbox import OutboxStore
 from pressbot.storage.source_entries import SourceEntryStore
@@ -43,6 +44,7 @@ class Database:
     sources: SourceStore
     source_entries: SourceEntryStore
     updates_seen: UpdatesSeenStore
+    media: MediaStore
 
     async def close(self) -> None:
         """Close the connection."""
@@ -78,6 +80,7 @@ async def open_database(path: Path | str) -> Database:
         languages=LanguageStore(connection),
         digests=DigestStore(connection),
         sources=SourceStore(connection),
+        media=MediaStore(connection),
         source_entries=SourceEntryStore(connection),
         updates_seen=UpdatesSeenStore(connection),
     )

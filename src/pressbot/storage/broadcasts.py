@@ -38,16 +38,26 @@ async def start_broadcast(
     requested_by: int | None,
     progress_chat_id: int | None,
     now: datetime,
+    media_changed: bool = False,
 ) -> int:
     """Queue `action` of an item for every chat it concerns, inside the caller's transaction.
 
     A release goes to the active subscribers who follow its kind; an edit or a withdrawal to
-    every chat a copy reached. Returns the broadcast's id.
+    every chat a copy reached (`media_changed`: an edit replaces the copies' media too).
+    Returns the broadcast's id.
     """
     cursor = await db.execute(
-        "INSERT INTO broadcasts (item_id, action, requested_by, progress_chat_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (item_id, action.value, requested_by, progress_chat_id, to_db_time(now)),
+        "INSERT INTO broadcasts"
+        " (item_id, action, requested_by, progress_chat_id, created_at, media_changed)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            item_id,
+            action.value,
+            requested_by,
+            progress_chat_id,
+            to_db_time(now),
+            int(media_changed),
+        ),
     )
     broadcast_id = cursor.lastrowid
     assert broadcast_id is not None  # noqa: S101 - an INSERT always has a rowid
@@ -72,8 +82,10 @@ async def start_broadcast(
     else:
         # Every copy that reached a chat is edited or withdrawn in place.
         cursor = await db.execute(
-            "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, message_id, copy_sent_at)"
-            " SELECT ?, d.chat_id, d.message_id, d.done_at FROM deliveries AS d"
+            "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, message_id, copy_sent_at,"
+            " media_message_ids, copy_shape)"
+            " SELECT ?, d.chat_id, d.message_id, d.done_at, d.media_message_ids, d.copy_shape"
+            " FROM deliveries AS d"
             " JOIN broadcasts AS b ON b.id = d.broadcast_id"
             " WHERE b.item_id = ? AND b.action = 'send' AND d.status = 'sent'"
             " AND d.message_id IS NOT NULL",

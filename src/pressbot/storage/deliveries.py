@@ -39,6 +39,9 @@ class DueDelivery:
     language: str = ENGLISH  # the chat's language, for the bot's own words around the item
     queued_at: float = 0.0  # when its broadcast began (Unix time): the deadline counts from it
     last_error: str | None = None  # why the last try did not get through
+    media_message_ids: tuple[int, ...] = ()  # the copy's media messages (sent so far)
+    copy_shape: str = ""  # how the copy was built ("" a text message; see delivery/copies.py)
+    media_changed: bool = False  # an edit that replaces the copy's media too
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,18 @@ class DeliveryOutcome:
     not_before: float = 0.0
     counts_as_attempt: bool = True
     revision: int | None = None  # the item revision a new copy carries; None: not known
+    media_message_ids: tuple[int, ...] | None = None  # the copy's media messages; None: as was
+    copy_shape: str | None = None  # how the copy was built; None: as it was
+    replaced_copy: bool = False  # an edit sent a new copy in place of the old one
+
+
+def message_ids_text(ids: tuple[int, ...] | None) -> str | None:
+    """A copy's media message ids as the column holds them: "12 13 14"."""
+    return None if ids is None else " ".join(str(i) for i in ids)
+
+
+def _message_ids(text: str | None) -> tuple[int, ...]:
+    return tuple(int(part) for part in (text or "").split())
 
 
 async def _follow_up_late_copies(
@@ -70,9 +85,11 @@ async def _follow_up_late_copies(
     """
     before = db.total_changes
     await db.executemany(
-        "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, message_id, copy_sent_at)"
+        "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, message_id, copy_sent_at,"
+        " media_message_ids, copy_shape)"
         " SELECT (SELECT max(f.id) FROM broadcasts AS f WHERE f.item_id = s.item_id"
-        "   AND f.action != 'send' AND f.id > s.id), d.chat_id, d.message_id, d.done_at"
+        "   AND f.action != 'send' AND f.id > s.id), d.chat_id, d.message_id, d.done_at,"
+        " d.media_message_ids, d.copy_shape"
         " FROM deliveries AS d JOIN broadcasts AS s ON s.id = d.broadcast_id"
         " JOIN items AS i ON i.id = s.item_id"
         " WHERE d.id = ? AND s.action = 'send' AND d.message_id IS NOT NULL"
@@ -90,6 +107,30 @@ async def _follow_up_late_copies(
         )
 
 
+async def _point_releases_at_new_copies(
+    db: aiosqlite.Connection, replaced: Sequence[DeliveryOutcome]
+) -> None:
+    """An edit that sent a new copy in place of the old one: the release's row for that chat
+    now names the new messages, which later corrections and a withdrawal then reach."""
+    await db.executemany(
+        "UPDATE deliveries SET message_id = ?, media_message_ids = ?, copy_shape = ?,"
+        " done_at = ? WHERE chat_id = ? AND status = 'sent' AND broadcast_id IN"
+        " (SELECT s.id FROM broadcasts AS s JOIN broadcasts AS e ON e.item_id = s.item_id"
+        "  JOIN deliveries AS d ON d.broadcast_id = e.id WHERE d.id = ? AND s.action = 'send')",
+        [
+            (
+                o.message_id,
+                message_ids_text(o.media_message_ids) or "",
+                o.copy_shape or "",
+                o.done_at,
+                o.chat_id,
+                o.delivery_id,
+            )
+            for o in replaced
+        ],
+    )
+
+
 class DeliveryStore:
     """The deliveries table, as the engine claims and records it."""
 
@@ -104,7 +145,8 @@ class DeliveryStore:
                 "SELECT d.id, d.broadcast_id, b.item_id, b.action, d.chat_id, d.message_id,"
                 " d.copy_sent_at, d.attempts, coalesce(s.active, 0), s.quiet_start,"
                 " s.quiet_end, s.quiet_zone, i.urgent, s.thread_id, l.language,"
-                " unixepoch(b.created_at), d.error"
+                " unixepoch(b.created_at), d.error, d.media_message_ids, d.copy_shape,"
+                " b.media_changed"
                 " FROM deliveries AS d"
                 " JOIN broadcasts AS b ON b.id = d.broadcast_id"
                 " JOIN items AS i ON i.id = b.item_id"
@@ -133,6 +175,9 @@ class DeliveryStore:
                 language=row[14] or ENGLISH,
                 queued_at=float(row[15] or 0),
                 last_error=row[16],
+                media_message_ids=_message_ids(row[17]),
+                copy_shape=row[18],
+                media_changed=bool(row[19]),
             )
             for row in rows
         ]
@@ -163,14 +208,38 @@ class DeliveryStore:
         async with self._connection.transaction() as db:
             await db.executemany(
                 "UPDATE deliveries SET status = ?, message_id = coalesce(?, message_id),"
-                " error = ?, done_at = ?, attempts = attempts + 1 WHERE id = ?",
-                [(o.status.value, o.message_id, o.error, o.done_at, o.delivery_id) for o in final],
+                " error = ?, done_at = ?, attempts = attempts + 1,"
+                " media_message_ids = coalesce(?, media_message_ids),"
+                " copy_shape = coalesce(?, copy_shape) WHERE id = ?",
+                [
+                    (
+                        o.status.value,
+                        o.message_id,
+                        o.error,
+                        o.done_at,
+                        message_ids_text(o.media_message_ids),
+                        o.copy_shape,
+                        o.delivery_id,
+                    )
+                    for o in final
+                ],
             )
+            # A copy half sent (its album went, its words did not) keeps what went.
             await db.executemany(
-                "UPDATE deliveries SET not_before = ?, error = ?, attempts = attempts + ?"
-                " WHERE id = ?",
-                [(o.not_before, o.error, int(o.counts_as_attempt), o.delivery_id) for o in retry],
+                "UPDATE deliveries SET not_before = ?, error = ?, attempts = attempts + ?,"
+                " media_message_ids = coalesce(?, media_message_ids) WHERE id = ?",
+                [
+                    (
+                        o.not_before,
+                        o.error,
+                        int(o.counts_as_attempt),
+                        message_ids_text(o.media_message_ids),
+                        o.delivery_id,
+                    )
+                    for o in retry
+                ],
             )
+            await _point_releases_at_new_copies(db, [o for o in final if o.replaced_copy])
             await db.executemany(
                 "UPDATE subscribers SET active = 0, updated_at = ? WHERE chat_id = ?",
                 [(to_db_time(now), o.chat_id) for o in blocked],

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from pressbot.core.languages import ENGLISH
+from pressbot.core.media import MediaKind
 from pressbot.core.models import ItemHeadline
 from pressbot.storage.connection import Connection
 from pressbot.storage.times import from_db_time, to_db_time
@@ -100,7 +101,8 @@ class DigestStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                "SELECT i.id, i.kind, i.title, i.published_at FROM broadcasts AS b"
+                "SELECT i.id, i.kind, i.title, i.published_at, (SELECT group_concat(m.kind)"
+                " FROM item_media AS m WHERE m.item_id = i.id) FROM broadcasts AS b"
                 " JOIN items AS i ON i.id = b.item_id"
                 " WHERE b.action = 'send' AND b.id > ? AND b.created_at <= ?"
                 " AND i.status = 'published' AND i.urgent = 0 AND NOT EXISTS"
@@ -115,7 +117,10 @@ class DigestStore:
         for row in rows:
             if row[0] not in seen:  # an item released twice is listed once
                 seen.add(row[0])
-                headlines.append(ItemHeadline(row[0], str(row[1]), row[2], from_db_time(row[3])))
+                media = tuple(MediaKind(kind) for kind in (row[4] or "").split(",") if kind)
+                headlines.append(
+                    ItemHeadline(row[0], str(row[1]), row[2], from_db_time(row[3]), media)
+                )
         return headlines
 
     async def listing(self, broadcast_id: int) -> int:

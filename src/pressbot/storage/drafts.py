@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pressbot.core.models import Draft, DraftStage
 from pressbot.storage.connection import Connection
+from pressbot.storage.media import decode_media, encode_media
 from pressbot.storage.times import to_db_time
 
 
@@ -20,7 +21,7 @@ class DraftStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                "SELECT admin_id, chat_id, stage, item_id, title, body_html, kind, urgent"
+                "SELECT admin_id, chat_id, stage, item_id, title, body_html, kind, urgent, media"
                 " FROM drafts"
                 " WHERE admin_id = ?",
                 (admin_id,),
@@ -38,6 +39,7 @@ class DraftStore:
             body_html=row["body_html"],
             kind=str(row["kind"]) if row["kind"] else None,
             urgent=bool(row["urgent"]),
+            media=decode_media(row["media"]),
         )
 
     async def save(self, draft: Draft, now: datetime) -> None:
@@ -45,8 +47,8 @@ class DraftStore:
         async with self._connection.transaction() as db:
             await db.execute(
                 "INSERT OR REPLACE INTO drafts"
-                " (admin_id, chat_id, stage, item_id, title, body_html, kind, urgent, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " (admin_id, chat_id, stage, item_id, title, body_html, kind, urgent, updated_at,"
+                " media) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.admin_id,
                     draft.chat_id,
@@ -57,6 +59,7 @@ class DraftStore:
                     draft.kind,
                     int(draft.urgent),
                     to_db_time(now),
+                    encode_media(draft.media),
                 ),
             )
 

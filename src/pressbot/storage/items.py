@@ -12,8 +12,10 @@ from datetime import datetime
 
 import aiosqlite
 
+from pressbot.core.media import Attachment, MediaKind, carry_file_ids
 from pressbot.core.models import Item, ItemHeadline, ItemPage, ItemStatus, Kind, NewItem
 from pressbot.storage.connection import Connection
+from pressbot.storage.media import media_of, read_media, write_media
 from pressbot.storage.times import from_db_time, to_db_time
 from pressbot.texts.markup import html_to_plain
 
@@ -25,6 +27,15 @@ NEXT_ITEM_ID = (
     " FROM items"
 )
 _MAX_QUERY_WORDS = 12
+#: An item's columns, and the kinds of its media (for a list's marks), as lists show them.
+_ITEM_COLUMNS = (
+    "SELECT id, uid, kind, title, body_html, published_at, source, created_at, updated_at,"
+    " status, publish_at, revision, urgent FROM items"
+)
+_HEADLINE_COLUMNS = (
+    "SELECT id, kind, title, published_at, (SELECT group_concat(m.kind) FROM item_media AS m"
+    " WHERE m.item_id = items.id) AS media FROM items"
+)
 
 
 def recency_key(published_at: datetime, item_id: int) -> int:
@@ -51,10 +62,17 @@ def _headline(row: aiosqlite.Row) -> ItemHeadline:
         kind=str(row["kind"]),
         title=row["title"],
         published_at=from_db_time(row["published_at"]),
+        media=tuple(MediaKind(kind) for kind in (row["media"] or "").split(",") if kind),
     )
 
 
-def _item(row: aiosqlite.Row) -> Item:
+async def _items(db: aiosqlite.Connection, rows: Sequence[aiosqlite.Row]) -> list[Item]:
+    """The items of these rows, each with its media."""
+    media = await media_of(db, (row["id"] for row in rows))
+    return [_item(row, media.get(row["id"], ())) for row in rows]
+
+
+def _item(row: aiosqlite.Row, media: tuple[Attachment, ...]) -> Item:
     return Item(
         id=row["id"],
         uid=row["uid"],
@@ -69,6 +87,7 @@ def _item(row: aiosqlite.Row) -> Item:
         publish_at=from_db_time(row["publish_at"]) if row["publish_at"] else None,
         revision=row["revision"],
         urgent=bool(row["urgent"]),
+        media=media,
     )
 
 
@@ -113,6 +132,7 @@ async def insert_item(
     )
     if cursor.rowcount != 1:
         return None
+    await write_media(db, item_id, item.media)
     if status is ItemStatus.PUBLISHED:
         await db.execute(
             "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)",
@@ -150,9 +170,12 @@ async def revise_item(
     *,
     title: str,
     body_html: str,
+    media: Sequence[Attachment] | None,
     now: datetime,
-) -> bool:
-    """Replace a published item's title and text, inside the caller's transaction."""
+) -> bool | None:
+    """Replace a published item's title, text and media (None: kept), inside the caller's
+    transaction. None when the item is not published; else whether its media changed.
+    """
     cursor = await db.execute(
         "UPDATE items SET title = ?, body_html = ?, updated_at = ?, revision = revision + 1"
         " WHERE id = ? AND status = 'published' RETURNING recency",
@@ -160,12 +183,14 @@ async def revise_item(
     )
     row = await cursor.fetchone()
     if row is None:
-        return False
+        return None
     await db.execute(
         "UPDATE items_fts SET title = ?, body = ? WHERE rowid = ?",
         (title, html_to_plain(body_html), row["recency"]),
     )
-    return True
+    if media is None:
+        return False
+    return await write_media(db, item_id, carry_file_ids(await read_media(db, item_id), media))
 
 
 async def withdraw_item(db: aiosqlite.Connection, item_id: int, now: datetime) -> bool:
@@ -226,13 +251,10 @@ class ItemStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                "SELECT id, uid, kind, title, body_html, published_at, source, created_at,"
-                " updated_at, status, publish_at, revision, urgent FROM items"
-                " WHERE status = 'scheduled' ORDER BY publish_at, id"
+                f"{_ITEM_COLUMNS} WHERE status = 'scheduled' ORDER BY publish_at, id"
             ) as cursor,
         ):
-            rows = await cursor.fetchall()
-        return [_item(row) for row in rows]
+            return await _items(db, list(await cursor.fetchall()))
 
     async def cancel_scheduled(self, item_id: int) -> bool:
         """Drop a held item before its release; False when it is not held (any more)."""
@@ -261,14 +283,10 @@ class ItemStore:
         """Return the item with this id, or None."""
         async with (
             self._connection.reading() as db,
-            db.execute(
-                "SELECT id, uid, kind, title, body_html, published_at, source, created_at,"
-                " updated_at, status, publish_at, revision, urgent FROM items WHERE id = ?",
-                (item_id,),
-            ) as cursor,
+            db.execute(f"{_ITEM_COLUMNS} WHERE id = ?", (item_id,)) as cursor,
         ):
-            row = await cursor.fetchone()
-        return _item(row) if row else None
+            found = await _items(db, list(await cursor.fetchall()))
+        return found[0] if found else None
 
     async def count(self) -> int:
         """Return how many items there are."""
@@ -282,7 +300,7 @@ class ItemStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                "SELECT id, kind, title, published_at FROM items WHERE status = 'published'"
+                f"{_HEADLINE_COLUMNS} WHERE status = 'published'"
                 " ORDER BY recency DESC LIMIT ? OFFSET ?",
                 (limit + 1, offset),
             ) as cursor,
@@ -299,7 +317,7 @@ class ItemStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                "SELECT id, kind, title, published_at FROM items JOIN ("
+                f"{_HEADLINE_COLUMNS} JOIN ("  # noqa: S608 - fixed column names
                 "  SELECT rowid AS key FROM items_fts WHERE items_fts MATCH ?"
                 "  ORDER BY rowid DESC LIMIT ? OFFSET ?"
                 ") AS hits ON items.recency = hits.key ORDER BY items.recency DESC",

@@ -8,8 +8,10 @@ batches (deliveries.py); the admin's progress reports read the broadcasts (broad
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from pressbot.core.media import Attachment
 from pressbot.core.models import BroadcastAction, ItemStatus, NewItem
 from pressbot.storage.broadcasts import BroadcastStore, start_broadcast
 from pressbot.storage.deliveries import DeliveryStore
@@ -83,13 +85,18 @@ class OutboxStore(BroadcastStore, DeliveryStore):
         *,
         title: str,
         body_html: str,
+        media: Sequence[Attachment] | None = None,
         requested_by: int | None,
         progress_chat_id: int | None,
         now: datetime,
     ) -> int | None:
-        """Replace a published item's text and queue an edit of every delivered copy."""
+        """Replace a published item's text and media (None: keep them) and queue an edit of
+        every delivered copy; None when the item is not published."""
         async with self._connection.transaction() as db:
-            if not await revise_item(db, item_id, title=title, body_html=body_html, now=now):
+            media_changed = await revise_item(
+                db, item_id, title=title, body_html=body_html, media=media, now=now
+            )
+            if media_changed is None:
                 return None
             return await start_broadcast(
                 db,
@@ -98,6 +105,7 @@ class OutboxStore(BroadcastStore, DeliveryStore):
                 requested_by=requested_by,
                 progress_chat_id=progress_chat_id,
                 now=now,
+                media_changed=media_changed,
             )
 
     async def withdraw(

@@ -17,6 +17,7 @@ import aiosqlite
 from pressbot.core.models import ItemStatus, NewItem
 from pressbot.storage.connection import Connection
 from pressbot.storage.items import insert_item
+from pressbot.storage.media import decode_media, encode_media
 from pressbot.storage.times import from_db_time, to_db_time
 
 
@@ -49,6 +50,7 @@ def _held(row: aiosqlite.Row) -> HeldEntry:
         body_html=row["body_html"],
         published_at=from_db_time(row["published_at"]),
         source=row["link"],
+        media=decode_media(row["media"]),
     )
     return HeldEntry(row["id"], row["source_id"], row["url"], item)
 
@@ -66,8 +68,8 @@ async def _record(
     stamp = to_db_time(now)
     cursor = await db.execute(
         "INSERT INTO source_entries (source_id, uid, state, item_id, kind, title, body_html,"
-        " published_at, link, content_hash, seen_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, uid) DO NOTHING",
+        " published_at, link, content_hash, seen_at, updated_at, media)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, uid) DO NOTHING",
         (
             source_id,
             item.uid,
@@ -81,6 +83,7 @@ async def _record(
             content_hash,
             stamp,
             stamp,
+            encode_media(item.media),
         ),
     )
     return cursor.lastrowid if cursor.rowcount == 1 else None
@@ -172,11 +175,12 @@ class SourceEntryStore:
     async def update_entry(
         self, entry_id: int, item: NewItem, content_hash: str, now: datetime
     ) -> None:
-        """Keep an entry's new title and text (a held one is published with them later)."""
+        """Keep an entry's new title, text and media (a held one is published with them
+        later)."""
         async with self._connection.transaction() as db:
             await db.execute(
                 "UPDATE source_entries SET kind = ?, title = ?, body_html = ?, link = ?,"
-                " content_hash = ?, updated_at = ? WHERE id = ?",
+                " content_hash = ?, updated_at = ?, media = ? WHERE id = ?",
                 (
                     item.kind,
                     item.title,
@@ -184,6 +188,7 @@ class SourceEntryStore:
                     item.source,
                     content_hash,
                     to_db_time(now),
+                    encode_media(item.media),
                     entry_id,
                 ),
             )
@@ -194,7 +199,7 @@ class SourceEntryStore:
             self._connection.reading() as db,
             db.execute(
                 "SELECT e.id, e.source_id, s.url, e.uid, e.kind, e.title, e.body_html,"
-                " e.published_at, e.link FROM source_entries AS e"
+                " e.published_at, e.link, e.media FROM source_entries AS e"
                 " JOIN sources AS s ON s.id = e.source_id"
                 " WHERE e.state = 'held' AND (?1 IS NULL OR e.id = ?1)"
                 " ORDER BY e.published_at, e.id",

@@ -12,17 +12,20 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from pressbot.core.clock import LONDON, MOSCOW
 from pressbot.core.languages import N_
+from pressbot.core.media import Attachment
 from pressbot.core.models import BroadcastAction, BroadcastProgress, Item, Kind
 from pressbot.texts.i18n import Translator
-from pressbot.texts.markup import html_to_plain, shown_title
+from pressbot.texts.markup import shown_title
+from pressbot.texts.media import edit_media_note
 from pressbot.texts.progress import digest_note
 
 NOT_ADMIN = N_("This command is for the press office's admins.")
 PRIVATE_ONLY = N_("Please use this command in a private chat with me.")
 ASK_TITLE = N_("New release. Send its <b>title</b>.\n/cancel ends this at any step.")
 ASK_BODY = N_(
-    "Now send the <b>full text</b>. Long statements can come in several messages; bold, italic "
-    "and links are kept. Send /done when it is complete."
+    "Now send the <b>full text</b>, and any photos, videos or files (PDF and others), in any"
+    " order; a caption counts as text. Long statements can come in several messages; bold,"
+    " italic and links are kept. Send /done when it is complete."
 )
 ASK_KIND = N_("What kind of item is it?")
 ASK_TIME = N_(
@@ -51,17 +54,6 @@ def draft_in_progress(title: str, tr: Translator) -> str:
     return tr(
         "You have an unfinished draft without a title yet. Finish it, or send /cancel to drop"
         " it first."
-    )
-
-
-def body_received(body_html: str, tr: Translator) -> str:
-    """Acknowledge a piece of the text: the length of the whole text so far, as readers see
-    it (formatting tags not counted, `&lt;` one character)."""
-    characters = len(html_to_plain(body_html))
-    return tr.plural(
-        "Got it: {count} character so far. Send more, or /done.",
-        "Got it: {count} characters so far. Send more, or /done.",
-        characters,
     )
 
 
@@ -148,12 +140,13 @@ def edit_started(item: Item, tr: Translator) -> str:
     )
 
 
-def ask_new_body(tr: Translator) -> str:
-    """The second prompt of /edit."""
-    return tr(
+def ask_new_body(media: Sequence[Attachment], tr: Translator) -> str:
+    """The second prompt of /edit: the text, and what becomes of the item's media."""
+    text = tr(
         "Send the new <b>full text</b> (in one or more messages, then /done), or /skip to keep"
         " the current text."
     )
+    return f"{text}\n{edit_media_note(media, tr)}"
 
 
 def corrected(item_id: int, copies: int, tr: Translator) -> str:

@@ -29,6 +29,7 @@ from pressbot.texts.markup import (
     shorten,
     shown_title,
 )
+from pressbot.texts.media import digest_media, media_mark
 from pressbot.texts.splitting import split_html
 
 LATEST_CALLBACK_PREFIX = "latest"
@@ -37,11 +38,13 @@ READ_CALLBACK_PREFIX = "read"
 OPENING_LIMIT = 600
 
 
-def render_headline(headline: ItemHeadline) -> str:
-    """One line of a list: 15.10.2018 — Title /read_12."""
+def render_headline(headline: ItemHeadline, media_note: str | None = None) -> str:
+    """One line of a list: 15.10.2018 — Title 📷 /read_12; `media_note` in place of the
+    mark of the item's media (a digest says it in words)."""
     date = format_short_date(headline.published_at)
     title = shown_title(headline.title)
-    return f"<b>{date}</b> — {title} /read_{headline.id}"
+    note = media_mark(headline.media) if media_note is None else media_note
+    return f"<b>{date}</b> — {title}{note} /read_{headline.id}"
 
 
 def render_latest(page: ItemPage, tr: Translator) -> list[str]:
@@ -108,10 +111,13 @@ def render_opening(body_html: str, limit: int = OPENING_LIMIT) -> str:
     return pieces[0] if len(pieces) == 1 else f"{pieces[0]} …"
 
 
-def render_release(item: Item, tr: Translator) -> str:
-    """What a subscriber receives: title, date, the opening, and how to read it all."""
+def render_release(item: Item, tr: Translator, *, opening_limit: int = OPENING_LIMIT) -> str:
+    """What a subscriber receives: title, date, the opening (about `opening_limit`
+    characters of it; none at 0), and how to read it all."""
     read = tr("Read in full: /read_{id}", id=item.id)
-    return f"{_heading(item, tr)}\n\n{render_opening(item.body_html)}\n\n{read}"
+    opening = render_opening(item.body_html, opening_limit) if opening_limit > 0 else ""
+    middle = f"{opening}\n\n" if opening else ""
+    return f"{_heading(item, tr)}\n\n{middle}{read}"
 
 
 def release_keyboard(item: Item, tr: Translator) -> InlineKeyboardMarkup:
@@ -215,5 +221,5 @@ def render_digest(headlines: Sequence[ItemHeadline], day: date, tr: Translator) 
         len(headlines),
         date=tr.long_date(day),
     )
-    lines = [render_headline(headline) for headline in headlines]
+    lines = [render_headline(h, digest_media(h.media, tr)) for h in headlines]
     return split_html("\n\n".join([header, *lines]))

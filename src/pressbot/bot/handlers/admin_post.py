@@ -23,18 +23,21 @@ from telegram.ext import (
 )
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers import draft_steps, preview
+from pressbot.bot.handlers import draft_media, draft_steps, preview
 from pressbot.bot.handlers.replying import command_argument, reply_messages
 from pressbot.bot.handlers.rights import admin_in_private, admin_press
 from pressbot.core.inputs import parse_id
 from pressbot.core.models import Draft, DraftStage, ItemStatus
 from pressbot.texts import admin as admin_texts
+from pressbot.texts import media as media_texts
 
 
 class DraftInput(enum.StrEnum):
     """What an admin sends to their draft: a message, a command, or a button's data."""
 
     TEXT = "text"  # a message with text: a title, a piece of the text, a release time
+    MEDIA = "media"  # a photo, a video or a file, with or without a caption
+    NO_MEDIA = "/nomedia"
     DONE = "/done"
     SKIP = "/skip"
     KIND = "kind"  # "kind:<kind>", under the kind question
@@ -55,6 +58,9 @@ STEPS: Mapping[tuple[DraftStage, DraftInput], Step] = {
     (DraftStage.TITLE, DraftInput.TEXT): draft_steps.take_title,
     (DraftStage.TITLE, DraftInput.SKIP): draft_steps.keep_title,
     (DraftStage.TITLE, DraftInput.DONE): draft_steps.ask_title_first,
+    (DraftStage.TITLE, DraftInput.MEDIA): draft_media.ask_title_as_text,
+    (DraftStage.BODY, DraftInput.MEDIA): draft_media.add_media,
+    (DraftStage.BODY, DraftInput.NO_MEDIA): draft_media.remove_media,
     (DraftStage.BODY, DraftInput.TEXT): draft_steps.add_to_body,
     (DraftStage.BODY, DraftInput.DONE): draft_steps.end_body,
     (DraftStage.BODY, DraftInput.SKIP): draft_steps.keep_body,
@@ -134,10 +140,14 @@ async def draft_input(update: Update, context: PressContext) -> None:
     draft = await context.database.drafts.get(user.id)
     if draft is None:
         return
-    if not message.text:
-        await reply_messages(update, [context.tr(admin_texts.NEEDS_TEXT)])
-    else:
+    if message.text:
         await _take(update, context, draft, DraftInput.TEXT)
+    elif draft_media.attachment_of(message) is not None:
+        await _take(update, context, draft, DraftInput.MEDIA)
+    elif draft_media.is_unsupported(message):
+        await reply_messages(update, [context.tr(media_texts.UNSUPPORTED)])
+    else:
+        await reply_messages(update, [context.tr(admin_texts.NEEDS_TEXT)])
     raise ApplicationHandlerStop
 
 
@@ -159,6 +169,17 @@ async def skip(update: Update, context: PressContext) -> None:
         )
     else:
         await _take(update, context, draft, DraftInput.SKIP)
+
+
+async def nomedia(update: Update, context: PressContext) -> None:
+    """Remove the draft's photos and files (a correction: the item's)."""
+    draft = await _current_draft(update, context)
+    if draft is None:
+        return
+    if draft.stage is not DraftStage.BODY:
+        await reply_messages(update, [context.tr(media_texts.NOMEDIA_WHEN)])
+    else:
+        await _take(update, context, draft, DraftInput.NO_MEDIA)
 
 
 async def _current_draft(update: Update, context: PressContext) -> Draft | None:
@@ -214,5 +235,6 @@ def register(application: PressApplication) -> None:
     application.add_handler(CommandHandler("edit", edit))
     application.add_handler(CommandHandler("done", done))
     application.add_handler(CommandHandler("skip", skip))
+    application.add_handler(CommandHandler("nomedia", nomedia))
     application.add_handler(CommandHandler("cancel", cancel))
     application.add_handler(CallbackQueryHandler(press_draft_button, pattern=r"^(kind|post):"))

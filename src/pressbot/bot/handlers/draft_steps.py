@@ -21,6 +21,7 @@ from pressbot.core.models import Draft, DraftStage, ItemKind
 from pressbot.core.scheduling import ReleaseTimeError, parse_release_time
 from pressbot.publishing import schedule_draft
 from pressbot.texts import admin as admin_texts
+from pressbot.texts import media as media_texts
 from pressbot.texts.markup import TITLE_LIMIT
 
 
@@ -43,7 +44,9 @@ async def keep_title(update: Update, context: PressContext, draft: Draft) -> Non
     """/skip the title (a correction keeps the item's): ask for the text."""
     await context.database.drafts.save(replace(draft, stage=DraftStage.BODY), context.now())
     prompt = (
-        admin_texts.ask_new_body(context.tr) if draft.item_id else context.tr(admin_texts.ASK_BODY)
+        admin_texts.ask_new_body(draft.media, context.tr)
+        if draft.item_id
+        else context.tr(admin_texts.ASK_BODY)
     )
     await reply_messages(update, [prompt])
 
@@ -59,7 +62,7 @@ async def add_to_body(update: Update, context: PressContext, draft: Draft) -> No
     html = message.text_html.strip() if message and message.text else ""
     body = "\n\n".join(part for part in (draft.body_html, html) if part)
     await context.database.drafts.save(replace(draft, body_html=body), context.now())
-    await reply_messages(update, [admin_texts.body_received(body, context.tr)])
+    await reply_messages(update, [media_texts.draft_received(draft.media, body, context.tr)])
 
 
 async def end_body(update: Update, context: PressContext, draft: Draft) -> None:

@@ -14,8 +14,10 @@ from datetime import datetime
 from telegram import Update
 
 from pressbot.bot.context import PressContext
+from pressbot.bot.handlers.media_replies import send_step
 from pressbot.bot.handlers.replying import replace_buttons, reply_messages
 from pressbot.core.models import Draft, DraftStage, Item
+from pressbot.delivery.copies import plan_copy
 from pressbot.publishing import (
     PublishingError,
     correct_item,
@@ -34,7 +36,15 @@ async def show_preview(update: Update, context: PressContext, draft: Draft) -> N
     correction = draft.item_id is not None
     await reply_messages(update, [admin_texts.preview_intro(correction, context.tr)])
     keyboard = admin_texts.preview_keyboard(correction, context.tr, draft.urgent)
-    await reply_messages(update, [render_release(item, context.tr)], keyboard)
+    if not item.media:
+        await reply_messages(update, [render_release(item, context.tr)], keyboard)
+        return
+    # The copy a subscriber gets, message by message, with the preview's buttons in place of
+    # "Read in full": the same plan the delivery engine sends.
+    plan = plan_copy(item, context.tr, {})
+    for step in plan.media_steps:
+        await send_step(context.bot, draft.chat_id, step)
+    await send_step(context.bot, draft.chat_id, plan.words, reply_markup=keyboard)
 
 
 async def preview_item(context: PressContext, draft: Draft, now: datetime) -> Item:
@@ -43,10 +53,15 @@ async def preview_item(context: PressContext, draft: Draft, now: datetime) -> It
     original = await context.database.items.get(draft.item_id) if draft.item_id else None
     if original is not None:
         return replace(
-            original, title=new.title, body_html=new.body_html, revision=original.revision + 1
+            original,
+            title=new.title,
+            body_html=new.body_html,
+            revision=original.revision + 1,
+            media=new.media,
         )
     next_id = await context.database.items.next_id()
-    return Item(next_id, new.uid, new.kind, new.title, new.body_html, now, "", now, now)
+    item = Item(next_id, new.uid, new.kind, new.title, new.body_html, now, "", now, now)
+    return replace(item, media=new.media)
 
 
 async def close_preview(update: Update, context: PressContext, draft: Draft) -> None:

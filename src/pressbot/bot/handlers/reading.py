@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from pressbot.bot.context import PressApplication, PressContext
+from pressbot.bot.handlers.media_replies import send_step
 from pressbot.bot.handlers.replying import (
     answer_stale_press,
     command_argument,
     edit_in_place,
     reply_messages,
+    thread_id,
 )
 from pressbot.core.clock import read_clock
 from pressbot.core.inputs import NUMBER_PATTERN, parse_count, parse_id
 from pressbot.core.languages import N_
-from pressbot.core.models import ItemStatus
+from pressbot.core.models import Item, ItemStatus
+from pressbot.delivery.copies import media_steps
 from pressbot.texts.reader import (
     LATEST_CALLBACK_PREFIX,
     READ_CALLBACK_PREFIX,
@@ -30,6 +35,8 @@ from pressbot.texts.reader import (
     render_search_results,
     render_time,
 )
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_LATEST = 10
 MAX_LATEST = 50
@@ -118,8 +125,31 @@ async def _send_item(
             update, [context.tr("Item {id} was not found. /latest lists items.", id=item_id)]
         )
         return False
+    await _send_media(update, context, item)
     await reply_messages(update, render_item_full(item, context.tr))
     return True
+
+
+async def _send_media(update: Update, context: PressContext, item: Item) -> None:
+    """The item's photos and files, before its text, as a release sends them; a file not yet
+    on Telegram goes up now and its file_id is kept; one Telegram can't use is left out (the
+    text still goes)."""
+    chat = update.effective_chat
+    if chat is None or not item.media:
+        return
+    for step in media_steps(item.media, {}):
+        try:
+            file_ids = await send_step(context.bot, chat.id, step, thread_id=thread_id(update))
+        except (BadRequest, OSError) as error:
+            logger.warning("item %d: its media could not be shown: %s", item.id, error)
+            continue
+        learnt = {
+            position: file_id
+            for position, file_id in zip(step.positions, file_ids, strict=False)
+            if file_id and not item.media[position].on_telegram
+        }
+        if learnt:
+            await context.database.media.keep_file_ids(item.id, learnt)
 
 
 async def read_button(update: Update, context: PressContext) -> None:

@@ -31,13 +31,14 @@ async def reply_messages(
                 text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard if last else None,
-                message_thread_id=_thread_id(update),
+                message_thread_id=thread_id(update),
             )
         )
     return sent
 
 
-def _thread_id(update: Update) -> int | None:
+def thread_id(update: Update) -> int | None:
+    """The forum topic the update's message is in, for a reply to go there too."""
     message = update.effective_message
     if message is not None and message.is_topic_message:
         return message.message_thread_id

@@ -7,7 +7,9 @@ The shared message carries a link that opens the whole item in a private chat wi
 from __future__ import annotations
 
 from telegram import (
+    InlineQueryResult,
     InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
     InputTextMessageContent,
     LinkPreviewOptions,
     Update,
@@ -17,7 +19,9 @@ from telegram.ext import InlineQueryHandler
 
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.core.inputs import parse_number
+from pressbot.core.media import MediaKind
 from pressbot.core.models import Item, ItemStatus
+from pressbot.delivery.copies import fits_caption
 from pressbot.texts.i18n import Translator
 from pressbot.texts.reader import render_shared, shared_description, shared_keyboard, shared_title
 
@@ -58,13 +62,29 @@ async def share(update: Update, context: PressContext) -> None:
     await query.answer(results, cache_time=30, is_personal=True, next_offset=next_offset)
 
 
-def _result(item: Item, bot_username: str, tr: Translator) -> InlineQueryResultArticle:
+def _result(item: Item, bot_username: str, tr: Translator) -> InlineQueryResult:
+    """The item as a result: its photo with the words as the caption when it has a photo on
+    Telegram and the words fit a caption, else the words alone."""
+    text = render_shared(item, tr)
+    photo = next(
+        (a for a in item.media if a.kind is MediaKind.PHOTO and a.file_id is not None), None
+    )
+    if photo is not None and photo.file_id is not None and fits_caption(text):
+        return InlineQueryResultCachedPhoto(
+            id=str(item.id),
+            photo_file_id=photo.file_id,
+            title=shared_title(item),
+            description=shared_description(item, tr),
+            caption=text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=shared_keyboard(item, bot_username, tr),
+        )
     return InlineQueryResultArticle(
         id=str(item.id),
         title=shared_title(item),
         description=shared_description(item, tr),
         input_message_content=InputTextMessageContent(
-            render_shared(item, tr),
+            text,
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),

@@ -1,0 +1,261 @@
+"""One delivery's requests, made along the wire: a copy sent, edited or withdrawn.
+
+A copy of several messages (an album, then its words) is sent as one unit: its messages go one
+after another and the outcome names every message; if the words fail after the album went, the
+album's messages are kept with the pending delivery and the next try sends only what is left.
+A first send of a file not yet on Telegram (a URL, a local file) teaches the item its file_id;
+a file Telegram can't fetch is dropped from the release, which goes without it (the admins are
+told), and the copy is built again at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Callable
+from typing import Final
+
+from pressbot.core.clock import Clock
+from pressbot.core.models import BroadcastAction
+from pressbot.delivery.copies import CAPTION, TEXT, CopyPlan, Step
+from pressbot.delivery.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict
+from pressbot.delivery.requests import ReleaseRequests, addressed
+from pressbot.delivery.sender import PreparedRequest
+from pressbot.delivery.wire import Wire
+from pressbot.storage.deliveries import DueDelivery
+from pressbot.storage.media import MediaStore
+
+logger = logging.getLogger(__name__)
+
+#: What Telegram answers when it can't use a file the bot named by URL or uploaded.
+_UNUSABLE_FILE: Final = (
+    "failed to get http url content",
+    "wrong file identifier/http url specified",
+    "wrong type of the web page content",
+    "image_process_failed",
+    "photo_invalid_dimensions",
+    "file is too big",
+    "webpage_curl_failed",
+    "webpage_media_empty",
+    "could not read the file to upload",
+)
+_ALBUM_MEMBER: Final = re.compile(r"message #(\d+)")
+
+
+class CopySender:
+    """Makes a delivery's requests; `changed` is told of an item whose media changed."""
+
+    def __init__(
+        self, wire: Wire, media: MediaStore, clock: Clock, changed: Callable[[int], None]
+    ) -> None:
+        self._wire = wire
+        self._media = media
+        self._clock = clock
+        self._changed = changed
+
+    async def attempt(
+        self, delivery: DueDelivery, requests: ReleaseRequests, probe: bool
+    ) -> Decision:
+        """Send, edit or withdraw the delivery's copy; the decision names its messages."""
+        if delivery.action is BroadcastAction.SEND:
+            return await self._send(delivery, requests.plan, probe)
+        if delivery.action is BroadcastAction.EDIT:
+            return await self._edit(delivery, requests.plan, probe)
+        return await self._withdraw(delivery, requests, probe)
+
+    # -- a new copy ---------------------------------------------------------------------------
+
+    async def _send(self, delivery: DueDelivery, plan: CopyPlan, probe: bool) -> Decision:
+        media_ids = list(delivery.media_message_ids)
+        skip = len(media_ids)
+        thread = {} if delivery.thread_id is None else {"message_thread_id": delivery.thread_id}
+        for step in plan.media_steps:
+            if skip >= step.messages:  # went out at an earlier try
+                skip -= step.messages
+                continue
+            decision = await self._step(step, delivery, thread, probe)
+            probe = False
+            if decision.verdict is not Verdict.SENT:
+                return await self._unsent(decision, step, delivery, tuple(media_ids))
+            media_ids.extend(decision.message_ids)
+        decision = await self._step(plan.words, delivery, thread, probe)
+        if decision.verdict is not Verdict.SENT:
+            return await self._unsent(decision, plan.words, delivery, tuple(media_ids))
+        return dataclasses.replace(
+            decision, media_message_ids=tuple(media_ids), copy_shape=plan.shape
+        )
+
+    async def _step(
+        self, step: Step, delivery: DueDelivery, ids: dict[str, int], probe: bool
+    ) -> Decision:
+        decision = await self._wire.send_step(
+            step,
+            delivery.chat_id,
+            ids,
+            delivery.action,
+            attempts=delivery.attempts + 1,
+            probe=probe,
+            delivery_id=delivery.id,
+        )
+        if decision.verdict is Verdict.SENT and step.positions:
+            await self._learn(delivery.item_id, step, decision)
+        return decision
+
+    async def _learn(self, item_id: int, step: Step, decision: Decision) -> None:
+        """Keep the file_ids a first send of URLs or local files got back."""
+        if not step.files and not any("://" in str(v) for v in _references(step)):
+            return
+        file_ids = {
+            position: file_id
+            for position, file_id in zip(step.positions, decision.file_ids, strict=False)
+            if file_id
+        }
+        if file_ids:
+            await self._media.keep_file_ids(item_id, file_ids)
+            self._changed(item_id)
+
+    async def _unsent(
+        self, decision: Decision, step: Step, delivery: DueDelivery, sent: tuple[int, ...]
+    ) -> Decision:
+        """A step that did not go: the copy waits with what went, or goes without a file."""
+        error = (decision.error or "").lower()
+        if decision.verdict is Verdict.FAILED and any(e in error for e in _UNUSABLE_FILE):
+            positions = _culprits(step, decision.error or "")
+            if positions and await self._media.drop(
+                delivery.item_id, positions, decision.error or "", self._clock()
+            ):
+                logger.warning(
+                    "item %d goes without %d file(s) Telegram could not use: %s",
+                    delivery.item_id,
+                    len(positions),
+                    decision.error,
+                )
+                self._changed(delivery.item_id)
+                return Decision(Verdict.REBUILD, error=decision.error, media_message_ids=sent)
+        return dataclasses.replace(decision, media_message_ids=sent or None)
+
+    # -- a correction -------------------------------------------------------------------------
+
+    async def _edit(self, delivery: DueDelivery, plan: CopyPlan, probe: bool) -> Decision:
+        assert delivery.message_id is not None  # noqa: S101 - edit rows copy a message id
+        old_holder = delivery.copy_shape.rpartition("|")[2] or TEXT
+        if delivery.copy_shape != plan.shape:
+            if self._age(delivery) < DELETE_WINDOW_SECONDS:
+                return await self._replace(delivery, plan, probe)
+            # Too old to delete: its words are corrected, its media stay as they were.
+            return await self._call(plan_words(plan, old_holder), delivery, probe)
+        if delivery.media_changed:
+            holders = (delivery.message_id,) if old_holder == CAPTION else ()
+            for step, message_id in zip(
+                plan.edit_media, delivery.media_message_ids or holders, strict=False
+            ):
+                decision = await self._step(step, delivery, {"message_id": message_id}, probe)
+                probe = False
+                if decision.verdict is not Verdict.SENT:
+                    return decision
+            if old_holder == CAPTION:  # its editMessageMedia set the caption too
+                return Decision(Verdict.SENT)
+        return await self._call(plan_words(plan, old_holder), delivery, probe)
+
+    async def _replace(self, delivery: DueDelivery, plan: CopyPlan, probe: bool) -> Decision:
+        """A copy whose shape changed (a photo added or removed): delete it, send it anew."""
+        deleted = await self._delete(delivery, probe)
+        if deleted.verdict not in (Verdict.SENT, Verdict.EDIT_INSTEAD):
+            return deleted
+        sent = await self._send(
+            dataclasses.replace(delivery, media_message_ids=()), plan, probe=False
+        )
+        if sent.verdict is Verdict.SENT:
+            return dataclasses.replace(sent, replaced_copy=True)
+        if sent.verdict is Verdict.REBUILD:
+            return sent
+        # The old copy is gone and the new one did not go: record the failure as it is.
+        return dataclasses.replace(sent, media_message_ids=None)
+
+    # -- a withdrawal -------------------------------------------------------------------------
+
+    async def _withdraw(
+        self, delivery: DueDelivery, requests: ReleaseRequests, probe: bool
+    ) -> Decision:
+        if self._age(delivery) < DELETE_WINDOW_SECONDS:
+            decision = await self._delete(delivery, probe)
+            if decision.verdict is not Verdict.EDIT_INSTEAD:
+                return decision
+            probe = False
+        holder = delivery.copy_shape.rpartition("|")[2] or TEXT
+        plan = requests.plan
+        words = plan.withdrawn_caption if holder == CAPTION else plan.withdrawn_text
+        return await self._call(words, delivery, probe)
+
+    async def _delete(self, delivery: DueDelivery, probe: bool) -> Decision:
+        assert delivery.message_id is not None  # noqa: S101 - copies have a message id
+        ids = (*delivery.media_message_ids, delivery.message_id)
+        params: dict[str, int | tuple[int, ...]]
+        if len(ids) == 1:
+            request, params = _DELETE_ONE, {"message_id": ids[0]}
+        else:
+            request, params = _DELETE_MANY, {"message_ids": ids}
+        return await self._wire.send(
+            request,
+            delivery.chat_id,
+            params,
+            BroadcastAction.WITHDRAW,
+            attempts=delivery.attempts + 1,
+            probe=probe,
+            delivery_id=delivery.id,
+        )
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    async def _call(
+        self, request: PreparedRequest, delivery: DueDelivery, probe: bool
+    ) -> Decision:
+        return await self._wire.send(
+            request,
+            delivery.chat_id,
+            addressed(delivery),
+            delivery.action,
+            attempts=delivery.attempts + 1,
+            probe=probe,
+            delivery_id=delivery.id,
+        )
+
+    def _age(self, delivery: DueDelivery) -> float:
+        return self._clock().timestamp() - (delivery.copy_sent_at or 0.0)
+
+
+_DELETE_ONE: Final = PreparedRequest("deleteMessage", {})
+_DELETE_MANY: Final = PreparedRequest("deleteMessages", {})
+
+
+def plan_words(plan: CopyPlan, holder: str) -> PreparedRequest:
+    """The edit of a copy's words, in the message that holds them."""
+    return plan.edit_caption if holder == CAPTION else plan.edit_text
+
+
+def _references(step: Step) -> list[object]:
+    media = step.params.get("media")
+    if isinstance(media, list):
+        return [m.get("media") for m in media if isinstance(m, dict)]
+    if isinstance(media, dict):
+        return [media.get("media")]
+    return [value for key, value in step.params.items() if key in ("photo", "video", "document")]
+
+
+def _culprits(step: Step, error: str) -> list[int]:
+    """The attachments a failed step can't carry: the album member Telegram names, else all
+    of the step's files that are not on Telegram yet (a URL or an upload)."""
+    unresolved = [
+        position
+        for position, reference in zip(step.positions, _references(step) or [None], strict=False)
+        if reference is None or "://" in str(reference)
+    ]
+    if step.files and not unresolved:
+        unresolved = list(step.positions)
+    found = _ALBUM_MEMBER.search(error)
+    if found and len(step.positions) > 1:
+        index = int(found.group(1)) - 1
+        if 0 <= index < len(step.positions) and step.positions[index] in unresolved:
+            return [step.positions[index]]
+    return unresolved
