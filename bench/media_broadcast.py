@@ -49,8 +49,9 @@ Measured = dict[str, float]
 
 async def upload_photos(base_url: str, count: int) -> list[str]:
     """Upload `count` photos to the fake once; return their file_ids."""
-    from fakes.images import png  # noqa: PLC0415
     from telegram import Bot  # noqa: PLC0415
+
+    from fakes.images import png  # noqa: PLC0415
 
     file_ids = []
     async with Bot(TOKEN, base_url=base_url) as bot:

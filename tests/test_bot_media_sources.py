@@ -113,7 +113,7 @@ async def test_an_items_file_photo_is_uploaded_once(fake_api: FakeBotApi, tmp_pa
                         "published": "2018-10-18T09:00:00+01:00",
                         "media": [{"photo": "visit.png"}],
                     }
-                ]
+                ],
             }
         ),
         encoding="utf-8",
