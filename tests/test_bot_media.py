@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -68,11 +69,18 @@ async def preview(bot: RunningBot) -> list[SentMessage]:
 
 
 async def publish(bot: RunningBot, shown: list[SentMessage], per_reader: int) -> int:
+    """Press Publish under the preview; wait for every reader's copy and the report."""
+    published, reports = reports_of(bot, "Published as /read_"), reports_of(bot, "Delivery report")
+    received = {reader: len(bot.fake.messages(reader)) for reader in READERS}
     await bot.press(shown[-1], "post:publish", user_id=ADMIN)
-    confirmation = await bot.wait_for_message_starting(ADMIN, "Published as /read_")
+    await bot.fake.wait_until(lambda: reports_of(bot, "Published as /read_") > published)
     for reader in READERS:
-        await bot.fake.wait_for_messages(reader, 1 + per_reader)
-    await bot.wait_for_message_starting(ADMIN, "Delivery report")
+        await bot.fake.wait_for_messages(reader, received[reader] + per_reader)
+    await bot.fake.wait_until(lambda: reports_of(bot, "Delivery report") > reports)
+    bot.mark_seen(ADMIN)
+    [confirmation] = [
+        m for m in bot.fake.messages(ADMIN) if (m.text or "").startswith("Published as /read_")
+    ][published:]
     assert confirmation.text is not None
     return int(confirmation.text.split("/read_")[1].split(".")[0])
 
@@ -333,3 +341,29 @@ async def test_an_album_that_went_is_not_sent_again_when_its_words_must_wait(
         if c.method == "sendMediaGroup" and c.status == 200 and c.params["chat_id"] in READERS
     ]
     assert sorted(albums) == list(READERS)  # one album each: the retry sent only the words
+
+
+async def test_old_copies_are_marked_withdrawn_in_their_caption_or_their_words(
+    admin_bot: RunningBot,
+) -> None:
+    bot = admin_bot
+    photo_item = await publish_photo_release(bot)
+    await start_draft(bot, "Photos of the reception")
+    await admin_says(bot, SHORT)
+    bot.fake.user_sends_album(2, **as_admin())
+    await bot.new_messages(ADMIN, 1)
+    album_item = await publish(bot, await preview(bot), per_reader=3)
+    bot.clock.now = PAGE_TIME + timedelta(hours=49)  # too old for Telegram to delete
+    await withdraw(bot, photo_item)
+    await withdraw(bot, album_item)
+
+    def marked(reader: int) -> bool:
+        return sum("was withdrawn" in (m.text or "") for m in copies(bot, reader)) == 2
+
+    for reader in READERS:
+        await bot.fake.wait_until(lambda r=reader: marked(r))
+        captioned, first, second, words = copies(bot, reader)
+        assert captioned.media == "photo" and captioned.reply_markup is None
+        assert (captioned.caption_text or "").endswith("was withdrawn by the Embassy.")
+        assert (first.media, second.media, words.media) == ("photo", "photo", None)
+        assert (words.text or "").endswith("was withdrawn by the Embassy.")
