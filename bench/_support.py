@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -15,7 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pressbot.core.models import ItemKind, NewItem
+from pressbot.core.models import Draft, ItemKind, NewItem
+from pressbot.delivery.engine import DeliveryEngine
+from pressbot.publishing import publish_draft
 from pressbot.storage import Database
 from pressbot.texts.markup import plain_text_to_html
 
@@ -106,6 +109,26 @@ async def fill(database: Database, count: int, batch: int = 2000) -> None:
     for start in range(0, count, batch):
         chunk = items[start : start + batch]
         await database.items.add_many(chunk, now)
+
+
+async def broadcast_to(
+    database: Database, engine: DeliveryEngine, ids: range, draft: Draft, published: datetime
+) -> int:
+    """Make `ids` the only active subscribers, publish the draft to them, wait until every
+    outcome is on disk; return how many copies were sent."""
+    async with database.connection.transaction() as db:
+        await db.execute("UPDATE subscribers SET active = 0")
+        await db.executemany(
+            "INSERT INTO subscribers (chat_id, chat_type, active, subscribed_at,"
+            " updated_at) VALUES (?, 'private', 1, '2026-11-28', '2026-11-28')",
+            [(chat_id,) for chat_id in ids],
+        )
+    _, broadcast_id = await publish_draft(database, engine, draft, published)
+    while await database.outbox.pending_count() or engine.in_flight:  # noqa: ASYNC110 - the state is in SQLite
+        await asyncio.sleep(0.1)
+    progress = await database.outbox.progress(broadcast_id)
+    assert progress is not None
+    return progress.sent
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from _support import (
     TOKEN,
+    broadcast_to,
     fake_bot_api,
     fake_stats,
     only_child_pid,
@@ -126,7 +127,6 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
     from lifecycle import start_bot, stop_bot  # noqa: PLC0415
     from pressbot.config import Settings  # noqa: PLC0415
     from pressbot.core.models import Draft, DraftStage, ItemKind  # noqa: PLC0415
-    from pressbot.publishing import publish_draft  # noqa: PLC0415
     from pressbot.server.app import build_application  # noqa: PLC0415
 
     warm, measured = chat_ids(count)
@@ -147,22 +147,10 @@ async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measu
         admin = FIRST_CHAT_ID - WARM_UP - 1
 
         async def broadcast(ids: range) -> int:
-            async with database.connection.transaction() as db:
-                await db.execute("UPDATE subscribers SET active = 0")
-                await db.executemany(
-                    "INSERT INTO subscribers (chat_id, chat_type, active, subscribed_at,"
-                    " updated_at) VALUES (?, 'private', 1, '2026-11-28', '2026-11-28')",
-                    [(chat_id,) for chat_id in ids],
-                )
             draft = Draft(
                 admin, admin, DraftStage.PREVIEW, None, TITLE, BODY_HTML, ItemKind.PRESS_RELEASE
             )
-            _, broadcast_id = await publish_draft(database, engine, draft, PUBLISHED)
-            while await database.outbox.pending_count() or engine.in_flight:  # noqa: ASYNC110 - the state is in SQLite
-                await asyncio.sleep(0.1)
-            progress = await database.outbox.progress(broadcast_id)
-            assert progress is not None
-            return progress.sent
+            return await broadcast_to(database, engine, ids, draft, PUBLISHED)
 
         try:
             await broadcast(warm)

@@ -30,7 +30,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _support import TOKEN, fake_bot_api, fake_stats
+from _support import TOKEN, broadcast_to, fake_bot_api, fake_stats
 
 HERE = Path(__file__).resolve()
 VARIANTS = {"text": 0, "photo": 1, "album5": 5}
@@ -69,7 +69,6 @@ async def run_variant(base_url: str, count: int, file_ids: list[str]) -> Measure
     from pressbot.config import Settings  # noqa: PLC0415
     from pressbot.core.media import Attachment, MediaKind  # noqa: PLC0415
     from pressbot.core.models import Draft, DraftStage, ItemKind  # noqa: PLC0415
-    from pressbot.publishing import publish_draft  # noqa: PLC0415
     from pressbot.server.app import build_application  # noqa: PLC0415
 
     media = tuple(Attachment(MediaKind.PHOTO, file_id=file_id) for file_id in file_ids)
@@ -93,13 +92,6 @@ async def run_variant(base_url: str, count: int, file_ids: list[str]) -> Measure
         admin = FIRST_CHAT_ID - WARM_UP - 1
 
         async def broadcast(ids: range) -> int:
-            async with database.connection.transaction() as db:
-                await db.execute("UPDATE subscribers SET active = 0")
-                await db.executemany(
-                    "INSERT INTO subscribers (chat_id, chat_type, active, subscribed_at,"
-                    " updated_at) VALUES (?, 'private', 1, '2026-11-28', '2026-11-28')",
-                    [(chat_id,) for chat_id in ids],
-                )
             draft = Draft(
                 admin,
                 admin,
@@ -110,12 +102,7 @@ async def run_variant(base_url: str, count: int, file_ids: list[str]) -> Measure
                 ItemKind.PRESS_RELEASE,
                 media=media,
             )
-            _, broadcast_id = await publish_draft(database, engine, draft, PUBLISHED)
-            while await database.outbox.pending_count() or engine.in_flight:  # noqa: ASYNC110 - the state is in SQLite
-                await asyncio.sleep(0.1)
-            progress = await database.outbox.progress(broadcast_id)
-            assert progress is not None
-            return progress.sent
+            return await broadcast_to(database, engine, ids, draft, PUBLISHED)
 
         try:
             await broadcast(warm)

@@ -182,16 +182,26 @@ class BotApiSender:
 
     async def call(self, method: str, body: bytes) -> ApiAnswer:
         """POST ``body`` (JSON) to ``method``; Telegram's answer, or status 0 and the reason."""
+        return await self._post(method, body, _JSON_HEADERS, self._timeout)
+
+    async def _post(
+        self,
+        method: str,
+        data: bytes | aiohttp.FormData,
+        headers: Mapping[str, str] | None,
+        limit: aiohttp.ClientTimeout,
+    ) -> ApiAnswer:
+        """One POST, counted from when it has a connection; `limit`: aiohttp's time-out."""
         session, slots = self._open()
         async with slots:
             try:
                 async with session.post(
-                    self._url(method), data=body, headers=_JSON_HEADERS, timeout=self._timeout
+                    self._url(method), data=data, headers=headers, timeout=limit
                 ) as response:
                     status = response.status
                     raw = await response.read()
             except TimeoutError:
-                return ApiAnswer.failure(f"timed out after {self._timeout.total} s")
+                return ApiAnswer.failure(f"timed out after {limit.total} s")
             except (aiohttp.ClientError, OSError) as error:
                 return ApiAnswer.failure(self.redact(_error_text(error)))
         return self._parse(status, raw)
@@ -231,28 +241,16 @@ class BotApiSender:
         A file that can't be read comes back as a 400 of the bot's own ("could not read the
         file to upload"), not retried: another try would read the same nothing.
         """
-        session, slots = self._open()
         try:
             form, opened = form_data(params, files)
         except OSError as error:
             reason = f"could not read the file to upload ({_error_text(error)})"
             return ApiAnswer(400, False, None, 400, reason, None, None)
         try:
-            async with slots:
-                try:
-                    async with session.post(
-                        self._url(method), data=form, timeout=self._upload_timeout
-                    ) as response:
-                        status = response.status
-                        raw = await response.read()
-                except TimeoutError:
-                    return ApiAnswer.failure(f"timed out after {self._upload_timeout.total} s")
-                except (aiohttp.ClientError, OSError) as error:
-                    return ApiAnswer.failure(self.redact(_error_text(error)))
+            return await self._post(method, form, None, self._upload_timeout)
         finally:
             for handle in opened:
                 handle.close()
-        return self._parse(status, raw)
 
     async def close(self) -> None:
         """Close every connection; later calls raise RuntimeError."""
