@@ -119,6 +119,8 @@ class CopySender:
         self, decision: Decision, step: Step, delivery: DueDelivery, sent: tuple[int, ...]
     ) -> Decision:
         """A step that did not go: the copy waits with what went, or goes without a file."""
+        if decision.verdict is Verdict.MIGRATED:  # what went is in the old chat: all again
+            return dataclasses.replace(decision, media_message_ids=())
         error = (decision.error or "").lower()
         if decision.verdict is Verdict.FAILED and any(e in error for e in _UNUSABLE_FILE):
             positions = _culprits(step, decision.error or "")
@@ -142,7 +144,7 @@ class CopySender:
         old_holder = delivery.copy_shape.rpartition("|")[2] or TEXT
         if delivery.copy_shape != plan.shape:
             if self._age(delivery) < DELETE_WINDOW_SECONDS:
-                return await self._replace(delivery, plan, probe)
+                return await self._replace(delivery, plan, old_holder, probe)
             # Too old to delete: its words are corrected, its media stay as they were.
             return await self._call(plan_words(plan, old_holder), delivery, probe)
         if delivery.media_changed:
@@ -158,10 +160,15 @@ class CopySender:
                 return Decision(Verdict.SENT)
         return await self._call(plan_words(plan, old_holder), delivery, probe)
 
-    async def _replace(self, delivery: DueDelivery, plan: CopyPlan, probe: bool) -> Decision:
-        """A copy whose shape changed (a photo added or removed): delete it, send it anew."""
+    async def _replace(
+        self, delivery: DueDelivery, plan: CopyPlan, old_holder: str, probe: bool
+    ) -> Decision:
+        """A copy whose shape changed (a photo added or removed): delete it, send it anew;
+        one Telegram will not delete after all has its words corrected where they are."""
         deleted = await self._delete(delivery, probe)
-        if deleted.verdict not in (Verdict.SENT, Verdict.EDIT_INSTEAD):
+        if deleted.verdict is Verdict.EDIT_INSTEAD:
+            return await self._call(plan_words(plan, old_holder), delivery, probe=False)
+        if deleted.verdict is not Verdict.SENT:
             return deleted
         sent = await self._send(
             dataclasses.replace(delivery, media_message_ids=()), plan, probe=False

@@ -15,7 +15,7 @@ from pressbot.delivery.outcomes import Decision, Verdict
 # Sends take tens of milliseconds when Telegram is well, seconds with retries in the pool.
 _LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 # A wait for a 429, a group that moved or a network error: the same message goes out again.
-_AGAIN = frozenset({Verdict.RETRY, Verdict.FLOOD, Verdict.MIGRATED})
+_AGAIN = frozenset({Verdict.RETRY, Verdict.FLOOD, Verdict.MIGRATED, Verdict.REBUILD})
 
 
 class Metrics:
