@@ -15,7 +15,7 @@ import aiosqlite
 from pressbot.core.media import Attachment, MediaKind, carry_file_ids
 from pressbot.core.models import Item, ItemHeadline, ItemPage, ItemStatus, Kind, NewItem
 from pressbot.storage.connection import Connection
-from pressbot.storage.media import media_of, read_media, write_media
+from pressbot.storage.media import MEDIA_COLUMN, media_from_column, read_media, write_media
 from pressbot.storage.times import from_db_time, to_db_time
 from pressbot.texts.markup import html_to_plain
 
@@ -29,8 +29,8 @@ NEXT_ITEM_ID = (
 _MAX_QUERY_WORDS = 12
 #: An item's columns, and the kinds of its media (for a list's marks), as lists show them.
 _ITEM_COLUMNS = (
-    "SELECT id, uid, kind, title, body_html, published_at, source, created_at, updated_at,"
-    " status, publish_at, revision, urgent FROM items"
+    "SELECT id, uid, kind, title, body_html, published_at, source, created_at, updated_at,"  # noqa: S608 - fixed column names
+    f" status, publish_at, revision, urgent, {MEDIA_COLUMN} AS media FROM items"
 )
 _HEADLINE_COLUMNS = (
     "SELECT id, kind, title, published_at, (SELECT group_concat(m.kind) FROM item_media AS m"
@@ -66,13 +66,7 @@ def _headline(row: aiosqlite.Row) -> ItemHeadline:
     )
 
 
-async def _items(db: aiosqlite.Connection, rows: Sequence[aiosqlite.Row]) -> list[Item]:
-    """The items of these rows, each with its media."""
-    media = await media_of(db, (row["id"] for row in rows))
-    return [_item(row, media.get(row["id"], ())) for row in rows]
-
-
-def _item(row: aiosqlite.Row, media: tuple[Attachment, ...]) -> Item:
+def _item(row: aiosqlite.Row) -> Item:
     return Item(
         id=row["id"],
         uid=row["uid"],
@@ -87,7 +81,7 @@ def _item(row: aiosqlite.Row, media: tuple[Attachment, ...]) -> Item:
         publish_at=from_db_time(row["publish_at"]) if row["publish_at"] else None,
         revision=row["revision"],
         urgent=bool(row["urgent"]),
-        media=media,
+        media=media_from_column(row["media"]),
     )
 
 
@@ -254,7 +248,7 @@ class ItemStore:
                 f"{_ITEM_COLUMNS} WHERE status = 'scheduled' ORDER BY publish_at, id"
             ) as cursor,
         ):
-            return await _items(db, list(await cursor.fetchall()))
+            return [_item(row) for row in await cursor.fetchall()]
 
     async def cancel_scheduled(self, item_id: int) -> bool:
         """Drop a held item before its release; False when it is not held (any more)."""
@@ -285,8 +279,8 @@ class ItemStore:
             self._connection.reading() as db,
             db.execute(f"{_ITEM_COLUMNS} WHERE id = ?", (item_id,)) as cursor,
         ):
-            found = await _items(db, list(await cursor.fetchall()))
-        return found[0] if found else None
+            row = await cursor.fetchone()
+        return _item(row) if row else None
 
     async def count(self) -> int:
         """Return how many items there are."""

@@ -38,6 +38,19 @@ def _values(attachment: Attachment) -> tuple[Any, ...]:
     )
 
 
+#: An item's media as one column of its row: a JSON array of [position, kind, file_id, …].
+MEDIA_COLUMN = (
+    "(SELECT json_group_array(json_array(m.position, m.kind, m.file_id, m.url, m.path,"
+    " m.file_name, m.size, m.width, m.height)) FROM item_media AS m WHERE m.item_id = items.id)"
+)
+
+
+def media_from_column(text: str | None) -> tuple[Attachment, ...]:
+    """The media of MEDIA_COLUMN, in position order."""
+    rows = sorted(json.loads(text or "[]"))
+    return tuple(_attachment(dict(zip(_FIELDS, row[1:], strict=True))) for row in rows)
+
+
 def encode_media(media: Sequence[Attachment]) -> str:
     """A draft's media as its JSON column holds them."""
     return json.dumps([dict(zip(_FIELDS, _values(a), strict=True)) for a in media])
