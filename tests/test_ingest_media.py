@@ -83,7 +83,7 @@ def test_rss_enclosures_and_media_content_become_attachments() -> None:
         Attachment(VIDEO, url="https://embassy.example/video/visit.mp4"),
         # huge.jpg is over the 5 MB Telegram fetches; ftp: is no URL Telegram fetches
         Attachment(PHOTO, url="https://cdn.example/just-fits.jpg", size=5 * MB),
-        Attachment(DOCUMENT, url="https://cdn.example/map.svg", file_name="map.svg"),
+        # map.svg is a document Telegram does not fetch by URL (only PDF, ZIP and GIF)
         # the media:content of edinburgh.jpg is the enclosure again; no video, no thumbnail
         Attachment(PHOTO, url="https://cdn.example/castle.jpg", size=2000, width=800, height=600),
     )
@@ -152,6 +152,7 @@ PAGE = b"""<html><body><h2>PRESS RELEASES AND NEWS</h2>
   <img src="https://tracker.example/pixel.gif" width="1" height="1">
   <img src="https://tracker.example/p2.gif" height="0">
   <img src="/icons/flag.svg">
+  <img src="/icons/pdf.png" width="16" height="16">
   <img alt="no source">
 </article>
 <article><h3>15.10.2018 - Statement</h3><p>Text only.</p></article>
@@ -160,16 +161,17 @@ PAGE = b"""<html><body><h2>PRESS RELEASES AND NEWS</h2>
 
 def test_a_page_articles_images_and_document_links_become_attachments() -> None:
     statement, visit = parse_page(PAGE, PAGE_URL, DEFAULT_KINDS)
-    assert visit.media == (
-        Attachment(PHOTO, url="https://embassy.example/en/images/castle.jpg"),
-        Attachment(PHOTO, url="https://cdn.example/hall.jpeg"),
-        Attachment(
-            DOCUMENT, url="https://embassy.example/files/speech.pdf", file_name="speech.pdf"
-        ),
-        Attachment(
-            DOCUMENT, url="https://embassy.example/files/notes.DOCX", file_name="notes.DOCX"
-        ),
-    )  # not the heading's icon, the copy, data:, the pixels, the SVG, .zip or a page link
+    assert (
+        visit.media
+        == (
+            Attachment(PHOTO, url="https://embassy.example/en/images/castle.jpg"),
+            Attachment(PHOTO, url="https://cdn.example/hall.jpeg"),
+            Attachment(
+                DOCUMENT, url="https://embassy.example/files/speech.pdf", file_name="speech.pdf"
+            ),
+        )
+    )  # not the heading's icon, the copy, data:, the pixels, the 16 px icon, the SVG, a Word file (Telegram
+    # fetches only PDF, ZIP and GIF documents by URL), .zip or a page link
     assert visit.body_html.startswith("The Ambassador visited Edinburgh.\n\nThe castle")
     assert statement.media == ()
 

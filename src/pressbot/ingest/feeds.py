@@ -16,6 +16,7 @@ from pressbot.ingest.entries import Entry, SourceError, entry_uid
 from pressbot.ingest.items_file import is_publishable
 from pressbot.ingest.kind_map import KindMap, kind_for
 from pressbot.ingest.media import (
+    fetchable_document,
     keep,
     kind_of,
     positive_int,
@@ -131,8 +132,9 @@ def _media(raw: Any, url: str) -> tuple[Attachment, ...]:
     found: list[Attachment] = []
     for enclosure in raw.get("enclosures", []):
         href = web_url(str(enclosure.get("href") or ""), url)
-        if href:
-            kind = kind_of(str(enclosure.get("type") or ""), href)
+        mime = str(enclosure.get("type") or "")
+        kind = kind_of(mime, href)
+        if href and (kind is not MediaKind.DOCUMENT or fetchable_document(mime, href)):
             found.append(web_attachment(kind, href, size=positive_int(enclosure.get("length"))))
     for content in raw.get("media_content", []):
         href = web_url(str(content.get("url") or ""), url)

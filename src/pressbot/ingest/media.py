@@ -21,8 +21,12 @@ from pressbot.core.media import Attachment, MediaKind, size_limit, too_many
 
 #: Files an items file may give as photos: what Telegram shows as one.
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
-#: Links in a page's article that become documents; deliberately few.
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx"})
+#: Documents Telegram fetches by URL: "currently only GIF, PDF and ZIP files" (the Bot API's
+#: sendDocument); a Word file on the website can't be sent that way, so it is not taken.
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".zip", ".gif"})
+#: Links in a page's article that become documents: PDFs only (a statement, a note verbale).
+PAGE_DOCUMENT_SUFFIXES = frozenset({".pdf"})
+_DOCUMENT_TYPES = frozenset({"application/pdf", "application/zip", "image/gif"})
 _PHOTO_TYPES = frozenset(
     {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/gif", "image/webp"}
 )
@@ -70,6 +74,13 @@ def kind_of(mime: str, url: str) -> MediaKind:
     if mime.startswith("image/"):
         return MediaKind.PHOTO if mime in _PHOTO_TYPES else MediaKind.DOCUMENT
     return MediaKind.VIDEO if mime.startswith("video/") else MediaKind.DOCUMENT
+
+
+def fetchable_document(mime: str, url: str) -> bool:
+    """Whether Telegram fetches a document from this URL: a PDF, a ZIP or a GIF, by its
+    declared type, else by its suffix."""
+    mime = mime.partition(";")[0].strip().lower()
+    return mime in _DOCUMENT_TYPES if mime else url_suffix(url) in DOCUMENT_SUFFIXES
 
 
 def shows_as_photo(mime: str, url: str) -> bool:
@@ -159,6 +170,11 @@ class FileMedia(BaseModel):
         relative to `folder` (or absolute); ValueError saying why it cannot be."""
         value = str(getattr(self, self.kind.value))
         if url := web_url(value):
+            if self.kind is MediaKind.DOCUMENT and not fetchable_document("", url):
+                raise ValueError(
+                    f"{url}: Telegram fetches only PDF, ZIP and GIF documents by URL;"
+                    " give the file's path instead"
+                )
             return web_attachment(self.kind, url, file_name=self.name)
         if "://" in value:
             raise ValueError(f"{value}: not an http:// or https:// URL")

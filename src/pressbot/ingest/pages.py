@@ -19,7 +19,7 @@ from pressbot.ingest.entries import Entry, SourceError, entry_uid
 from pressbot.ingest.items_file import is_publishable
 from pressbot.ingest.kind_map import KindMap, kind_for
 from pressbot.ingest.media import (
-    DOCUMENT_SUFFIXES,
+    PAGE_DOCUMENT_SUFFIXES,
     keep,
     shows_as_photo,
     url_suffix,
@@ -32,7 +32,9 @@ from pressbot.ingest.sanitizing import safe_link, sanitize_element
 _DATED_TITLE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\s*[-–—]\s*(.+)$", re.DOTALL)
 _DATE_ONLY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TITLE_TAGS = ("h3", "h4", "h5")
-_PIXEL_SIZE = re.compile(r"\s*[01]\s*(px)?\s*", re.IGNORECASE)  # a tracking pixel's width
+_PIXEL_SIZE = re.compile(r"\s*([0-9]{1,5})\s*(px)?\s*", re.IGNORECASE)  # a declared size
+#: Images declared smaller than this (pixels, either side) are icons or trackers, no photos.
+ICON_SIZE = 48
 
 
 def parse_page(body: bytes, url: str, kinds: KindMap) -> list[Entry]:
@@ -89,8 +91,8 @@ def _entry(article: Tag, section: str, url: str, kinds: KindMap) -> Entry | None
 
 
 def _media(article: Tag, url: str) -> tuple[Attachment, ...]:
-    """The article's images (in <figure>s or not) as photos, and its links to .pdf, .doc and
-    .docx files as documents: absolute http(s) URLs, tracking pixels and data: URIs left out."""
+    """The article's images (in <figure>s or not) as photos, and its links to PDF files as
+    documents: absolute http(s) URLs; tracking pixels, icons and data: URIs left out."""
     found: list[Attachment] = []
     for element in article.find_all(["img", "a"]):
         if element.name == "img":
@@ -98,14 +100,19 @@ def _media(article: Tag, url: str) -> tuple[Attachment, ...]:
             if src and shows_as_photo("", src) and not _pixel(element):
                 found.append(web_attachment(MediaKind.PHOTO, src))
         elif (href := web_url(str(element.get("href") or ""), url)) and (
-            url_suffix(href) in DOCUMENT_SUFFIXES
+            url_suffix(href) in PAGE_DOCUMENT_SUFFIXES
         ):
             found.append(web_attachment(MediaKind.DOCUMENT, href))
     return keep(found)
 
 
 def _pixel(image: Tag) -> bool:
-    return any(_PIXEL_SIZE.fullmatch(str(image.get(side) or "x")) for side in ("width", "height"))
+    """A tracking pixel or an icon: declared under ICON_SIZE pixels wide or high."""
+    for side in ("width", "height"):
+        found = _PIXEL_SIZE.fullmatch(str(image.get(side) or ""))
+        if found and int(found.group(1)) < ICON_SIZE:
+            return True
+    return False
 
 
 def _date_element(article: Tag) -> Tag | None:
