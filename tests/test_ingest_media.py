@@ -170,8 +170,8 @@ def test_a_page_articles_images_and_document_links_become_attachments() -> None:
                 DOCUMENT, url="https://embassy.example/files/speech.pdf", file_name="speech.pdf"
             ),
         )
-    )  # not the heading's icon, the copy, data:, the pixels, the 16 px icon, the SVG, a Word file (Telegram
-    # fetches only PDF, ZIP and GIF documents by URL), .zip or a page link
+    )  # not the heading's icon, the copy, data:, the pixels, the 16 px icon, the SVG, a Word
+    # file (Telegram fetches only PDF, ZIP and GIF documents by URL), .zip or a page link
     assert visit.body_html.startswith("The Ambassador visited Edinburgh.\n\nThe castle")
     assert statement.media == ()
 
