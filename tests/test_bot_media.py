@@ -12,8 +12,8 @@ from conftest import PAGE_TIME
 from fakes import FakeBotApi, SentMessage
 from harness import RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
-from pressbot.core.media import MediaKind
-from pressbot.core.models import ItemHeadline
+from pressbot.core.media import Attachment, MediaKind
+from pressbot.core.models import ItemHeadline, NewItem
 from pressbot.texts import media as media_texts
 from pressbot.texts.i18n import translator
 from pressbot.texts.reader import render_digest
@@ -367,3 +367,61 @@ async def test_old_copies_are_marked_withdrawn_in_their_caption_or_their_words(
         assert (captioned.caption_text or "").endswith("was withdrawn by the Embassy.")
         assert (first.media, second.media, words.media) == ("photo", "photo", None)
         assert (words.text or "").endswith("was withdrawn by the Embassy.")
+
+
+async def test_a_copy_sent_anew_keeps_its_album_when_its_words_must_wait(
+    admin_bot: RunningBot,
+) -> None:
+    bot = admin_bot
+    await start_draft(bot)
+    await admin_says(bot, SHORT)
+    item_id = await publish(bot, await preview(bot), per_reader=1)
+    [old] = copies(bot, READERS[0])
+    # Two photos added: each copy is deleted and sent anew; Telegram fails the first reader's
+    # new words once, after their album went.
+    bot.fake.fail_next("sendMessage", 502, chat_id=READERS[0])
+    await correct(bot, item_id, {"width": 800, "height": 600}, {"width": 640, "height": 480})
+    for reader in READERS:
+        assert [m.media for m in copies(bot, reader)] == ["photo", "photo", None]
+    assert bot.fake.find_message(READERS[0], old.message_id).deleted  # type: ignore[union-attr]
+    albums = [
+        c.params["chat_id"]
+        for c in bot.fake.calls
+        if c.method == "sendMediaGroup" and c.status == 200 and c.params["chat_id"] in READERS
+    ]
+    assert sorted(albums) == list(READERS)  # the retry sent only the words
+    await withdraw(bot, item_id)
+    for reader in READERS:
+        await bot.fake.wait_until(lambda r=reader: not copies(bot, r))
+
+
+async def test_a_file_dropped_after_a_photo_went_leaves_one_copy(
+    admin_bot: RunningBot, tmp_path: Path
+) -> None:
+    bot = admin_bot
+    photo = bot.fake.user_sends_photo(**as_admin())["photo"][-1]["file_id"]
+    missing = "http://127.0.0.1:9/statement.pdf"  # nothing listens there
+    item = NewItem(
+        uid="dropped",
+        kind="press_release",
+        title=TITLE,
+        body_html=SHORT,
+        published_at=PAGE_TIME,
+        source="",
+        media=(
+            Attachment(MediaKind.PHOTO, file_id=photo),
+            Attachment(MediaKind.DOCUMENT, url=missing, file_name="statement.pdf"),
+        ),
+    )
+    services = bot.application.bot_data.ready()
+    item_id, _ = await services.database.outbox.publish_new(item, None, None, PAGE_TIME)
+    services.engine.wake()
+    for reader in READERS:
+        await bot.fake.wait_until(
+            lambda r=reader: any(m.media == "photo" and m.caption_text for m in copies(bot, r))
+        )
+    notice = await bot.wait_for_message_starting(ADMIN, f"Release {item_id} ")
+    assert "without a document" in (notice.text or "")
+    for reader in READERS:
+        [copy] = copies(bot, reader)  # the photo sent first went again as the one copy
+        assert copy.file_id == photo and (copy.caption_text or "").startswith(TITLE)

@@ -98,8 +98,11 @@ async def test_a_feed_photo_is_fetched_by_telegram_once_and_a_broken_one_holds_n
     assert len(sent) == len(READERS)
 
 
-async def test_an_items_file_photo_is_uploaded_once(fake_api: FakeBotApi, tmp_path: Path) -> None:
+async def test_an_items_file_photo_and_document_are_uploaded_once(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
     (tmp_path / "visit.png").write_bytes(png(640, 480))
+    (tmp_path / "note.pdf").write_bytes(b"%PDF-1.4 a note verbale")
     items = tmp_path / "items.json"
     items.write_text(
         json.dumps(
@@ -111,7 +114,10 @@ async def test_an_items_file_photo_is_uploaded_once(fake_api: FakeBotApi, tmp_pa
                         "title": VISIT,
                         "body": "The Ambassador visited Edinburgh.",
                         "published": "2018-10-18T09:00:00+01:00",
-                        "media": [{"photo": "visit.png"}],
+                        "media": [
+                            {"photo": "visit.png"},
+                            {"document": "note.pdf", "name": "Note verbale.pdf"},
+                        ],
                     }
                 ],
             }
@@ -125,10 +131,11 @@ async def test_an_items_file_photo_is_uploaded_once(fake_api: FakeBotApi, tmp_pa
         assert report.items_added == 1
         [item] = (await running.database.items.latest(1)).headlines
         for reader in READERS:  # each reads it: the photo goes up for the first only
-            [photo, text] = await running.say(
-                f"/read_{item.id}", replies=2, chat_id=reader, user_id=reader
+            [photo, note, text] = await running.say(
+                f"/read_{item.id}", replies=3, chat_id=reader, user_id=reader
             )
             assert photo.media == "photo" and (photo.width, photo.height) == (640, 480)
+            assert note.media == "document" and note.file_name == "Note verbale.pdf"
             assert (text.text or "").startswith(VISIT)
         stored = await running.database.items.get(item.id)
     finally:
@@ -136,4 +143,6 @@ async def test_an_items_file_photo_is_uploaded_once(fake_api: FakeBotApi, tmp_pa
     sent = [c.params["photo"] for c in fake_api.calls if c.method == "sendPhoto"]
     assert isinstance(sent[0], UploadedFile) and sent[0].filename == "visit.png"
     assert stored is not None and stored.media[0].file_id == sent[1]
-    assert sent[1] == fake_api.messages(READERS[0])[-2].file_id
+    assert sent[1] == fake_api.messages(READERS[0])[-3].file_id
+    documents = [c.params["document"] for c in fake_api.calls if c.method == "sendDocument"]
+    assert isinstance(documents[0], UploadedFile) and isinstance(documents[1], str)

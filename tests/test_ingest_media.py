@@ -161,15 +161,12 @@ PAGE = b"""<html><body><h2>PRESS RELEASES AND NEWS</h2>
 
 def test_a_page_articles_images_and_document_links_become_attachments() -> None:
     statement, visit = parse_page(PAGE, PAGE_URL, DEFAULT_KINDS)
-    assert (
-        visit.media
-        == (
-            Attachment(PHOTO, url="https://embassy.example/en/images/castle.jpg"),
-            Attachment(PHOTO, url="https://cdn.example/hall.jpeg"),
-            Attachment(
-                DOCUMENT, url="https://embassy.example/files/speech.pdf", file_name="speech.pdf"
-            ),
-        )
+    assert visit.media == (
+        Attachment(PHOTO, url="https://embassy.example/en/images/castle.jpg"),
+        Attachment(PHOTO, url="https://cdn.example/hall.jpeg"),
+        Attachment(
+            DOCUMENT, url="https://embassy.example/files/speech.pdf", file_name="speech.pdf"
+        ),
     )  # not the heading's icon, the copy, data:, the pixels, the 16 px icon, the SVG, a Word
     # file (Telegram fetches only PDF, ZIP and GIF documents by URL), .zip or a page link
     assert visit.body_html.startswith("The Ambassador visited Edinburgh.\n\nThe castle")

@@ -125,3 +125,17 @@ def test_forget_before_keeps_memory_small_on_a_long_broadcast() -> None:
         if n % 1000 == 999:
             pacing.forget_before(n / 1000)
     assert pacing.tracked <= 1001
+
+
+def test_a_group_minute_must_have_room_for_a_whole_album_and_its_words() -> None:
+    pacing = ChatPacing()
+    group = -100_123
+    for second in range(15):
+        pacing.record(group, float(second))
+    assert pacing.wait_time(group, 20.0, messages=5) == 0.0  # 15 + 5 = 20: it fits
+    # 15 + 6 is one too many: wait until the first of the 15 leaves the minute.
+    assert pacing.wait_time(group, 20.0, messages=6) == 60.0 - 20.0
+    assert pacing.wait_time(group, 60.0, messages=6) == 0.0
+    pacing.record(group, 60.0, messages=6)
+    assert pacing.wait_time(group, 60.0) > 0  # 14 + 6 = 20: the next one waits
+    assert pacing.wait_time(group, 60.0, messages=30) == pacing.wait_time(group, 60.0, 20)

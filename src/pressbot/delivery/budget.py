@@ -113,9 +113,9 @@ class SendBudget:
 
     # -- broadcasts ---------------------------------------------------------------------------
 
-    def chat_wait(self, chat_id: int) -> float:
-        """Seconds until this chat may get another message (0: now)."""
-        return self.chats.wait_time(chat_id, self._monotonic())
+    def chat_wait(self, chat_id: int, messages: int = 1) -> float:
+        """Seconds until this chat may get `messages` more (0: now)."""
+        return self.chats.wait_time(chat_id, self._monotonic(), messages)
 
     async def for_broadcast(self, chat_id: int, messages: int = 1) -> None:
         """Wait for a broadcast's turn, after every waiting reply; then count it as sent.
@@ -131,7 +131,7 @@ class SendBudget:
             now = self._monotonic()
             wait = self._broadcasts.wait_time(now)
             if taken == 0:
-                wait = max(wait, self.chats.wait_time(chat_id, now))
+                wait = max(wait, self.chats.wait_time(chat_id, now, messages))
             if not self.paid_broadcast:
                 wait = max(wait, self._overall.wait_time(now, reserve=REPLY_RESERVE))
                 if self._replies_waiting and wait <= 0:

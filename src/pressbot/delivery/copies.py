@@ -62,6 +62,7 @@ class Step:
     params: Mapping[str, Any]
     positions: tuple[int, ...]  # the item's attachments it sends, in the order of its messages
     files: Mapping[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)  # the name readers see of each file
     request: PreparedRequest = field(init=False)
 
     def __post_init__(self) -> None:
@@ -110,6 +111,13 @@ def _reference(attachment: Attachment, upload_as: str) -> tuple[str, dict[str, s
     return f"attach://{upload_as}", {upload_as: attachment.path}
 
 
+def _names(attachment: Attachment, files: Mapping[str, str]) -> dict[str, str]:
+    """The name each upload is given: the attachment's own (an items file's "name")."""
+    if attachment.file_name is None:
+        return {}
+    return dict.fromkeys(files, attachment.file_name)
+
+
 def _input_media(
     attachment: Attachment, upload_as: str, **extra: Any
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -121,19 +129,22 @@ def _single(attachment: Attachment, position: int, extra: Mapping[str, Any]) -> 
     kind = attachment.kind.value
     reference, files = _reference(attachment, kind)
     if files:  # a single upload is the form field itself, not an attach:// name
-        return Step(f"send{kind.title()}", dict(extra), (position,), files)
+        names = _names(attachment, files)
+        return Step(f"send{kind.title()}", dict(extra), (position,), files, names)
     return Step(f"send{kind.title()}", {kind: reference, **extra}, (position,))
 
 
 def _album(members: Sequence[tuple[int, Attachment]], extra: Mapping[str, Any]) -> Step:
     media: list[dict[str, Any]] = []
     files: dict[str, str] = {}
+    names: dict[str, str] = {}
     for index, (_, attachment) in enumerate(members):
         item, upload = _input_media(attachment, f"file{index}")
         media.append(item)
         files.update(upload)
+        names.update(_names(attachment, upload))
     positions = tuple(position for position, _ in members)
-    return Step("sendMediaGroup", {"media": media, **extra}, positions, files)
+    return Step("sendMediaGroup", {"media": media, **extra}, positions, files, names)
 
 
 def _shape(parts: Sequence[Sequence[Attachment]], holder: str) -> str:
@@ -189,7 +200,13 @@ def plan_copy(item: Item, tr: Translator, new_message: Mapping[str, Any]) -> Cop
             media_steps=(),
             words=_single(attachment, 0, held),
             edit_media=(
-                Step("editMessageMedia", {"media": media, "reply_markup": markup}, (0,), files),
+                Step(
+                    "editMessageMedia",
+                    {"media": media, "reply_markup": markup},
+                    (0,),
+                    files,
+                    _names(attachment, files),
+                ),
             ),
             unresolved=unresolved,
             **words,
@@ -200,7 +217,8 @@ def plan_copy(item: Item, tr: Translator, new_message: Mapping[str, Any]) -> Cop
         for attachment in part:
             position = _position(item.media, attachment)
             media, files = _input_media(attachment, "file0")
-            edits.append(Step("editMessageMedia", {"media": media}, (position,), files))
+            names = _names(attachment, files)
+            edits.append(Step("editMessageMedia", {"media": media}, (position,), files, names))
     text_params = {"text": text, **html, "reply_markup": markup, **link, **new_message}
     return CopyPlan(
         shape=_shape(parts, TEXT),

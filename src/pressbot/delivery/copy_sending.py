@@ -59,15 +59,23 @@ class CopySender:
     ) -> Decision:
         """Send, edit or withdraw the delivery's copy; the decision names its messages."""
         if delivery.action is BroadcastAction.SEND:
-            return await self._send(delivery, requests.plan, probe)
+            return await self._send(delivery, requests.plan, probe, begun=delivery.copy_shape)
         if delivery.action is BroadcastAction.EDIT:
             return await self._edit(delivery, requests.plan, probe)
         return await self._withdraw(delivery, requests, probe)
 
     # -- a new copy ---------------------------------------------------------------------------
 
-    async def _send(self, delivery: DueDelivery, plan: CopyPlan, probe: bool) -> Decision:
+    async def _send(
+        self, delivery: DueDelivery, plan: CopyPlan, probe: bool, *, begun: str
+    ) -> Decision:
+        """Send the copy's messages that have not gone yet. `begun`: the shape of the copy
+        whose first messages went at an earlier try (delivery.media_message_ids); when the
+        release has changed shape since, they are deleted and the copy starts again."""
         media_ids = list(delivery.media_message_ids)
+        if media_ids and begun != plan.shape:
+            await self._delete_messages(delivery, tuple(media_ids))
+            media_ids = []
         skip = len(media_ids)
         thread = {} if delivery.thread_id is None else {"message_thread_id": delivery.thread_id}
         for step in plan.media_steps:
@@ -77,11 +85,11 @@ class CopySender:
             decision = await self._step(step, delivery, thread, probe)
             probe = False
             if decision.verdict is not Verdict.SENT:
-                return await self._unsent(decision, step, delivery, tuple(media_ids))
+                return await self._unsent(decision, step, delivery, plan, tuple(media_ids))
             media_ids.extend(decision.message_ids)
         decision = await self._step(plan.words, delivery, thread, probe)
         if decision.verdict is not Verdict.SENT:
-            return await self._unsent(decision, plan.words, delivery, tuple(media_ids))
+            return await self._unsent(decision, plan.words, delivery, plan, tuple(media_ids))
         return dataclasses.replace(
             decision, media_message_ids=tuple(media_ids), copy_shape=plan.shape
         )
@@ -116,9 +124,15 @@ class CopySender:
             self._changed(item_id)
 
     async def _unsent(
-        self, decision: Decision, step: Step, delivery: DueDelivery, sent: tuple[int, ...]
+        self,
+        decision: Decision,
+        step: Step,
+        delivery: DueDelivery,
+        plan: CopyPlan,
+        sent: tuple[int, ...],
     ) -> Decision:
-        """A step that did not go: the copy waits with what went, or goes without a file."""
+        """A step that did not go: the copy waits with what went (and the shape it was of),
+        or goes without a file Telegram can't use and starts again."""
         if decision.verdict is Verdict.MIGRATED:  # what went is in the old chat: all again
             return dataclasses.replace(decision, media_message_ids=())
         error = (decision.error or "").lower()
@@ -134,12 +148,21 @@ class CopySender:
                     decision.error,
                 )
                 self._changed(delivery.item_id)
-                return Decision(Verdict.REBUILD, error=decision.error, media_message_ids=sent)
-        return dataclasses.replace(decision, media_message_ids=sent or None)
+                # The copy is built anew without the file: what went of it goes, so that no
+                # photo arrives twice when the new copy puts it elsewhere.
+                if sent:
+                    await self._delete_messages(delivery, sent)
+                return Decision(Verdict.REBUILD, error=decision.error, media_message_ids=())
+        if not sent:
+            return decision
+        return dataclasses.replace(decision, media_message_ids=sent, copy_shape=plan.shape)
 
     # -- a correction -------------------------------------------------------------------------
 
     async def _edit(self, delivery: DueDelivery, plan: CopyPlan, probe: bool) -> Decision:
+        if delivery.copy_shape.startswith(REPLACING):  # the old copy went at an earlier try
+            begun = delivery.copy_shape.removeprefix(REPLACING)
+            return await self._send_replacement(delivery, plan, probe, begun=begun)
         assert delivery.message_id is not None  # noqa: S101 - edit rows copy a message id
         old_holder = delivery.copy_shape.rpartition("|")[2] or TEXT
         if delivery.copy_shape != plan.shape:
@@ -170,15 +193,21 @@ class CopySender:
             return await self._call(plan_words(plan, old_holder), delivery, probe=False)
         if deleted.verdict is not Verdict.SENT:
             return deleted
-        sent = await self._send(
-            dataclasses.replace(delivery, media_message_ids=()), plan, probe=False
-        )
+        fresh = dataclasses.replace(delivery, media_message_ids=())
+        return await self._send_replacement(fresh, plan, False, begun=plan.shape)
+
+    async def _send_replacement(
+        self, delivery: DueDelivery, plan: CopyPlan, probe: bool, *, begun: str
+    ) -> Decision:
+        """The new copy in place of one deleted: once sent, the release's row names it; until
+        then the delivery keeps what went of it, marked as a replacement under way."""
+        sent = await self._send(delivery, plan, probe, begun=begun)
         if sent.verdict is Verdict.SENT:
             return dataclasses.replace(sent, replaced_copy=True)
-        if sent.verdict is Verdict.REBUILD:
-            return sent
-        # The old copy is gone and the new one did not go: record the failure as it is.
-        return dataclasses.replace(sent, media_message_ids=None)
+        shape = f"{REPLACING}{sent.copy_shape or plan.shape}"
+        return dataclasses.replace(
+            sent, copy_shape=shape, media_message_ids=sent.media_message_ids or ()
+        )
 
     # -- a withdrawal -------------------------------------------------------------------------
 
@@ -195,9 +224,27 @@ class CopySender:
         words = plan.withdrawn_caption if holder == CAPTION else plan.withdrawn_text
         return await self._call(words, delivery, probe)
 
+    async def _delete_messages(self, delivery: DueDelivery, ids: tuple[int, ...]) -> None:
+        """Delete messages that went of a copy built anew (best effort: a failure leaves
+        them, it does not hold the copy back)."""
+        decision = await self._delete_ids(delivery, ids, probe=False)
+        if decision.verdict is not Verdict.SENT:
+            logger.warning(
+                "delivery %d: %d messages of an earlier try not deleted: %s",
+                delivery.id,
+                len(ids),
+                decision.error,
+            )
+
     async def _delete(self, delivery: DueDelivery, probe: bool) -> Decision:
         assert delivery.message_id is not None  # noqa: S101 - copies have a message id
-        ids = (*delivery.media_message_ids, delivery.message_id)
+        return await self._delete_ids(
+            delivery, (*delivery.media_message_ids, delivery.message_id), probe=probe
+        )
+
+    async def _delete_ids(
+        self, delivery: DueDelivery, ids: tuple[int, ...], *, probe: bool
+    ) -> Decision:
         params: dict[str, int | tuple[int, ...]]
         if len(ids) == 1:
             request, params = _DELETE_ONE, {"message_id": ids[0]}
@@ -232,6 +279,8 @@ class CopySender:
         return self._clock().timestamp() - (delivery.copy_sent_at or 0.0)
 
 
+#: copy_shape of an edit row whose old copy is deleted and whose new one is partly sent.
+REPLACING: Final = "replacing:"
 _DELETE_ONE: Final = PreparedRequest("deleteMessage", {})
 _DELETE_MANY: Final = PreparedRequest("deleteMessages", {})
 

@@ -229,7 +229,7 @@ class DeliveryEngine:
             # Rows keep their order, so what was held goes out in order when the quiet ends.
             self._settle(delivery, held)
             return True
-        if self._budget.chat_wait(delivery.chat_id) > 0:
+        if self._budget.chat_wait(delivery.chat_id, requests.messages(delivery)) > 0:
             return False
         first_send = requests.plan.unresolved and delivery.action is not BroadcastAction.WITHDRAW
         if first_send:

@@ -157,6 +157,7 @@ def outcome_of(
             not_before=now_ts + decision.wait,
             counts_as_attempt=verdict is Verdict.RETRY,
             media_message_ids=decision.media_message_ids,
+            copy_shape=decision.copy_shape,
         )
     status = {
         Verdict.SENT: DeliveryStatus.SENT,

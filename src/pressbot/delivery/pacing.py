@@ -61,8 +61,9 @@ class ChatPacing:
     _last_private: dict[int, float] = field(default_factory=dict)
     _group_sends: dict[int, deque[float]] = field(default_factory=dict)
 
-    def wait_time(self, chat_id: int, now: float) -> float:
-        """Seconds until this chat may get another message; 0 when it may now."""
+    def wait_time(self, chat_id: int, now: float, messages: int = 1) -> float:
+        """Seconds until this chat may get `messages` more (an album and its words); 0 when it
+        may now. A group's minute must have room for all of them (20 at most)."""
         if chat_id > 0:
             last = self._last_private.get(chat_id)
             return 0.0 if last is None else max(0.0, last + PRIVATE_CHAT_INTERVAL - now)
@@ -71,9 +72,11 @@ class ChatPacing:
             return 0.0
         while sends and sends[0] <= now - GROUP_WINDOW:
             sends.popleft()
-        if len(sends) < GROUP_MESSAGES_PER_WINDOW:
+        room_needed = min(max(messages, 1), GROUP_MESSAGES_PER_WINDOW)
+        excess = len(sends) + room_needed - GROUP_MESSAGES_PER_WINDOW
+        if excess <= 0:
             return 0.0
-        return sends[0] + GROUP_WINDOW - now
+        return sends[excess - 1] + GROUP_WINDOW - now
 
     def record(self, chat_id: int, now: float, messages: int = 1) -> None:
         """Note a send of `messages` to this chat (an album and its words are several): a

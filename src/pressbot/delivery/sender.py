@@ -234,15 +234,20 @@ class BotApiSender:
         )
 
     async def upload(
-        self, method: str, params: Mapping[str, Any], files: Mapping[str, str]
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        files: Mapping[str, str],
+        names: Mapping[str, str] | None = None,
     ) -> ApiAnswer:
-        """POST ``params`` and local ``files`` as multipart/form-data: a file's first send.
+        """POST ``params`` and local ``files`` as multipart/form-data: a file's first send;
+        ``names``: what readers see each file called (its own name unless given).
 
         A file that can't be read comes back as a 400 of the bot's own ("could not read the
         file to upload"), not retried: another try would read the same nothing.
         """
         try:
-            form, opened = form_data(params, files)
+            form, opened = form_data(params, files, names or {})
         except OSError as error:
             reason = f"could not read the file to upload ({_error_text(error)})"
             return ApiAnswer(400, False, None, 400, reason, None, None)
@@ -270,7 +275,7 @@ def _integers(name: str, value: object) -> bytes:
 
 
 def form_data(
-    params: Mapping[str, Any], files: Mapping[str, str]
+    params: Mapping[str, Any], files: Mapping[str, str], names: Mapping[str, str]
 ) -> tuple[aiohttp.FormData, list[Any]]:
     """A multipart body: each parameter (JSON unless a string) and each local file, opened
     here; the caller closes the returned files once the request is made."""
@@ -282,7 +287,7 @@ def form_data(
         for name, path in files.items():
             handle = open(path, "rb")  # noqa: SIM115 - closed by the caller; quick
             opened.append(handle)
-            form.add_field(name, handle, filename=os.path.basename(path))
+            form.add_field(name, handle, filename=names.get(name, os.path.basename(path)))
     except OSError:
         for handle in opened:
             handle.close()

@@ -104,7 +104,7 @@ class Wire:
             )
         params = {"chat_id": chat_id, **ids, **step.params}
         answer = await self._call(
-            self._sender.upload(step.method, params, step.files),
+            self._sender.upload(step.method, params, step.files, step.names),
             probe=probe,
             delivery_id=delivery_id,
         )

@@ -33,7 +33,7 @@ class Entry:
 
         The media are left out on purpose: hashes stored before entries had media must still
         match, or every release of a feed with pictures would be corrected after an upgrade.
-        A change of the text carries the entry's media along (as_item), a change of the
+        A change of the text corrects the item's words (its media stay), a change of the
         media alone is not noticed.
         """
         return hashlib.sha256(f"{self.title}\n{self.body_html}".encode()).hexdigest()

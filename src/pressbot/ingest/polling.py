@@ -234,7 +234,9 @@ async def _store_change(
             seen.item_id,
             title=entry.title,
             body_html=entry.body_html,
-            media=entry.as_item().media,
+            # The item keeps its media: the website's first ones, with file_ids learnt, or
+            # those an admin set with /edit. Only the words follow the website.
+            media=None,
             requested_by=None,
             progress_chat_id=None,
             now=now,

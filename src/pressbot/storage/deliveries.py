@@ -110,24 +110,35 @@ async def _follow_up_late_copies(
 async def _point_releases_at_new_copies(
     db: aiosqlite.Connection, replaced: Sequence[DeliveryOutcome]
 ) -> None:
-    """An edit that sent a new copy in place of the old one: the release's row for that chat
-    now names the new messages, which later corrections and a withdrawal then reach."""
+    """An edit that sent a new copy in place of the old one: the release's row for that chat,
+    and the rows of corrections and a withdrawal still to come there, now name the new
+    messages."""
+    rows = [
+        (
+            o.message_id,
+            message_ids_text(o.media_message_ids) or "",
+            o.copy_shape or "",
+            o.done_at,
+            o.chat_id,
+            o.delivery_id,
+        )
+        for o in replaced
+    ]
+    await db.executemany(
+        "UPDATE deliveries SET message_id = ?, media_message_ids = ?, copy_shape = ?,"
+        " copy_sent_at = ? WHERE chat_id = ? AND status = 'pending' AND id != ?6"
+        " AND broadcast_id IN (SELECT later.id FROM broadcasts AS later"
+        "  JOIN broadcasts AS e ON e.item_id = later.item_id"
+        "  JOIN deliveries AS d ON d.broadcast_id = e.id"
+        "  WHERE d.id = ?6 AND later.action != 'send' AND later.id != e.id)",
+        rows,
+    )
     await db.executemany(
         "UPDATE deliveries SET message_id = ?, media_message_ids = ?, copy_shape = ?,"
         " done_at = ? WHERE chat_id = ? AND status = 'sent' AND broadcast_id IN"
         " (SELECT s.id FROM broadcasts AS s JOIN broadcasts AS e ON e.item_id = s.item_id"
         "  JOIN deliveries AS d ON d.broadcast_id = e.id WHERE d.id = ? AND s.action = 'send')",
-        [
-            (
-                o.message_id,
-                message_ids_text(o.media_message_ids) or "",
-                o.copy_shape or "",
-                o.done_at,
-                o.chat_id,
-                o.delivery_id,
-            )
-            for o in replaced
-        ],
+        rows,
     )
 
 
@@ -224,16 +235,19 @@ class DeliveryStore:
                     for o in final
                 ],
             )
-            # A copy half sent (its album went, its words did not) keeps what went.
+            # A copy half sent (its album went, its words did not) keeps what went, and the
+            # shape of the copy it was part of.
             await db.executemany(
                 "UPDATE deliveries SET not_before = ?, error = ?, attempts = attempts + ?,"
-                " media_message_ids = coalesce(?, media_message_ids) WHERE id = ?",
+                " media_message_ids = coalesce(?, media_message_ids),"
+                " copy_shape = coalesce(?, copy_shape) WHERE id = ?",
                 [
                     (
                         o.not_before,
                         o.error,
                         int(o.counts_as_attempt),
                         message_ids_text(o.media_message_ids),
+                        o.copy_shape,
                         o.delivery_id,
                     )
                     for o in retry

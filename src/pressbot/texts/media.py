@@ -56,10 +56,19 @@ def count_media(media: Sequence[Attachment], tr: Translator) -> str:
     return tr("{items} and {last}", items=", ".join(parts[:-1]), last=parts[-1])
 
 
-def draft_received(media: Sequence[Attachment], body_html: str, tr: Translator) -> str:
-    """Acknowledge a file or a piece of the text: what the draft holds so far."""
+def draft_received(
+    media: Sequence[Attachment], body_html: str, tr: Translator, *, correction: bool = False
+) -> str:
+    """Acknowledge a file or a piece of the text: what the draft holds so far. A correction
+    with no new text yet keeps the item's, and says so."""
     characters = len(html_to_plain(body_html))
     text = tr.plural("{count} character of text", "{count} characters of text", characters)
+    if correction and not characters:
+        return tr(
+            "Got it: {media}; the text stays as it is unless you send a new one. Send more,"
+            " or /done.",
+            media=count_media(media, tr),
+        )
     if not media:
         return tr.plural(
             "Got it: {count} character so far. Send more, or /done.",
@@ -70,6 +79,15 @@ def draft_received(media: Sequence[Attachment], body_html: str, tr: Translator) 
         "Got it: {media}, {text} so far. Send more, or /done.",
         media=count_media(media, tr),
         text=text,
+    )
+
+
+def not_shown(reason: str, tr: Translator) -> str:
+    """A file of the preview Telegram would not show: said, and the preview goes on."""
+    return tr(
+        "A file could not be shown here ({reason}); subscribers get the release without a"
+        " file Telegram can't use.",
+        reason=escape(shorten(reason, ECHO_LIMIT)),
     )
 
 

@@ -96,7 +96,10 @@ async def add_media(update: Update, context: PressContext, draft: Draft) -> None
     draft = replace(draft, media=media, body_html=body)
     await context.database.drafts.save(draft, context.now())
     if message.media_group_id is None or context.job_queue is None:
-        await reply_messages(update, [media_texts.draft_received(media, body, context.tr)])
+        text = media_texts.draft_received(
+            media, body, context.tr, correction=draft.item_id is not None
+        )
+        await reply_messages(update, [text])
         return
     # One answer for the album, once its files stop arriving.
     jobs = cast(JobQueue[PressContext], context.job_queue)
@@ -116,7 +119,9 @@ async def _answer_album(context: PressContext) -> None:
         return
     language = await context.database.languages.get(draft.chat_id)
     tr = pick_translator(context.services.translators, language)
-    text = media_texts.draft_received(draft.media, draft.body_html, tr)
+    text = media_texts.draft_received(
+        draft.media, draft.body_html, tr, correction=draft.item_id is not None
+    )
     await context.bot.send_message(draft.chat_id, text, parse_mode="HTML")
 
 

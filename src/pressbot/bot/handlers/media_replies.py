@@ -42,12 +42,15 @@ def _input_media(
     return InputMediaDocument(source, **options)
 
 
-async def _read(files: Mapping[str, str]) -> dict[str, tuple[str, bytes]]:
+async def _read(step: Step) -> dict[str, tuple[str, bytes]]:
     """The local files a step uploads (their names and bytes), read off the event loop (up
     to 50 MB each)."""
     return {
-        field: (Path(path).name, await asyncio.to_thread(Path(path).read_bytes))
-        for field, path in files.items()
+        field: (
+            step.names.get(field, Path(path).name),
+            await asyncio.to_thread(Path(path).read_bytes),
+        )
+        for field, path in step.files.items()
     }
 
 
@@ -70,7 +73,7 @@ async def send_step(
     return the file_id of each message's file, in order (a local file is uploaded: its id is
     the one later sends reuse)."""
     params = step.params
-    files = await _read(step.files)
+    files = await _read(step)
     common: dict[str, Any] = {"chat_id": chat_id, "message_thread_id": thread_id}
     if step.method == "sendMediaGroup":
         media = [_input_media(m, files) for m in params["media"]]

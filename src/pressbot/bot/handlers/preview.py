@@ -8,10 +8,12 @@ leads to these steps is in admin_post.py.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 
 from telegram import Update
+from telegram.error import TelegramError
 
 from pressbot.bot.context import PressContext
 from pressbot.bot.handlers.media_replies import send_step
@@ -26,7 +28,10 @@ from pressbot.publishing import (
     reach,
 )
 from pressbot.texts import admin as admin_texts
+from pressbot.texts import media as media_texts
 from pressbot.texts.reader import render_release
+
+logger = logging.getLogger(__name__)
 
 
 async def show_preview(update: Update, context: PressContext, draft: Draft) -> None:
@@ -43,8 +48,17 @@ async def show_preview(update: Update, context: PressContext, draft: Draft) -> N
     # "Read in full": the same plan the delivery engine sends.
     plan = plan_copy(item, context.tr, {})
     for step in plan.media_steps:
-        await send_step(context.bot, draft.chat_id, step)
-    await send_step(context.bot, draft.chat_id, plan.words, reply_markup=keyboard)
+        try:
+            await send_step(context.bot, draft.chat_id, step)
+        except (TelegramError, OSError) as error:  # the words and the buttons still come
+            logger.warning("a file of the preview could not be shown: %s", error)
+            await reply_messages(update, [media_texts.not_shown(str(error), context.tr)])
+    try:
+        await send_step(context.bot, draft.chat_id, plan.words, reply_markup=keyboard)
+    except (TelegramError, OSError) as error:  # the one file that holds the words
+        logger.warning("the preview's file could not be shown: %s", error)
+        await reply_messages(update, [media_texts.not_shown(str(error), context.tr)])
+        await reply_messages(update, [render_release(item, context.tr)], keyboard)
 
 
 async def preview_item(context: PressContext, draft: Draft, now: datetime) -> Item:

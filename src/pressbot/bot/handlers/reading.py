@@ -6,7 +6,7 @@ import logging
 import re
 
 from telegram import Update
-from telegram.error import BadRequest
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from pressbot.bot.context import PressApplication, PressContext
@@ -140,7 +140,7 @@ async def _send_media(update: Update, context: PressContext, item: Item) -> None
     for step in media_steps(item.media, {}):
         try:
             file_ids = await send_step(context.bot, chat.id, step, thread_id=thread_id(update))
-        except (BadRequest, OSError) as error:
+        except (TelegramError, OSError) as error:  # a file gone, Telegram slow: the text goes
             logger.warning("item %d: its media could not be shown: %s", item.id, error)
             continue
         learnt = {
