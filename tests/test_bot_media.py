@@ -14,8 +14,11 @@ from harness import RunningBot, SettableClock, make_bot
 from lifecycle import start_bot, stop_bot
 from pressbot.core.media import Attachment, MediaKind
 from pressbot.core.models import ItemHeadline, NewItem
+from pressbot.texts import admin as admin_texts
 from pressbot.texts import media as media_texts
+from pressbot.texts.chat import render_unknown
 from pressbot.texts.i18n import translator
+from pressbot.texts.markup import html_to_plain
 from pressbot.texts.reader import render_digest
 
 EN = translator("en")
@@ -425,3 +428,19 @@ async def test_a_file_dropped_after_a_photo_went_leaves_one_copy(
     for reader in READERS:
         [copy] = copies(bot, reader)  # the photo sent first went again as the one copy
         assert copy.file_id == photo and (copy.caption_text or "").startswith(TITLE)
+
+
+async def test_a_photo_where_none_is_taken_gets_an_answer(admin_bot: RunningBot) -> None:
+    bot = admin_bot
+    bot.fake.user_sends_photo("a reader's photo", chat_id=READERS[0], user_id=READERS[0])
+    [hint] = await bot.new_messages(READERS[0], 1)
+    assert hint.text == render_unknown(EN)
+    await start_draft(bot)
+    await admin_says(bot, SHORT)
+    [ask_kind] = await admin_says(bot, "/done")
+    await bot.press(ask_kind, "kind:press_release", replies=2, user_id=ADMIN)
+    shown = bot.fake.messages(ADMIN)[-1]
+    await bot.press(shown, "post:schedule", replies=1, user_id=ADMIN)
+    bot.fake.user_sends_photo(**as_admin())
+    [again] = await bot.new_messages(ADMIN, 1)
+    assert again.text == html_to_plain(EN(admin_texts.ASK_TIME)).strip()

@@ -20,7 +20,10 @@ TOO_MANY = N_(
     " added. /nomedia removes those attached."
 )
 TITLE_AS_TEXT = N_("Send the title first, as text; photos and files come after it.")
-MEDIA_REMOVED = N_("The photos and files are removed from the draft. Send others, or /done.")
+MEDIA_REMOVED = N_(
+    "The photos and files are removed from the draft; the text, their captions included, stays."
+    " Send others, or /done."
+)
 NO_MEDIA = N_("The draft carries no photos or files.")
 NOMEDIA_WHEN = N_("/nomedia works while you send a draft's text, before /done.")
 
@@ -101,7 +104,7 @@ def edit_media_note(media: Sequence[Attachment], tr: Translator) -> str:
     if not media:
         return tr("Photos, videos and files you send are added to it.")
     return tr(
-        "It carries {media}: they stay, and what you send is added; /nomedia removes them.",
+        "Its files ({media}) are kept; what you send is added, and /nomedia removes them.",
         media=count_media(media, tr),
     )
 

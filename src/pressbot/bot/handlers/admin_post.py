@@ -71,6 +71,7 @@ STEPS: Mapping[tuple[DraftStage, DraftInput], Step] = {
     (DraftStage.PREVIEW, DraftInput.CONFIRM): preview.confirm_correction,
     (DraftStage.PREVIEW, DraftInput.CANCEL): preview.drop_draft,
     (DraftStage.SCHEDULE, DraftInput.TEXT): draft_steps.take_release_time,
+    (DraftStage.SCHEDULE, DraftInput.MEDIA): draft_media.ask_time_as_text,
 }
 #: Inputs that are a step of one kind of draft only: /post's, and /edit's (a correction).
 NEW_RELEASE_ONLY = frozenset({DraftInput.URGENT, DraftInput.PUBLISH, DraftInput.SCHEDULE})

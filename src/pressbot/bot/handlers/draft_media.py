@@ -17,6 +17,7 @@ from pressbot.bot.context import PressContext
 from pressbot.bot.handlers.replying import reply_messages
 from pressbot.core.media import Attachment, MediaKind, too_many
 from pressbot.core.models import Draft
+from pressbot.texts import admin as admin_texts
 from pressbot.texts import media as media_texts
 from pressbot.texts.i18n import pick_translator
 
@@ -132,6 +133,11 @@ async def remove_media(update: Update, context: PressContext, draft: Draft) -> N
         return
     await context.database.drafts.save(replace(draft, media=()), context.now())
     await reply_messages(update, [context.tr(media_texts.MEDIA_REMOVED)])
+
+
+async def ask_time_as_text(update: Update, context: PressContext, draft: Draft) -> None:
+    """A photo or file where the release time is asked: the time, as text."""
+    await reply_messages(update, [context.tr(admin_texts.ASK_TIME)])
 
 
 async def ask_title_as_text(update: Update, context: PressContext, draft: Draft) -> None:

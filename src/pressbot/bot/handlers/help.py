@@ -21,11 +21,12 @@ async def help_command(update: Update, context: PressContext) -> None:
 
 
 async def unknown(update: Update, context: PressContext) -> None:
-    """Point anything not understood to /help."""
+    """Point anything not understood to /help: a text, or in a private chat a photo, a
+    sticker or any other file a reader sends."""
     message = update.effective_message
-    if message is None or not message.text:
+    if message is None:
         return
-    if message.chat.type != "private" and not _addressed_to_bot(message.text, context):
+    if message.chat.type != "private" and not _addressed_to_bot(message.text or "", context):
         return  # in groups the bot speaks only when spoken to
     await reply_messages(update, [render_unknown(context.tr)])
 
@@ -47,6 +48,10 @@ def register(application: PressApplication) -> None:
     """Add /help and the fallbacks; call last so the fallbacks see only what is left."""
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.COMMAND), unknown)
+        MessageHandler(
+            filters.UpdateType.MESSAGE
+            & (filters.TEXT | filters.COMMAND | (filters.ChatType.PRIVATE & filters.ATTACHMENT)),
+            unknown,
+        )
     )
     application.add_handler(CallbackQueryHandler(stale_button))
