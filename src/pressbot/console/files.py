@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
+import secrets
 import stat
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -71,6 +72,9 @@ class FileStore:
         self.paths: dict[str, Path] = {}  # getFile's file_path -> the local file
         self._ids = itertools.count(1)
         self._uploads = itertools.count(1)
+        # The console keeps no files between sessions: an id from an earlier one (in a
+        # release of the console's database) is unknown, not another session's file.
+        self._session = secrets.token_hex(3)
         self._folder: tempfile.TemporaryDirectory[str] | None = None
 
     def close(self) -> None:
@@ -177,7 +181,8 @@ class FileStore:
 
     def _add(self, kind: MediaKind, **details: Any) -> LocalFile:
         number = next(self._ids)
-        file = LocalFile(kind, f"console-{kind}-{number}", f"console-{number}", **details)
+        file_id = f"console-{self._session}-{kind}-{number}"
+        file = LocalFile(kind, file_id, f"console-{self._session}-{number}", **details)
         if file.path is not None:
             file.file_path = f"{kind}s/file_{number}{_suffix(file.file_name)}"
             self.paths[file.file_path] = file.path
