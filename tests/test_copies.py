@@ -7,6 +7,7 @@ by the rule the plan itself uses.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
@@ -15,8 +16,11 @@ from hypothesis import strategies as st
 from fakes.html_entities import utf16_len
 from fakes.limits import CAPTION_LIMIT, TEXT_LIMIT, format_text
 from pressbot.core.media import Attachment, MediaKind
-from pressbot.core.models import Item, ItemKind
-from pressbot.delivery.copies import CAPTION, TEXT, plan_copy
+from pressbot.core.models import BroadcastAction, Item, ItemKind
+from pressbot.delivery.copies import CAPTION, TEXT, Step, plan_copy
+from pressbot.delivery.outcomes import Decision, Verdict
+from pressbot.delivery.unusable import UPLOAD_TRIES, culprits, unusable
+from pressbot.storage.deliveries import DueDelivery
 from pressbot.texts.i18n import translator
 from pressbot.texts.markup import escape, plain_text_to_html
 
@@ -85,3 +89,34 @@ def test_every_plan_is_requests_telegram_takes(
     assert visible(json.loads(plan.edit_caption.body_for(1))["caption"]) <= CAPTION_LIMIT
     assert visible(json.loads(plan.edit_text.body_for(1))["text"]) <= TEXT_LIMIT
     assert len(plan.edit_media) == len(kinds)
+
+
+def test_which_files_a_release_goes_without() -> None:
+    upload = Step("sendPhoto", {}, (0,), {"photo": "/srv/visit.png"})
+    album = Step(
+        "sendMediaGroup",
+        {
+            "media": [
+                {"type": "photo", "media": "AgAC-known"},
+                {"type": "photo", "media": "https://www.example.org/gone.jpg"},
+                {"type": "photo", "media": "https://www.example.org/also.jpg"},
+            ]
+        },
+        (0, 1, 2),
+    )
+    refused = Decision(Verdict.FAILED, error="Bad Request: failed to get HTTP URL content")
+    timed_out = Decision(Verdict.RETRY, error="timed out after 60.0 s")
+    first_try = DueDelivery(1, 1, 12, BroadcastAction.SEND, 2001, None, None, attempts=0)
+    third_try = replace(first_try, attempts=UPLOAD_TRIES - 1)
+    assert unusable(refused, album, first_try)
+    assert not unusable(timed_out, upload, first_try)  # a time-out is tried again …
+    assert unusable(timed_out, upload, third_try)  # … twice more, then the file is dropped
+    assert not unusable(timed_out, album, third_try)  # nothing of it is uploaded: Telegram's
+    assert not unusable(
+        Decision(Verdict.FAILED, error="Bad Request: chat not found"), album, first_try
+    )
+    # Telegram names the album's member that failed; else every file not on Telegram yet.
+    named = 'Bad Request: failed to send message #3 with the error message "Failed to get …"'
+    assert culprits(album, named) == [2]
+    assert culprits(album, refused.error or "") == [1, 2]
+    assert culprits(upload, "could not read the file to upload") == [0]

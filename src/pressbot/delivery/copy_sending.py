@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from collections.abc import Callable
 from typing import Final
 
@@ -22,25 +21,12 @@ from pressbot.delivery.copies import CAPTION, TEXT, CopyPlan, Step
 from pressbot.delivery.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict
 from pressbot.delivery.requests import ReleaseRequests, addressed
 from pressbot.delivery.sender import PreparedRequest
+from pressbot.delivery.unusable import culprits, references, unusable
 from pressbot.delivery.wire import Wire
 from pressbot.storage.deliveries import DueDelivery
 from pressbot.storage.media import MediaStore
 
 logger = logging.getLogger(__name__)
-
-#: What Telegram answers when it can't use a file the bot named by URL or uploaded.
-_UNUSABLE_FILE: Final = (
-    "failed to get http url content",
-    "wrong file identifier/http url specified",
-    "wrong type of the web page content",
-    "image_process_failed",
-    "photo_invalid_dimensions",
-    "file is too big",
-    "webpage_curl_failed",
-    "webpage_media_empty",
-    "could not read the file to upload",
-)
-_ALBUM_MEMBER: Final = re.compile(r"message #(\d+)")
 
 
 class CopySender:
@@ -112,7 +98,7 @@ class CopySender:
 
     async def _learn(self, item_id: int, step: Step, decision: Decision) -> None:
         """Keep the file_ids a first send of URLs or local files got back."""
-        if not step.files and not any("://" in str(v) for v in _references(step)):
+        if not step.files and not any("://" in str(v) for v in references(step)):
             return
         file_ids = {
             position: file_id
@@ -135,9 +121,8 @@ class CopySender:
         or goes without a file Telegram can't use and starts again."""
         if decision.verdict is Verdict.MIGRATED:  # what went is in the old chat: all again
             return dataclasses.replace(decision, media_message_ids=())
-        error = (decision.error or "").lower()
-        if decision.verdict is Verdict.FAILED and any(e in error for e in _UNUSABLE_FILE):
-            positions = _culprits(step, decision.error or "")
+        if unusable(decision, step, delivery):
+            positions = culprits(step, decision.error or "")
             if positions and await self._media.drop(
                 delivery.item_id, positions, decision.error or "", self._clock()
             ):
@@ -153,6 +138,10 @@ class CopySender:
                 if sent:
                     await self._delete_messages(delivery, sent)
                 return Decision(Verdict.REBUILD, error=decision.error, media_message_ids=())
+        if decision.verdict is Verdict.FAILED and sent:
+            # Given up for good: the half of the copy that went is no copy; it goes too.
+            await self._delete_messages(delivery, sent)
+            return dataclasses.replace(decision, media_message_ids=())
         if not sent:
             return decision
         return dataclasses.replace(decision, media_message_ids=sent, copy_shape=plan.shape)
@@ -288,30 +277,3 @@ _DELETE_MANY: Final = PreparedRequest("deleteMessages", {})
 def plan_words(plan: CopyPlan, holder: str) -> PreparedRequest:
     """The edit of a copy's words, in the message that holds them."""
     return plan.edit_caption if holder == CAPTION else plan.edit_text
-
-
-def _references(step: Step) -> list[object]:
-    media = step.params.get("media")
-    if isinstance(media, list):
-        return [m.get("media") for m in media if isinstance(m, dict)]
-    if isinstance(media, dict):
-        return [media.get("media")]
-    return [value for key, value in step.params.items() if key in ("photo", "video", "document")]
-
-
-def _culprits(step: Step, error: str) -> list[int]:
-    """The attachments a failed step can't carry: the album member Telegram names, else all
-    of the step's files that are not on Telegram yet (a URL or an upload)."""
-    unresolved = [
-        position
-        for position, reference in zip(step.positions, _references(step) or [None], strict=False)
-        if reference is None or "://" in str(reference)
-    ]
-    if step.files and not unresolved:
-        unresolved = list(step.positions)
-    found = _ALBUM_MEMBER.search(error)
-    if found and len(step.positions) > 1:
-        index = int(found.group(1)) - 1
-        if 0 <= index < len(step.positions) and step.positions[index] in unresolved:
-            return [step.positions[index]]
-    return unresolved
