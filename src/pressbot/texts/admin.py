@@ -67,7 +67,7 @@ def kind_keyboard(kinds: Sequence[Kind], tr: Translator) -> InlineKeyboardMarkup
 def preview_intro(correction: bool, tr: Translator) -> str:
     """The line above a preview."""
     if correction:
-        return tr("Preview of the corrected item. Delivered copies will be edited to this:")
+        return tr("Preview of the corrected item. Delivered copies will be corrected to this:")
     return tr("Preview: subscribers will receive exactly this, with a “Read in full” button.")
 
 
@@ -152,8 +152,8 @@ def ask_new_body(media: Sequence[Attachment], tr: Translator) -> str:
 def corrected(item_id: int, copies: int, tr: Translator) -> str:
     """After Confirm."""
     return tr.plural(
-        "Item {id} is corrected. {count} delivered copy is being edited.",
-        "Item {id} is corrected. {count} delivered copies are being edited.",
+        "Item {id} is corrected. {count} delivered copy is being corrected.",
+        "Item {id} is corrected. {count} delivered copies are being corrected.",
         copies,
         id=item_id,
     )
