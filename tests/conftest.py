@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fakes import FakeBotApi
+from fakes.website import FakeWebsite
 from harness import TOKEN, RunningBot, SettableClock, TickingClock, make_bot
 from lifecycle import start_bot, stop_bot
 from pressbot.ingest.items_file import seed_if_new
@@ -62,3 +63,10 @@ async def fake(clock: TickingClock) -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi(token=TOKEN, now=clock.telegram) as server:
         yield server
         assert server.violations == []
+
+
+@pytest.fixture
+async def website() -> AsyncIterator[FakeWebsite]:
+    """The embassy's fake website, serving the feeds, pages and images a test puts there."""
+    async with FakeWebsite() as site:
+        yield site

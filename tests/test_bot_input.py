@@ -48,12 +48,6 @@ async def admin_bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Runni
     await stop_bot(running_bot.application)
 
 
-@pytest.fixture
-async def website() -> AsyncIterator[FakeWebsite]:
-    async with FakeWebsite() as site:
-        yield site
-
-
 def never_sorry(bot: RunningBot, *chat_ids: int) -> None:
     for chat_id in chat_ids or (USER,):
         assert not [t for t in bot.fake.bot_texts(chat_id) if SORRY in t]

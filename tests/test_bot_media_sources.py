@@ -4,10 +4,7 @@ the first time and by Telegram's file_id after; a photo Telegram can't fetch hol
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from conftest import PAGE_TIME
 from fakes import FakeBotApi
@@ -21,12 +18,6 @@ from test_bot_sources import ADMIN, READERS, later, poll_now, started, subscribe
 
 VISIT = "The Ambassador visits Edinburgh"
 LOST = "The Embassy's reception"
-
-
-@pytest.fixture
-async def website() -> AsyncIterator[FakeWebsite]:
-    async with FakeWebsite() as site:
-        yield site
 
 
 def rss(*entries: tuple[str, str, str | None]) -> bytes:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from conftest import PAGE_TIME
 from fakes import FakeBotApi, SentMessage
@@ -26,12 +23,6 @@ READERS = (2001, 2002)
 INTERVAL = timedelta(seconds=600)
 VISA = "Embassy comment on the visa queue"
 SALISBURY = "Statement on the Salisbury anniversary"
-
-
-@pytest.fixture
-async def website() -> AsyncIterator[FakeWebsite]:
-    async with FakeWebsite() as site:
-        yield site
 
 
 async def started(

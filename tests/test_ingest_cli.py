@@ -6,18 +6,9 @@ import asyncio
 import os
 import sqlite3
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
 from fakes.website import FIXTURES, FakeWebsite
-
-
-@pytest.fixture
-async def website() -> AsyncIterator[FakeWebsite]:
-    async with FakeWebsite() as site:
-        yield site
 
 
 async def import_url(tmp_path: Path, url: str) -> tuple[int, str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,12 +20,6 @@ from pressbot.storage import Database, open_database
 
 NOW = datetime(2018, 10, 18, 6, 0, tzinfo=UTC)
 SETTINGS = IngestSettings(interval=600.0, autopublish=False, kinds=DEFAULT_KINDS, timeout=2.0)
-
-
-@pytest.fixture
-async def website() -> AsyncIterator[FakeWebsite]:
-    async with FakeWebsite() as site:
-        yield site
 
 
 def idle_engine(database: Database) -> DeliveryEngine:
