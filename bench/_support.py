@@ -16,6 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
+from pressbot.config import Settings
 from pressbot.core.models import Draft, ItemKind, NewItem
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.publishing import publish_draft
@@ -129,6 +132,19 @@ async def broadcast_to(
     progress = await database.outbox.progress(broadcast_id)
     assert progress is not None
     return progress.sent
+
+
+def bench_settings(base_url: str, folder: str, **overrides: Any) -> Settings:
+    """The bot's settings for a benchmark: the fake Bot API at `base_url`, an empty database
+    (no seed items: only the benchmark's own) in `folder`."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        bot_token=SecretStr(TOKEN),
+        api_base_url=base_url,
+        db_path=Path(folder) / "bench.sqlite3",
+        seed=False,
+        **overrides,
+    )
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -20,13 +20,9 @@ import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 
-from pydantic import SecretStr
-
-from _support import TOKEN, fake_bot_api, fake_stats
+from _support import bench_settings, fake_bot_api, fake_stats
 from broadcast_throughput import BODY_HTML, FIRST_CHAT_ID, TITLE
-from pressbot.config import Settings
 from pressbot.core.models import Draft, DraftStage, ItemKind
 from pressbot.publishing import publish_draft
 from pressbot.server.app import build_application
@@ -39,14 +35,7 @@ async def broadcast(base_url: str, subscribers: int, rate: float) -> list[float]
     from lifecycle import start_bot, stop_bot  # noqa: PLC0415 - tests/ is on the path now
 
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            bot_token=SecretStr(TOKEN),
-            api_base_url=base_url,
-            db_path=Path(folder) / "bench.sqlite3",
-            seed=False,
-            broadcast_rate=rate,
-        )
+        settings = bench_settings(base_url, folder, broadcast_rate=rate)
         application = build_application(settings)
         await start_bot(application, poll_timeout=10)
         services = application.bot_data.ready()

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from _support import (
     TOKEN,
+    bench_settings,
     broadcast_to,
     fake_bot_api,
     fake_stats,
@@ -122,24 +123,14 @@ async def run_ptb_loop(base_url: str, count: int, fake_pid: int | None) -> Measu
 
 async def run_pressbot(base_url: str, count: int, fake_pid: int | None) -> Measured:
     """The whole bot: publish a release to `count` subscribers, wait for every outcome."""
-    from pydantic import SecretStr  # noqa: PLC0415
 
     from lifecycle import start_bot, stop_bot  # noqa: PLC0415
-    from pressbot.config import Settings  # noqa: PLC0415
     from pressbot.core.models import Draft, DraftStage, ItemKind  # noqa: PLC0415
     from pressbot.server.app import build_application  # noqa: PLC0415
 
     warm, measured = chat_ids(count)
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            bot_token=SecretStr(TOKEN),
-            api_base_url=base_url,
-            db_path=Path(folder) / "bench.sqlite3",
-            seed=False,  # an empty database: only the benchmark's release
-            paid_broadcast=True,
-            broadcast_rate=1000,
-        )
+        settings = bench_settings(base_url, folder, paid_broadcast=True, broadcast_rate=1000)
         application = build_application(settings)
         await start_bot(application, poll_timeout=10)
         services = application.bot_data.ready()

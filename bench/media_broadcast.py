@@ -30,7 +30,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _support import TOKEN, broadcast_to, fake_bot_api, fake_stats
+from _support import TOKEN, bench_settings, broadcast_to, fake_bot_api, fake_stats
 
 HERE = Path(__file__).resolve()
 VARIANTS = {"text": 0, "photo": 1, "album5": 5}
@@ -63,10 +63,8 @@ async def upload_photos(base_url: str, count: int) -> list[str]:
 
 async def run_variant(base_url: str, count: int, file_ids: list[str]) -> Measured:
     """The whole bot: publish the release to `count` subscribers, wait for every outcome."""
-    from pydantic import SecretStr  # noqa: PLC0415
 
     from lifecycle import start_bot, stop_bot  # noqa: PLC0415
-    from pressbot.config import Settings  # noqa: PLC0415
     from pressbot.core.media import Attachment, MediaKind  # noqa: PLC0415
     from pressbot.core.models import Draft, DraftStage, ItemKind  # noqa: PLC0415
     from pressbot.server.app import build_application  # noqa: PLC0415
@@ -76,15 +74,7 @@ async def run_variant(base_url: str, count: int, file_ids: list[str]) -> Measure
     warm = range(FIRST_CHAT_ID - WARM_UP, FIRST_CHAT_ID)
     measured = range(FIRST_CHAT_ID, FIRST_CHAT_ID + count)
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            bot_token=SecretStr(TOKEN),
-            api_base_url=base_url,
-            db_path=Path(folder) / "bench.sqlite3",
-            seed=False,
-            paid_broadcast=True,
-            broadcast_rate=1000,
-        )
+        settings = bench_settings(base_url, folder, paid_broadcast=True, broadcast_rate=1000)
         application = build_application(settings)
         await start_bot(application, poll_timeout=10)
         services = application.bot_data.ready()
