@@ -58,19 +58,6 @@ class Attachment:
         """A photo or a video: shown in the chat, albumed with the other photos and videos."""
         return self.kind is not MediaKind.DOCUMENT
 
-    def with_file_id(self, file_id: str) -> Attachment:
-        """The same attachment, now on Telegram under `file_id`."""
-        return Attachment(
-            self.kind,
-            file_id=file_id,
-            url=self.url,
-            path=self.path,
-            file_name=self.file_name,
-            size=self.size,
-            width=self.width,
-            height=self.height,
-        )
-
 
 def size_limit(kind: MediaKind, *, by_url: bool) -> int:
     """The largest file Telegram takes of this kind, fetched from a URL or uploaded."""

@@ -42,8 +42,6 @@ class ReleaseRequests:
     item: Item
     checked_at: float  # monotonic time the item was last read
     plan: CopyPlan  # a copy's messages, their edits and their withdrawal
-    delete: PreparedRequest  # one message
-    delete_many: PreparedRequest  # a copy of several messages
 
     def messages(self, delivery: DueDelivery) -> int:
         """How many messages a delivery makes, each counted against Telegram's limits."""
@@ -62,8 +60,6 @@ def prepare_requests(
         item=item,
         checked_at=now,
         plan=plan_copy(item, tr, _new_message_extra(paid_broadcast)),
-        delete=PreparedRequest("deleteMessage", {}),
-        delete_many=PreparedRequest("deleteMessages", {}),
     )
 
 
