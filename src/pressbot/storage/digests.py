@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from pressbot.core.languages import ENGLISH
-from pressbot.core.media import MediaKind
 from pressbot.core.models import ItemHeadline
 from pressbot.storage.connection import Connection
+from pressbot.storage.media import MEDIA_KINDS_COLUMN, kinds_from_column
 from pressbot.storage.times import from_db_time, to_db_time
 
 
@@ -101,12 +101,12 @@ class DigestStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                "SELECT i.id, i.kind, i.title, i.published_at, (SELECT group_concat(m.kind)"
-                " FROM item_media AS m WHERE m.item_id = i.id) FROM broadcasts AS b"
-                " JOIN items AS i ON i.id = b.item_id"
+                f"SELECT items.id, items.kind, items.title, items.published_at,"  # noqa: S608 - fixed columns
+                f" {MEDIA_KINDS_COLUMN} FROM broadcasts AS b"
+                " JOIN items ON items.id = b.item_id"
                 " WHERE b.action = 'send' AND b.id > ? AND b.created_at <= ?"
-                " AND i.status = 'published' AND i.urgent = 0 AND NOT EXISTS"
-                " (SELECT 1 FROM muted_topics AS m WHERE m.chat_id = ? AND m.kind = i.kind)"
+                " AND items.status = 'published' AND items.urgent = 0 AND NOT EXISTS"
+                " (SELECT 1 FROM muted_topics AS m WHERE m.chat_id = ? AND m.kind = items.kind)"
                 " ORDER BY b.id",
                 (after, to_db_time(until), chat_id),
             ) as cursor,
@@ -117,7 +117,7 @@ class DigestStore:
         for row in rows:
             if row[0] not in seen:  # an item released twice is listed once
                 seen.add(row[0])
-                media = tuple(MediaKind(kind) for kind in (row[4] or "").split(",") if kind)
+                media = kinds_from_column(row[4])
                 headlines.append(
                     ItemHeadline(row[0], str(row[1]), row[2], from_db_time(row[3]), media)
                 )

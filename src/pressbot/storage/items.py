@@ -12,10 +12,17 @@ from datetime import datetime
 
 import aiosqlite
 
-from pressbot.core.media import Attachment, MediaKind, carry_file_ids
+from pressbot.core.media import Attachment, carry_file_ids
 from pressbot.core.models import Item, ItemHeadline, ItemPage, ItemStatus, Kind, NewItem
 from pressbot.storage.connection import Connection
-from pressbot.storage.media import MEDIA_COLUMN, media_from_column, read_media, write_media
+from pressbot.storage.media import (
+    MEDIA_COLUMN,
+    MEDIA_KINDS_COLUMN,
+    kinds_from_column,
+    media_from_column,
+    read_media,
+    write_media,
+)
 from pressbot.storage.times import from_db_time, to_db_time
 from pressbot.texts.markup import html_to_plain
 
@@ -33,8 +40,7 @@ _ITEM_COLUMNS = (
     f" status, publish_at, revision, urgent, {MEDIA_COLUMN} AS media FROM items"
 )
 _HEADLINE_COLUMNS = (
-    "SELECT id, kind, title, published_at, (SELECT group_concat(m.kind) FROM item_media AS m"
-    " WHERE m.item_id = items.id) AS media FROM items"
+    f"SELECT id, kind, title, published_at, {MEDIA_KINDS_COLUMN} AS media FROM items"  # noqa: S608 - fixed columns
 )
 
 
@@ -62,7 +68,7 @@ def _headline(row: aiosqlite.Row) -> ItemHeadline:
         kind=str(row["kind"]),
         title=row["title"],
         published_at=from_db_time(row["published_at"]),
-        media=tuple(MediaKind(kind) for kind in (row["media"] or "").split(",") if kind),
+        media=kinds_from_column(row["media"]),
     )
 
 

@@ -4,7 +4,7 @@ release went without because Telegram could not fetch it (dropped_media)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,6 +45,17 @@ MEDIA_COLUMN = (
 )
 
 
+#: The kinds of an item's media, for a list's marks: "photo,document" (any order).
+MEDIA_KINDS_COLUMN = (
+    "(SELECT group_concat(m.kind) FROM item_media AS m WHERE m.item_id = items.id)"
+)
+
+
+def kinds_from_column(text: str | None) -> tuple[MediaKind, ...]:
+    """The kinds of MEDIA_KINDS_COLUMN."""
+    return tuple(MediaKind(kind) for kind in (text or "").split(",") if kind)
+
+
 def media_from_column(text: str | None) -> tuple[Attachment, ...]:
     """The media of MEDIA_COLUMN, in position order."""
     rows = sorted(json.loads(text or "[]"))
@@ -75,31 +86,13 @@ async def write_media(db: aiosqlite.Connection, item_id: int, media: Sequence[At
 
 
 async def read_media(db: aiosqlite.Connection, item_id: int) -> tuple[Attachment, ...]:
-    """The item's media in order."""
-    found = await media_of(db, (item_id,))
-    return found.get(item_id, ())
-
-
-async def media_of(
-    db: aiosqlite.Connection, item_ids: Iterable[int]
-) -> dict[int, tuple[Attachment, ...]]:
-    """The media of each of these items that has some, in order."""
-    ids = list(item_ids)
-    if not ids:
-        return {}
-    marks = ", ".join("?" * len(ids))
+    """The item's media in order, read as every read of an item reads them (MEDIA_COLUMN)."""
     async with db.execute(
-        f"SELECT item_id, {_COLUMNS} FROM item_media"  # noqa: S608 - placeholders only
-        f" WHERE item_id IN ({marks}) ORDER BY item_id, position",
-        ids,
+        f"SELECT {MEDIA_COLUMN} FROM items WHERE id = ?",  # noqa: S608 - a fixed column
+        (item_id,),
     ) as cursor:
-        rows = await cursor.fetchall()
-    media: dict[int, list[Attachment]] = {}
-    for row in rows:
-        media.setdefault(row["item_id"], []).append(
-            _attachment(dict(zip(row.keys(), row, strict=True)))
-        )
-    return {item_id: tuple(found) for item_id, found in media.items()}
+        row = await cursor.fetchone()
+    return media_from_column(row[0]) if row else ()
 
 
 @dataclass(frozen=True, slots=True)
