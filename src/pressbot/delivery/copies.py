@@ -73,6 +73,25 @@ class Step:
         """How many messages it makes (an album of N makes N)."""
         return max(1, len(self.positions))
 
+    @property
+    def unresolved(self) -> tuple[int, ...]:
+        """The attachments it sends that are not on Telegram yet, by position: those it names
+        by URL or uploads (an attach:// name, or a single upload's own form field)."""
+        media = self.params.get("media")
+        if isinstance(media, list):
+            names = [m.get("media") for m in media if isinstance(m, dict)]
+        elif isinstance(media, dict):
+            names = [media.get("media")]
+        else:
+            names = [
+                self.params.get(f) for f in ("photo", "video", "document") if f in self.params
+            ]
+        return tuple(
+            position
+            for position, name in zip(self.positions, names or [None], strict=False)
+            if name is None or "://" in str(name)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CopyPlan:

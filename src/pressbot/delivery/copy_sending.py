@@ -21,7 +21,7 @@ from pressbot.delivery.copies import CAPTION, TEXT, CopyPlan, Step
 from pressbot.delivery.outcomes import DELETE_WINDOW_SECONDS, Decision, Verdict
 from pressbot.delivery.requests import ReleaseRequests, addressed
 from pressbot.delivery.sender import PreparedRequest
-from pressbot.delivery.unusable import culprits, references, unusable
+from pressbot.delivery.unusable import culprits, unusable
 from pressbot.delivery.wire import Wire
 from pressbot.storage.deliveries import DueDelivery
 from pressbot.storage.media import MediaStore
@@ -98,7 +98,7 @@ class CopySender:
 
     async def _learn(self, item_id: int, step: Step, decision: Decision) -> None:
         """Keep the file_ids a first send of URLs or local files got back."""
-        if not step.files and not any("://" in str(v) for v in references(step)):
+        if not step.unresolved:
             return
         file_ids = {
             position: file_id

@@ -34,16 +34,6 @@ _ALBUM_MEMBER: Final = re.compile(r"message #(\d+)")
 UPLOAD_TRIES: Final = 3
 
 
-def references(step: Step) -> list[object]:
-    """What the step names its files by: file_ids, URLs, attach:// names."""
-    media = step.params.get("media")
-    if isinstance(media, list):
-        return [m.get("media") for m in media if isinstance(m, dict)]
-    if isinstance(media, dict):
-        return [media.get("media")]
-    return [value for key, value in step.params.items() if key in ("photo", "video", "document")]
-
-
 def unusable(decision: Decision, step: Step, delivery: DueDelivery) -> bool:
     """A file Telegram refused, or an upload that timed out UPLOAD_TRIES times: the release
     goes without it rather than wait for it."""
@@ -60,11 +50,7 @@ def unusable(decision: Decision, step: Step, delivery: DueDelivery) -> bool:
 def culprits(step: Step, error: str) -> list[int]:
     """The attachments a failed step can't carry: the album member Telegram names, else all
     of the step's files that are not on Telegram yet (a URL or an upload)."""
-    unresolved = [
-        position
-        for position, reference in zip(step.positions, references(step) or [None], strict=False)
-        if reference is None or "://" in str(reference)
-    ]
+    unresolved = list(step.unresolved)
     if step.files and not unresolved:
         unresolved = list(step.positions)
     found = _ALBUM_MEMBER.search(error)

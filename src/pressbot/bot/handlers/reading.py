@@ -143,10 +143,11 @@ async def _send_media(update: Update, context: PressContext, item: Item) -> None
         except (TelegramError, OSError) as error:  # a file gone, Telegram slow: the text goes
             logger.warning("item %d: its media could not be shown: %s", item.id, error)
             continue
+        unresolved = step.unresolved
         learnt = {
             position: file_id
             for position, file_id in zip(step.positions, file_ids, strict=False)
-            if file_id and not item.media[position].on_telegram
+            if file_id and position in unresolved
         }
         if learnt:
             await context.database.media.keep_file_ids(item.id, learnt)
