@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from pressbot.core.clock import Clock
@@ -239,26 +239,28 @@ class CopySender:
             request, params = _DELETE_ONE, {"message_id": ids[0]}
         else:
             request, params = _DELETE_MANY, {"message_ids": ids}
-        return await self._wire.send(
-            request,
-            delivery.chat_id,
-            params,
-            BroadcastAction.WITHDRAW,
-            attempts=delivery.attempts + 1,
-            probe=probe,
-            delivery_id=delivery.id,
+        return await self._call(
+            request, delivery, probe, ids=params, action=BroadcastAction.WITHDRAW
         )
 
     # -- helpers ------------------------------------------------------------------------------
 
     async def _call(
-        self, request: PreparedRequest, delivery: DueDelivery, probe: bool
+        self,
+        request: PreparedRequest,
+        delivery: DueDelivery,
+        probe: bool,
+        *,
+        ids: Mapping[str, int | tuple[int, ...]] | None = None,
+        action: BroadcastAction | None = None,
     ) -> Decision:
+        """One request of the delivery: to its chat, with the copy's ids unless `ids` says
+        others, decided as its action unless `action` says another (a delete is a withdrawal's)."""
         return await self._wire.send(
             request,
             delivery.chat_id,
-            addressed(delivery),
-            delivery.action,
+            addressed(delivery) if ids is None else ids,
+            delivery.action if action is None else action,
             attempts=delivery.attempts + 1,
             probe=probe,
             delivery_id=delivery.id,
