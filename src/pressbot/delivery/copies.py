@@ -193,7 +193,8 @@ def plan_copy(item: Item, tr: Translator, new_message: Mapping[str, Any]) -> Cop
     """The copy of `item` in `tr`'s language; `new_message`: what every new message adds
     (the paid-broadcast flag)."""
     text = render_release(item, tr)
-    caption = caption_release(item, tr)
+    text_fits = fits_caption(text)
+    caption = text if text_fits else caption_release(item, tr)
     markup = release_keyboard(item, tr).to_dict()
     html = {"parse_mode": "HTML"}
     link = {"link_preview_options": {"is_disabled": True}}
@@ -210,7 +211,7 @@ def plan_copy(item: Item, tr: Translator, new_message: Mapping[str, Any]) -> Cop
     }
     parts = groups(item.media)
     unresolved = any(not a.on_telegram for a in item.media)
-    if len(item.media) == 1 and fits_caption(text):
+    if len(item.media) == 1 and text_fits:
         (attachment,) = item.media
         media, files = _input_media(attachment, "file0", caption=caption, **html)
         held = {"caption": text, **html, "reply_markup": markup, **new_message}
