@@ -145,7 +145,7 @@ async def test_digest_settings_answer_every_input_and_off_sends_what_waited(
     [bad] = await bot.say("/digest 25:00")
     assert bad.text == "25:00 is not a time of day."
     [worse] = await bot.say("/digest tomorrow")
-    assert worse.text == 'Send the time of your digest as "08:00", or "off".'
+    assert worse.text == "Send the time of your digest as “08:00”, or “off”."
     assert await digest_since(bot, USER) is None  # nothing changed
     [shown] = await bot.say("/digest 07:30")
     await bot.press(shown, "digestzone:Moscow")

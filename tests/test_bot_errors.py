@@ -67,7 +67,7 @@ async def test_a_locked_database_gets_one_busy_reply_and_no_answer_after_it(
     assert len(busy) == 1 and busy[0].levelno == logging.WARNING and busy[0].exc_info is None
     bot.mark_seen(USER)
     [reply] = await bot.say("/latest")  # once the lock is gone, the same command works
-    assert reply.text.startswith("Latest events")
+    assert reply.text.startswith("Latest (")
 
 
 async def test_a_write_to_a_locked_database_in_a_command_gets_busy_and_stores_nothing(

@@ -38,7 +38,7 @@ async def test_only_group_admins_change_a_groups_subscription(bot: RunningBot) -
     bot.fake.set_member_status(GROUP, 4004, "creator")
     assert (await say_in_group(bot, "/start", 4004)).startswith("Welcome")
     assert await bot.database.subscribers.is_active(GROUP)
-    assert (await say_in_group(bot, "/latest 1", USER)).startswith("Latest events")
+    assert (await say_in_group(bot, "/latest 1", USER)).startswith("Latest (")
 
 
 async def test_removed_from_a_group_the_subscription_ends_at_once(bot: RunningBot) -> None:

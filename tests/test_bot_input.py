@@ -95,7 +95,7 @@ async def test_ids_outside_the_rule_get_the_usage_not_an_error(bot: RunningBot) 
         assert "/help" in reply.text  # not a link: not understood
     for bad in (f"/latest {HUGE}", *(f"/latest {odd}" for odd in ODD_DIGITS)):
         [reply] = await bot.say(bad)
-        assert reply.text.startswith("Latest events (1–10)"), bad
+        assert reply.text.startswith("Latest (1–10)"), bad
     never_sorry(bot)
 
 
@@ -214,7 +214,7 @@ async def test_publish_or_skip_pressed_twice_answers_both(
         assert any(t.startswith("Published as /read_") for t in bot.fake.bot_texts(ADMIN))
         await press_twice(bot, notice, skip["callback_data"], ADMIN)
         await bot.fake.wait_until(lambda: bot.fake.bot_texts(ADMIN).count(texts.NOT_HELD) == 2)
-        assert any(t.startswith("Skipped: «") for t in bot.fake.bot_texts(ADMIN))
+        assert any(t.startswith("Skipped: “") for t in bot.fake.bot_texts(ADMIN))
         assert await bot.database.source_entries.held() == []
         never_sorry(bot, ADMIN)
     finally:
@@ -249,7 +249,7 @@ async def test_settings_buttons_in_a_private_chat_are_its_users_alone(bot: Runni
     query = await bot.press(language, "language:ru", user_id=USER + 1)
     assert bot.fake.answered_callbacks[query].get("show_alert") is True
     [latest] = await bot.say("/latest 1")
-    assert latest.text.startswith("Latest events")  # still English
+    assert latest.text.startswith("Latest (")  # still English
     query = await bot.press(topics, "topic:event")  # its own user may
     assert answer_text(bot, query) == "Event: off"
 

@@ -27,10 +27,10 @@ async def test_a_russian_telegram_gets_russian_replies_with_the_items_as_publish
         "/latest 2", chat_id=RUSSIAN_READER, user_id=RUSSIAN_READER, language_code="ru"
     )
     lines = (latest.text or "").split("\n\n")
-    assert lines[0] == "Последние события (1–2)"
+    assert lines[0] == "Последние материалы (1–2)"
     # The items themselves are the embassy's English texts.
     assert lines[1].startswith("15.10.2018 — Embassy Press Officer’s reply")
-    assert labels(latest.reply_markup) == ["Раньше ›"]
+    assert labels(latest.reply_markup) == ["Старые ›"]
     assert bot.fake.violations == []
 
 
@@ -45,7 +45,7 @@ async def test_language_switches_with_buttons_and_is_kept(bot: RunningBot) -> No
     [help_text] = await bot.say("/help")  # Telegram still says "en": the choice wins
     assert (help_text.text or "").startswith("Команды\n/latest [N] — N последних материалов")
     [bad] = await bot.say("/quiet 25:00-07:00")
-    assert bad.text == "Это не время суток. Например: 23:00-07:00."
+    assert bad.text == "Это не время суток. Пример: 23:00-07:00."
     assert bot.fake.violations == []
 
 

@@ -109,12 +109,16 @@ async def test_others_are_refused_and_nothing_changes(admin_bot: RunningBot) -> 
     assert await admin_bot.database.drafts.get(1001) is None
     assert await admin_bot.database.items.count() == 11
     [help_reply] = await admin_bot.say("/help")
-    assert "/post" not in help_reply.text
+    assert "/post" not in help_reply.text and "Admin commands" not in help_reply.text
 
 
 async def test_admin_commands_are_in_the_admins_menu_and_help(admin_bot: RunningBot) -> None:
     [help_reply] = await admin_says(admin_bot, "/help")
     assert "/post" in help_reply.text and "/stats" in help_reply.text
+    # The admin's own commands under a heading of theirs, after the readers' ones.
+    reader, admin = help_reply.text.split("\n\n")
+    assert reader.startswith("Commands\n/latest [N]")
+    assert admin.startswith("Admin commands\n/post — write and publish a new release")
     scoped = admin_bot.fake.scoped_commands
     assert any("post" in [c["command"] for c in commands] for commands in scoped.values())
 
@@ -198,7 +202,7 @@ async def test_bad_input_in_a_draft_gets_a_clear_reply(admin_bot: RunningBot) ->
     [empty] = await admin_says(admin_bot, "/done")
     assert empty.text == admin_texts.EMPTY_BODY
     [skip] = await admin_says(admin_bot, "/skip")
-    assert skip.text.startswith("/skip works when correcting")
+    assert skip.text.startswith("/skip keeps what was written before")
     for bad in ("/edit", "/edit x", "/delete 12b"):
         await admin_says(admin_bot, "/cancel")
         [usage] = await admin_says(admin_bot, bad)
@@ -350,7 +354,7 @@ async def test_a_scheduled_release_can_be_cancelled(admin_bot: RunningBot) -> No
     )
     await admin_says(admin_bot, "2018-12-01 09:00 Moscow")
     [listed] = await admin_says(admin_bot, "/scheduled")
-    assert "1 December 2018, 06:00 London · 09:00 Moscow" in listed.text
+    assert "Item 12 — 1 December 2018, 06:00 London · 09:00 Moscow\n" in listed.text
     query = await admin_bot.press(listed, "unschedule:12", user_id=ADMIN)
     assert admin_bot.fake.answered_callbacks[query]["text"] == "Item 12 will not be published."
     [now_listed] = [m for m in admin_bot.fake.messages(ADMIN) if m.message_id == listed.message_id]

@@ -67,7 +67,7 @@ async def test_bad_windows_and_chats_without_a_subscription(bot: RunningBot) -> 
     assert not_yet.text.startswith("This chat is not subscribed")
     await bot.say("/start")
     [bad] = await bot.say("/quiet tonight")
-    assert bad.text == 'Send the window as "23:00-07:00", or "off".'
+    assert bad.text == "Send the window as “23:00-07:00”, or “off”."
     assert await bot.database.subscribers.quiet_hours(USER) == (None, None, "London")
 
 

@@ -32,7 +32,7 @@ async def test_help_lists_every_command(bot: RunningBot) -> None:
 async def test_latest_lists_ten_newest_and_pages_in_place(bot: RunningBot) -> None:
     [reply] = await bot.say("/latest")
     lines = reply.text.split("\n\n")
-    assert lines[0] == "Latest events (1–10)"
+    assert lines[0] == "Latest (1–10)"
     assert lines[1].startswith("15.10.2018 — Embassy Press Officer’s reply")
     assert lines[1].endswith("secret services /read_11")
     assert lines[-1] == (
@@ -45,7 +45,7 @@ async def test_latest_lists_ten_newest_and_pages_in_place(bot: RunningBot) -> No
     [page_two] = bot.fake.messages(USER)
     assert page_two.message_id == reply.message_id  # edited, not a new message
     header, line = page_two.text.split("\n\n")
-    assert header == "Latest events (11–11)"
+    assert header == "Latest (11–11)"
     assert line.startswith("08.08.2017 — Foreign Minister Sergey Lavrov’s statement")
     assert line.endswith("/read_1")
     assert page_two.reply_markup["inline_keyboard"][0][0]["callback_data"] == "latest:10:0"
@@ -58,9 +58,9 @@ async def test_latest_takes_a_count_and_ignores_a_bad_one(bot: RunningBot) -> No
     assert len(three.text.split("\n\n")) == 4
     for bad in ("/latest abc", "/latest -5", "/latest 0", "/latest 2.5"):
         [reply] = await bot.say(bad)
-        assert reply.text.startswith("Latest events (1–10)")
+        assert reply.text.startswith("Latest (1–10)")
     [many] = await bot.say("/latest 999")
-    assert many.text.startswith("Latest events (1–11)")
+    assert many.text.startswith("Latest (1–11)")
     assert many.reply_markup is None
 
 
@@ -131,6 +131,14 @@ async def test_contacts_and_time(bot: RunningBot) -> None:
     assert winter.text == "18 December 2018\nMoscow: 08:18 · London: 05:18"
 
 
+async def test_contacts_are_labelled_in_a_russian_chats_language(bot: RunningBot) -> None:
+    [contacts] = await bot.say("/contacts", chat_id=3003, user_id=3003, language_code="ru")
+    label, phone, email = contacts.text.splitlines()
+    assert label == "Консульские вопросы"  # the seed's label in Russian
+    assert phone.endswith(": +44 (0) 203 668 7474") and email.endswith(": info@rusemb.org.uk")
+    assert "Phone" not in phone  # the words around them are Russian too
+
+
 async def test_subscribe_and_unsubscribe_say_the_new_state(bot: RunningBot) -> None:
     [reply] = await bot.say("/subscribe")
     assert reply.text.startswith("Subscribed")
@@ -154,7 +162,7 @@ async def test_anything_else_points_to_help(bot: RunningBot) -> None:
 async def test_in_groups_the_bot_answers_only_when_addressed(bot: RunningBot) -> None:
     bot.fake.add_chat(GROUP, "supergroup", title="Press club")
     [latest] = await bot.say("/latest 2", chat_id=GROUP)
-    assert latest.text.startswith("Latest events")
+    assert latest.text.startswith("Latest (")
     # Small talk and other bots' commands get no reply: the next reply is to /contacts.
     bot.fake.user_sends("hello everyone", chat_id=GROUP, chat_type="supergroup")
     bot.fake.user_sends("/latest@some_other_bot", chat_id=GROUP, chat_type="supergroup")

@@ -161,7 +161,7 @@ async def test_new_entries_wait_for_an_admins_publish(
         await bot.press(waiting, publish["callback_data"], replies=1, user_id=ADMIN)
         assert texts_in(bot, ADMIN)[-1] == texts.NOT_HELD
         await bot.press(notice, skip_visa["callback_data"], replies=1, user_id=ADMIN)
-        assert texts_in(bot, ADMIN)[-1] == f"Skipped: «{VISA}» will not be published."
+        assert texts_in(bot, ADMIN)[-1] == f"Skipped: “{VISA}” will not be published."
         assert await bot.database.source_entries.held() == []
         await bot.press(waiting, publish_visa["callback_data"], replies=1, user_id=ADMIN)
         assert texts_in(bot, ADMIN)[-1] == texts.NOT_HELD  # skipped is skipped
@@ -349,5 +349,57 @@ async def test_sources_without_any_configured_says_how_to_add_them(
         [reply] = await bot.say("/sources", chat_id=ADMIN, user_id=ADMIN)
         assert reply.text == texts.NO_SOURCES
         assert await poll_now(bot) == []
+    finally:
+        await stop_bot(bot.application)
+
+
+RUSSIAN_ITEM = """<item><title>{title}</title><link>https://embassy.example/ru/{slug}</link>
+<pubDate>Tue, 16 Oct 2018 09:30:00 +0100</pubDate>
+<description><![CDATA[<p>{body}</p>]]></description></item>"""
+
+
+def russian_feed(*items: tuple[str, str, str]) -> bytes:
+    entries = "".join(
+        RUSSIAN_ITEM.format(slug=slug, title=title, body=body) for slug, title, body in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Пресс</title>'
+        f"<link>https://embassy.example/ru/</link><description>d</description>{entries}"
+        "</channel></rss>"
+    ).encode()
+
+
+VISA_RU = ("visa", "Очередь за визами", "Посольство сожалеет о задержках.")
+STATEMENT_RU = ("statement", "Заявление посольства", "Вопрос: есть новости? Ответ: нет.")
+
+
+async def test_a_russian_feed_brings_russian_releases(
+    fake_api: FakeBotApi, tmp_path: Path, website: FakeWebsite
+) -> None:
+    url = website.serve("ru.xml", russian_feed(VISA_RU), content_type="application/rss+xml")
+    clock = SettableClock(PAGE_TIME)
+    path = tmp_path / "bot.sqlite3"
+    bot = await started(fake_api, path, clock, feed_urls=(f"ru={url}",), feed_autopublish=True)
+    try:
+        [backlog] = await poll_now(bot)
+        [visa_id] = backlog.imported
+        await bot.say("/start", chat_id=READERS[0], user_id=READERS[0], language_code="ru")
+        both = russian_feed(STATEMENT_RU, VISA_RU)
+        website.serve("ru.xml", both, content_type="application/rss+xml")
+        [report] = await later(bot)
+        [statement_id] = report.published
+        [_, release] = await fake_api.wait_for_messages(READERS[0], 2)
+        assert "Заявление посольства" in (release.text or "")
+        for item_id in (visa_id, statement_id):
+            item = await bot.database.items.get(item_id)
+            assert item is not None and item.language == "ru"
+    finally:
+        await stop_bot(bot.application)
+
+    # Restarted with the feed's prefix gone: it is English from now on.
+    bot = await started(fake_api, path, clock, feed_urls=(url,), feed_autopublish=True)
+    try:
+        [source] = await bot.database.sources.listed([url])
+        assert source.language == "en"
     finally:
         await stop_bot(bot.application)

@@ -56,6 +56,10 @@ async def test_run_without_a_token_names_the_variable(tmp_path: Path) -> None:
         ),
         ({"BOT_TOKEN": "oops-secret"}, "pressbot: PRESSBOT_BOT_TOKEN is invalid: must look like"),
         ({"API_BASE_URL": "nowhere"}, "pressbot: PRESSBOT_API_BASE_URL is invalid"),
+        (
+            {"FEED_URLS": "de=https://e.example/feed.xml"},
+            "pressbot: PRESSBOT_FEED_URLS is invalid: a source's language is one of en, ru",
+        ),
     ],
 )
 async def test_malformed_settings_stop_with_one_line(

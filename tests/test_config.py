@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from pressbot.config import DEFAULT_API_BASE_URL, Settings, describe_settings_error
 from pressbot.config.values import comma_separated
+from pressbot.core.sources import SourceUrl
 from pressbot.delivery.engine import EngineSettings
 from pressbot.ingest.polling import IngestSettings
 
@@ -45,6 +46,27 @@ def test_admin_ids_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"EXTRA_KINDS": "Interview"}, "PRESSBOT_EXTRA_KINDS is invalid: must be comma-sep"),
         ({"EXTRA_KINDS": "event=Event"}, "PRESSBOT_EXTRA_KINDS is invalid: the kind 'event' is"),
         ({"POST_KINDS": "memo"}, "PRESSBOT_POST_KINDS is invalid: must be comma-separated kinds"),
+        (
+            {"FEED_URLS": "https://e.example/en.xml, de=https://e.example/de.xml"},
+            "PRESSBOT_FEED_URLS is invalid: a source's language is one of en, ru, as in"
+            " ru=https://…; got 'de=https://e.example/de.xml'",
+        ),
+        (
+            {"PAGE_URLS": "=https://e.example/ru/"},
+            "PRESSBOT_PAGE_URLS is invalid: a source's language is one of en, ru, as in"
+            " ru=https://…; got '=https://e.example/ru/'",
+        ),
+        ({"FEED_URLS": "ru="}, "PRESSBOT_FEED_URLS is invalid: must be http:// or https:// URLs"),
+        (
+            {"FEED_URLS": "ru=ftp://e.example/x"},
+            "PRESSBOT_FEED_URLS is invalid: must be http:// or https:// URLs;"
+            " got 'ru=ftp://e.example/x'",
+        ),
+        (
+            {"FEED_URLS": "ru=https://e.example/a.xml, https://e.example/a.xml"},
+            "PRESSBOT_FEED_URLS is invalid: https://e.example/a.xml is given in two languages,"
+            " ru and en: a source writes in one",
+        ),
     ],
 )
 def test_a_malformed_value_names_the_variable(
@@ -53,6 +75,19 @@ def test_a_malformed_value_names_the_variable(
     message = settings_error(monkeypatch, **env)
     assert message.startswith(line)
     assert "not-a-token" not in message  # a bad token is still a secret
+
+
+def test_a_website_source_may_name_its_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "PRESSBOT_FEED_URLS",
+        "ru=https://e.example/ru.xml, EN = https://e.example/en.xml, https://e.example/f?lang=ru",
+    )
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.feed_urls == (
+        SourceUrl("https://e.example/ru.xml", "ru"),
+        SourceUrl("https://e.example/en.xml", "en"),
+        SourceUrl("https://e.example/f?lang=ru", "en"),  # an "=" in the URL names no language
+    )
 
 
 def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:

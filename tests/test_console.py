@@ -55,18 +55,18 @@ def quit_console(child: pexpect.spawn, *, ctrl_d: bool = False) -> None:
     assert child.exitstatus == 0, child.before
 
 
-def test_a_newcomer_reads_the_latest_events_pages_and_asks_the_time(
+def test_a_newcomer_reads_the_latest_pages_and_asks_the_time(
     console: pexpect.spawn, tmp_path: Path
 ) -> None:
     console.sendline("/latest")
-    console.expect_exact("bot › Latest events (1–10)")
+    console.expect_exact("bot › Latest (1–10)")
     console.expect_exact("the ties between “Bellingcat” and secret services /read_11")
     console.expect_exact("[1] Older ›")
 
     console.sendline("1")
     console.expect_exact("you pressed [1] Older ›")
     # The page is edited in place, as in Telegram, with the oldest seed item.
-    console.expect_exact("bot ✎ Latest events (11–11)")
+    console.expect_exact("bot ✎ Latest (11–11)")
     console.expect_exact("Foreign Minister Sergey Lavrov’s statement")
     console.expect_exact("[1] ‹ Newer")
 
@@ -155,7 +155,7 @@ def test_lines_piped_in_wait_for_the_answer_before(tmp_path: Path) -> None:
         check=True,
     )
     # The 1 pressed the button of the answer to /latest 3, which had come by then.
-    assert "you pressed [1] Older ›\nbot ✎ Latest events (4–6)" in done.stdout
+    assert "you pressed [1] Older ›\nbot ✎ Latest (4–6)" in done.stdout
     assert "bot › Foreign Minister Sergey Lavrov’s statement" in done.stdout
     assert "\x1b" not in done.stdout  # no terminal codes when the output is not a terminal
     assert done.stderr == ""
@@ -196,8 +196,37 @@ def test_a_russian_telegram_is_answered_in_russian(tmp_path: Path) -> None:
         check=True,
     )
     assert "Москва: " in done.stdout and " · Лондон: " in done.stdout
-    assert "bot › Последние события (1–1)" in done.stdout
-    assert "[1] Раньше ›" in done.stdout
+    assert "bot › Последние материалы (1–1)" in done.stdout
+    assert "[1] Старые ›" in done.stdout
+
+
+def run_piped(tmp_path: Path, lines: str, *options: str) -> str:
+    """A whole console session on x.sqlite3 with `lines` piped in; what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pressbot", "console", "--db", "x.sqlite3", *options],
+        input=lines,
+        capture_output=True,
+        cwd=tmp_path,
+        env=console_env(),
+        encoding="utf-8",
+        timeout=TIMEOUT * 2,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_the_language_flag_wins_over_the_one_the_file_keeps(tmp_path: Path) -> None:
+    # The first session stores the chat's language: English, its Telegram's.
+    assert "bot › Latest (1–1)" in run_piped(tmp_path, "/latest 1\n")
+    with contextlib.closing(sqlite3.connect(tmp_path / "x.sqlite3")) as db:
+        assert db.execute("SELECT language FROM chat_languages").fetchall() == [("en",)]
+    russian = run_piped(tmp_path, "/latest 1\n/quiet\n", "--language", "ru")
+    assert "bot › Последние материалы (1–1)" in russian
+    assert "часовой пояс можно выбрать кнопками ниже.\n      [1] ✅ Лондон  [2] Москва" in russian
+    # Without the flag the file's language stays, as /language would have left it.
+    assert "bot › Последние материалы (1–1)" in run_piped(tmp_path, "/latest 1\n")
+    english = run_piped(tmp_path, "/latest 1\n", "--language", "en")
+    assert "bot › Latest (1–1)" in english
 
 
 def test_a_failing_handler_shows_one_line_and_keeps_its_traceback_in_the_log(

@@ -74,13 +74,13 @@ async def test_a_message_shows_as_text_and_its_button_can_be_pressed(
     sent = await client.result(
         "sendMessage",
         chat_id=USER_ID,
-        text="<b>Latest events</b> (1–3)\n<i>1 &lt; 2</i>",
+        text="<b>Latest</b> (1–3)\n<i>1 &lt; 2</i>",
         parse_mode="HTML",
         reply_markup=keyboard,
     )
     [output] = shown
     assert output.kind == "sent" and output.message is not None
-    assert output.message.text == "Latest events (1–3)\n1 < 2"
+    assert output.message.text == "Latest (1–3)\n1 < 2"
 
     client.api.user_presses(sent["message_id"], "latest:3:3")
     [update] = await client.result("getUpdates", offset=0, timeout=0)

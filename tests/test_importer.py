@@ -6,7 +6,7 @@ import pytest
 
 from conftest import DATA_DIR, PAGE_TIME, SEED_FILE
 from pressbot.core.clock import format_short_date
-from pressbot.core.models import Contact, ItemKind
+from pressbot.core.models import Contact, ItemKind, Version
 from pressbot.ingest.items_file import (
     MAX_ITEMS_FILE_BYTES,
     ItemsFileError,
@@ -277,3 +277,130 @@ async def test_seeding_switched_off_at_the_first_start_stays_off(
     assert await seed_if_new(empty_database, DATA_DIR, PAGE_TIME, enabled=False) == []
     assert await seed_if_new(empty_database, DATA_DIR, PAGE_TIME) == []  # turned on later
     assert await empty_database.items.count() == 0
+
+
+RELEASE = {"kind": "press_release", "published": "2018-10-15", "title": "Visa queue", "body": "b"}
+
+
+async def test_an_item_in_russian_and_one_with_a_translation_are_kept_whole(
+    empty_database: Database, tmp_path: Path
+) -> None:
+    translated = {
+        **RELEASE,
+        "translations": {
+            "ru": {"title": "Очередь за визами", "body": "Вопрос: когда? Ответ: скоро."}
+        },
+    }
+    russian = {**RELEASE, "title": "Заявление посольства", "language": "ru"}
+    document = {"format": "pressbot-items/1", "items": [russian, translated]}
+    await import_items_file(empty_database, write(tmp_path / "two.json", document), PAGE_TIME)
+    english = await empty_database.items.get(1)  # stored oldest first: the file's last item
+    assert english is not None and english.language == "en"
+    assert english.translations == (
+        Version("ru", "Очередь за визами", "<b>Вопрос:</b> когда?\n\n<b>Ответ:</b> скоро."),
+    )
+    assert english.in_language("ru").title == "Очередь за визами"
+    assert english.in_language("en").title == "Visa queue"
+    statement = await empty_database.items.get(2)
+    assert statement is not None
+    assert (statement.language, statement.title, statement.translations) == (
+        "ru",
+        "Заявление посольства",
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "where"),
+    [
+        ({"language": "de"}, "items.0.language: 'de' is not one of en, ru"),
+        ({"language": ""}, "items.0.language: '' is not one of en, ru"),
+        (
+            {"translations": {"fr": {"title": "t", "body": "b"}}},
+            "items.0.translations: 'fr' is not one of en, ru",
+        ),
+        (
+            {"translations": {"en": {"title": "t", "body": "b"}}},
+            "items.0.translations.en: a translation into the language it is written in (en);"
+            " give translations in the other languages only",
+        ),
+        (
+            {"language": "ru", "translations": {"ru": {"title": "t", "body": "b"}}},
+            "items.0.translations.ru: a translation into the language it is written in (ru);"
+            " give translations in the other languages only",
+        ),
+        (
+            {"translations": {"ru": {"title": " ", "body": "b"}}},
+            "items.0.translations.ru.title: Value error, must not be blank",
+        ),
+        (
+            {"translations": {"ru": {"title": "", "body": "b"}}},
+            "items.0.translations.ru.title: String should have at least 1 character",
+        ),
+        (
+            {"translations": {"ru": {"title": "t"}}},
+            "items.0.translations.ru.body: Field required",
+        ),
+    ],
+)
+async def test_a_bad_language_or_translation_is_refused_in_one_line(
+    empty_database: Database, tmp_path: Path, entry: dict[str, object], where: str
+) -> None:
+    path = write(tmp_path / "bad.json", {"format": "pressbot-items/1", "items": [RELEASE | entry]})
+    with pytest.raises(ItemsFileError) as caught:
+        await import_items_file(empty_database, path, PAGE_TIME)
+    assert str(caught.value) == f"{path}: {where}"
+    assert await empty_database.items.count() == 0
+
+
+CONTACT = {"label": "Consular queries", "phone": "+44 1", "email": "info@example.org"}
+
+
+async def test_a_contacts_label_in_russian_is_stored_and_its_change_counted(
+    empty_database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.json"
+    russian = {**CONTACT, "translations": {"ru": "Консульские вопросы"}}
+    write(path, {"format": "pressbot-items/1", "contacts": [russian]})
+    assert (await import_items_file(empty_database, path, PAGE_TIME)).contacts_changed == 1
+    assert (await import_items_file(empty_database, path, PAGE_TIME)).contacts_changed == 0
+    [contact] = await empty_database.contacts.all()
+    assert contact.label_in("ru") == "Консульские вопросы"
+    assert contact.label_in("en") == "Consular queries"
+    renamed = {**CONTACT, "translations": {"ru": "Консульский отдел"}}
+    write(path, {"format": "pressbot-items/1", "contacts": [renamed]})
+    assert (await import_items_file(empty_database, path, PAGE_TIME)).contacts_changed == 1
+    [contact] = await empty_database.contacts.all()
+    assert contact.label_in("ru") == "Консульский отдел"
+    write(path, {"format": "pressbot-items/1", "contacts": [CONTACT]})  # the label dropped
+    assert (await import_items_file(empty_database, path, PAGE_TIME)).contacts_changed == 1
+    [contact] = await empty_database.contacts.all()
+    assert contact.label_in("ru") == "Consular queries"
+
+
+@pytest.mark.parametrize(
+    ("translations", "where"),
+    [
+        ({"de": "Konsularisches"}, "contacts.0.translations: 'de' is not one of en, ru"),
+        (
+            {"en": "Consular"},
+            "contacts.0.translations.en: a translation into the language it is written in"
+            " (en); give translations in the other languages only",
+        ),
+        ({"ru": " "}, "contacts.0.translations: Value error, must not be blank"),
+    ],
+)
+async def test_a_bad_contact_label_translation_is_refused_in_one_line(
+    empty_database: Database, tmp_path: Path, translations: dict[str, str], where: str
+) -> None:
+    contact = {**CONTACT, "translations": translations}
+    path = write(tmp_path / "bad.json", {"format": "pressbot-items/1", "contacts": [contact]})
+    with pytest.raises(ItemsFileError) as caught:
+        await import_items_file(empty_database, path, PAGE_TIME)
+    assert str(caught.value) == f"{path}: {where}"
+    assert await empty_database.contacts.all() == []
+
+
+async def test_the_seed_contact_has_its_russian_label(database: Database) -> None:
+    [contact] = await database.contacts.all()
+    assert contact.label_in("ru") == "Консульские вопросы"

@@ -11,12 +11,12 @@ from pathlib import Path
 from fakes.website import FIXTURES, FakeWebsite
 
 
-async def import_url(tmp_path: Path, url: str) -> tuple[int, str, str]:
+async def import_url(tmp_path: Path, url: str, *options: str) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSBOT_")}
     env["PRESSBOT_DB_PATH"] = str(tmp_path / "cli.sqlite3")
     env["PRESSBOT_FEED_TIMEOUT"] = "2"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "pressbot", "import-url", url,
+        sys.executable, "-m", "pressbot", "import-url", url, *options,
         cwd=tmp_path,
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -84,3 +84,17 @@ async def test_a_feed_served_as_xml_without_a_declaration_is_imported_as_a_feed(
         assert out.splitlines()[-1].endswith(" of 2 entries added, 0 already there"), out
     with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
         assert db.execute("SELECT DISTINCT kind FROM sources").fetchall() == [("feed",)]
+
+
+async def test_import_url_of_a_russian_source_stores_russian_items(
+    tmp_path: Path, website: FakeWebsite
+) -> None:
+    url = website.serve("ru.xml", "rss.xml")
+    code, out, err = await import_url(tmp_path, url, "--language", "ru")
+    assert code == 0, err
+    assert out.splitlines()[-1] == f"{url}: 2 of 2 entries added, 0 already there"
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        assert db.execute("SELECT DISTINCT language FROM items").fetchall() == [("ru",)]
+        assert db.execute("SELECT language FROM sources").fetchall() == [("ru",)]
+    code, _, err = await import_url(tmp_path, url, "--language", "de")
+    assert code == 2 and "invalid choice: 'de'" in err

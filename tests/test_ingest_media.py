@@ -87,8 +87,8 @@ def test_rss_enclosures_and_media_content_become_attachments() -> None:
         # the media:content of edinburgh.jpg is the enclosure again; no video, no thumbnail
         Attachment(PHOTO, url="https://cdn.example/castle.jpg", size=2000, width=800, height=600),
     )
-    assert visit.as_item().media == visit.media
-    assert plain.media == () and plain.as_item().media == ()
+    assert visit.as_item("en").media == visit.media
+    assert plain.media == () and plain.as_item("en").media == ()
 
 
 def test_atom_enclosure_links_and_media_content_become_attachments() -> None:
@@ -190,7 +190,7 @@ def test_an_entry_hashes_as_before_entries_had_media() -> None:
     # Media stay out of the hash: a feed that gains enclosures corrects no release.
     pictured = replace(entry, media=(Attachment(PHOTO, url="https://e.example/a.jpg"),))
     assert pictured.content_hash == HASH_BEFORE_MEDIA
-    assert pictured.as_item().media == pictured.media
+    assert pictured.as_item("en").media == pictured.media
 
 
 def items_file(folder: Path, *media: dict[str, str]) -> Path:

@@ -12,7 +12,7 @@ from fakes.website import FIXTURES
 from pressbot.config import Settings, describe_settings_error
 from pressbot.core.clock import embassy_midnight
 from pressbot.core.models import ItemKind
-from pressbot.core.sources import SourceKind
+from pressbot.core.sources import SourceKind, SourceUrl
 from pressbot.ingest.entries import SourceError, entry_uid
 from pressbot.ingest.feeds import is_feed, parse_feed, root_element
 from pressbot.ingest.fetching import Fetched
@@ -216,11 +216,17 @@ def test_website_settings_are_read_from_text() -> None:
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         feed_urls="https://e.example/a.xml, https://e.example/b.xml,https://e.example/a.xml",
-        page_urls="https://e.example/en/",
+        page_urls="https://e.example/en/, ru=https://e.example/ru/",
         feed_autopublish="true",  # type: ignore[arg-type]
     )
-    assert settings.feed_urls == ("https://e.example/a.xml", "https://e.example/b.xml")
-    assert settings.page_urls == ("https://e.example/en/",)
+    assert settings.feed_urls == (
+        SourceUrl("https://e.example/a.xml"),
+        SourceUrl("https://e.example/b.xml"),
+    )
+    assert settings.page_urls == (
+        SourceUrl("https://e.example/en/", "en"),
+        SourceUrl("https://e.example/ru/", "ru"),
+    )
     assert settings.feed_autopublish is True and settings.feed_interval == 600
     assert settings.feed_kinds == DEFAULT_KINDS
 

@@ -31,11 +31,13 @@ def idle_engine(database: Database) -> DeliveryEngine:
 async def poll(
     database: Database,
     url: str,
+    *,
     kind: SourceKind = SourceKind.FEED,
     settings: IngestSettings = SETTINGS,
     now: datetime = NOW,
+    language: str = "en",
 ) -> PollReport:
-    await database.sources.ensure([(url, kind)], now)
+    await database.sources.ensure([(url, kind, language)], now)
     [source] = await database.sources.listed([url])
     async with make_client(settings.timeout) as client:
         return await poll_source(
@@ -200,3 +202,57 @@ async def test_nothing_twice_after_reopening_the_database(
         assert await item_count(database) == 4
     finally:
         await database.close()
+
+
+RUSSIAN_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Press releases</title><link>https://embassy.example/ru/</link>
+<description>d</description>
+<item><title>%s</title><link>https://embassy.example/ru/%s</link>
+<pubDate>Tue, 16 Oct 2018 09:30:00 +0100</pubDate>
+<description><![CDATA[<p>%s</p>]]></description></item>
+</channel></rss>"""
+
+
+def russian_feed(slug: str, title: str, body: str) -> bytes:
+    return RUSSIAN_FEED % (title.encode(), slug.encode(), body.encode())
+
+
+async def test_a_russian_sources_entries_become_russian_items(
+    empty_database: Database, website: FakeWebsite
+) -> None:
+    database = empty_database
+    feed = russian_feed("visa", "Очередь за визами", "Посольство сожалеет.")
+    url = website.serve("ru.xml", feed, content_type="application/rss+xml")
+    [backlog] = (await poll(database, url, language="ru")).imported
+    item = await database.items.get(backlog)
+    assert item is not None and (item.language, item.title) == ("ru", "Очередь за визами")
+    fresh = russian_feed("salisbury", "Заявление", "Ответа нет.")
+    website.serve("ru.xml", fresh, content_type="application/rss+xml")
+    [held] = (await poll(database, url, language="ru", now=NOW + timedelta(minutes=10))).held
+    [waiting] = await database.source_entries.held()
+    assert held.item.language == waiting.item.language == "ru"
+    assert waiting.item.title == "Заявление"
+
+
+async def test_a_source_whose_language_changed_brings_items_in_the_new_one(
+    empty_database: Database, website: FakeWebsite
+) -> None:
+    database = empty_database
+    url = website.serve("feed.xml", "atom.xml")
+    backlog = (await poll(database, url)).imported
+    [source] = await database.sources.listed([url])
+    assert source.language == "en"
+    website.serve("feed.xml", "rss.xml")
+    publishing = IngestSettings(600.0, autopublish=True, kinds=DEFAULT_KINDS, timeout=2.0)
+    later = NOW + timedelta(minutes=10)
+    report = await poll(database, url, settings=publishing, now=later, language="ru")
+    [source] = await database.sources.listed([url])
+    assert source.language == "ru"
+    assert len(report.published) == 2
+    languages = {}
+    for item_id in [*backlog, *report.published]:
+        item = await database.items.get(item_id)
+        assert item is not None
+        languages[item_id] = item.language
+    assert [languages[i] for i in backlog] == ["en", "en"]  # what came before stays English
+    assert [languages[i] for i in report.published] == ["ru", "ru"]

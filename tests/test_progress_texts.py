@@ -29,7 +29,14 @@ def test_the_rate_and_time_left_are_of_the_copies_not_held() -> None:
     waiting = Waiting(held=2, held_until=datetime(2018, 10, 18, 6, 0, tzinfo=UTC), in_digests=4)
     text = render_progress(running(10, 4), "T", 2.0, 2.0, EN, now=PAGE_TIME, waiting=waiting)
     assert text.splitlines()[-3:] == [
-        "2.0 messages/s · about 2 s left",
+        "2 messages/s · about 2 s left",
         "2 copies wait for their chats' quiet hours, the last until 07:00 (London).",
         "4 more subscribers will find it in their daily digests.",
     ]
+
+
+def test_a_rate_is_written_as_each_language_writes_a_fraction() -> None:
+    english = render_progress(running(10, 4), "T", 2.5, 3.0, EN, now=PAGE_TIME)
+    russian = render_progress(running(10, 4), "T", 2.5, 3.0, translator("ru"), now=PAGE_TIME)
+    assert "2.5 messages/s" in english
+    assert "2,5 " in russian and "2.5" not in russian

@@ -9,10 +9,11 @@ from fakes.html_entities import parse
 from pressbot.core.inputs import parse_number
 from pressbot.core.models import Contact, Item, ItemHeadline, ItemKind, ItemPage
 from pressbot.storage import Database
+from pressbot.texts.admin import scheduled_list
 from pressbot.texts.chat import render_help
-from pressbot.texts.commands import READER_COMMANDS
+from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
 from pressbot.texts.i18n import translator
-from pressbot.texts.markup import TITLE_LIMIT, plain_text_to_html, shorten
+from pressbot.texts.markup import TITLE_LIMIT, html_to_plain, plain_text_to_html, shorten
 from pressbot.texts.reader import (
     latest_keyboard,
     parse_latest_callback,
@@ -66,7 +67,7 @@ def test_latest_lines_show_date_title_and_read_link() -> None:
     page = ItemPage((headline(1, "First"), headline(2, "Second")), 0, 10, more=False)
     [message] = render_latest(page, EN)
     assert telegram_text(message) == (
-        "Latest events (1–2)\n\n17.10.2018 — First /read_1\n\n16.10.2018 — Second /read_2"
+        "Latest (1–2)\n\n17.10.2018 — First /read_1\n\n16.10.2018 — Second /read_2"
     )
     assert latest_keyboard(page, EN) is None
 
@@ -178,3 +179,93 @@ def test_a_corrected_item_reads_updated_as_its_delivered_copies_do() -> None:
     dateline = "18.10.2018 · Event · Updated"
     assert telegram_text(render_release(item, EN)).split("\n")[:2] == ["Title", dateline]
     assert telegram_text(render_item_full(item, EN)[0]).split("\n")[:2] == ["Title", dateline]
+
+
+def test_russian_speaker_labels_are_bold_as_english_ones_are() -> None:
+    html = plain_text_to_html(
+        "Вопрос: Почему? Ответ: Потому что.\n\nВ.: Когда? О.: Завтра.\n\n"
+        "С.В.Лавров: Мы готовы.\n\nМария Захарова: Спасибо."
+    )
+    assert html == (
+        "<b>Вопрос:</b> Почему?\n\n<b>Ответ:</b> Потому что.\n\n"
+        "<b>В.:</b> Когда?\n\n<b>О.:</b> Завтра.\n\n"
+        "<b>С.В.Лавров:</b> Мы готовы.\n\n<b>Мария Захарова:</b> Спасибо."
+    )
+
+
+def test_a_russian_sentence_with_a_colon_is_not_a_speaker() -> None:
+    text = (
+        "Министр подчеркнул: санкции не работают.\n\n"
+        "Как заявил Сергей Лавров: «Мы готовы».\n\n"
+        "Дамы и господа, В последние недели: двоеточие. Главный вопрос: когда?"
+    )
+    assert plain_text_to_html(text) == text
+
+
+_LATIN_CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CYRILLIC_CAPITALS = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ"
+_LOWER = "abcdefghijklmnopqrstuvwxyzабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_capital = st.sampled_from(_LATIN_CAPITALS + _CYRILLIC_CAPITALS)
+# A word of a speaker's label: a name ("Лавров", "Jean-Yves", "O’Neill"), or initials,
+# maybe run into the name ("С.", "С.В.", "С.В.Лавров").
+_name = st.builds(str.__add__, _capital, st.text(alphabet=_LOWER + "-’", max_size=10))
+_initials = st.lists(_capital.map(lambda c: f"{c}."), min_size=1, max_size=2).map("".join)
+_capitalised = st.one_of(_name, _initials, st.builds(str.__add__, _initials, _name))
+_lower_word = st.text(alphabet=_LOWER, min_size=1, max_size=10)
+_rest = st.lists(_lower_word, min_size=1, max_size=8).map(" ".join)
+
+
+@given(st.lists(_capitalised, min_size=1, max_size=3), _rest)
+def test_a_label_of_one_to_three_capitalised_words_is_bold_in_either_alphabet(
+    words: list[str], rest: str
+) -> None:
+    label = " ".join(words)
+    markup = plain_text_to_html(f"{label}: {rest}")
+    assert markup == f"<b>{label}:</b> {rest}"
+    bold = {"type": "bold", "offset": 0, "length": len(label) + 1}
+    assert list(parse(markup, "HTML").entities) == [bold]
+
+
+@given(_capitalised, st.lists(_lower_word, min_size=1, max_size=3), _rest)
+def test_a_sentence_that_reaches_a_colon_is_never_bold(
+    first: str, words: list[str], rest: str
+) -> None:
+    text = f"{first} {' '.join(words)}: {rest}"
+    assert plain_text_to_html(text) == text
+
+
+@given(st.text(max_size=400))
+def test_any_text_keeps_every_character_and_is_valid_telegram_html(text: str) -> None:
+    markup = plain_text_to_html(text)
+    parse(markup, "HTML")  # raises as Telegram would refuse it
+    assert "".join(html_to_plain(markup).split()) == "".join(text.split())
+
+
+def test_an_admin_sees_the_admin_commands_under_a_heading_of_their_own() -> None:
+    text = telegram_text(render_help(READER_COMMANDS, EN, ADMIN_COMMANDS))
+    readers, admins = text.split("\n\n")
+    assert readers.splitlines()[0] == "Commands"
+    assert admins.splitlines() == [
+        "Admin commands",
+        *(f"{c.usage} — {c.description}" for c in ADMIN_COMMANDS),
+    ]
+    russian = telegram_text(render_help(READER_COMMANDS, translator("ru"), ADMIN_COMMANDS))
+    assert "\n\nКоманды администраторов\n/post — написать и опубликовать новый материал" in (
+        russian
+    )
+
+
+def test_scheduled_lines_name_the_item_not_a_list_number() -> None:
+    item = Item(
+        13, "u", ItemKind.EVENT, "Reception", "Text.", PAGE_TIME, "", PAGE_TIME, PAGE_TIME,
+        publish_at=datetime(2026, 12, 1, 18, 0, tzinfo=UTC),
+    )  # fmt: skip
+    text, _ = scheduled_list([item], EN)
+    assert telegram_text(text) == (
+        "Scheduled releases\n\nItem 13 — 1 December 2026, 18:00 London · 21:00 Moscow\nReception"
+    )
+    russian, _ = scheduled_list([item], translator("ru"))
+    assert telegram_text(russian) == (
+        "Запланированные материалы\n\n"
+        "Материал 13 — 1 декабря 2026, 18:00 по Лондону · 21:00 по Москве\nReception"
+    )

@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 
 from conftest import PAGE_TIME
-from pressbot.core.models import ChatType, ItemKind, NewItem, SubscriptionChange
+from pressbot.core.models import ChatType, ItemKind, NewItem, SubscriptionChange, Version
 from pressbot.storage import Database, open_database
 from pressbot.storage.connection import open_connection
-from pressbot.storage.items import fts_query
 from pressbot.storage.migrations import apply_migrations
 from pressbot.storage.schema import MIGRATIONS, Migration
+from pressbot.storage.search_index import match_query
 
 
 def new_item(uid: str, published: datetime, title: str = "Title", body: str = "Body") -> NewItem:
@@ -103,9 +103,9 @@ async def test_fts_syntax_in_input_is_never_an_error(database: Database, words: 
     assert isinstance(await database.items.search(words, 20), list)
 
 
-def test_fts_query_quotes_every_word() -> None:
-    assert fts_query('NEAR("a" b*) OR x') == '"NEAR" "a" "b" "OR" "x"'
-    assert fts_query(" (* ") is None
+def test_match_query_quotes_every_word() -> None:
+    assert match_query('NEAR("a" b*) OR x') == '"near" "a" "b" "or" "x"'
+    assert match_query(" (* ") is None
 
 
 async def test_subscription_states(empty_database: Database) -> None:
@@ -222,8 +222,7 @@ async def test_the_store_derives_the_search_text_from_the_items_html(
     assert await empty_database.items.search("laquo", 10) == []  # entities decoded, tags gone
     await empty_database.outbox.correct(
         item_id,
-        title="A title",
-        body_html="<i>Answer:</i> Not yet.",
+        versions=[Version("en", "A title", "<i>Answer:</i> Not yet.")],
         requested_by=9001,
         progress_chat_id=9001,
         now=PAGE_TIME,

@@ -7,10 +7,11 @@ then wakes the delivery engine. Handlers call these; so does the scheduler.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from pressbot.core.languages import N_, TranslatableError
-from pressbot.core.models import Draft, ItemKind, NewItem
+from pressbot.core.models import Draft, ItemKind, NewItem, Version
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
 
@@ -19,19 +20,30 @@ class PublishingError(TranslatableError):
     """An action that can't be done; the message says why, for the admin."""
 
 
+def draft_versions(draft: Draft) -> tuple[Version, ...]:
+    """The finished versions of a draft, trimmed; the first is the release's own."""
+    versions = tuple(
+        replace(v, title=v.title.strip(), body_html=v.body_html.strip()) for v in draft.finished
+    )
+    if not versions or any(not v.title or not v.body_html for v in versions):
+        raise PublishingError(N_("The draft needs a title and a text."))
+    return versions
+
+
 def draft_item(draft: Draft, now: datetime) -> NewItem:
     """The item a finished draft describes, dated `now`."""
-    if not draft.title.strip() or not draft.body_html.strip():
-        raise PublishingError(N_("The draft needs a title and a text."))
+    own, *others = draft_versions(draft)
     return NewItem(
         uid=f"pressbot:{uuid.uuid4()}",
         kind=draft.kind or ItemKind.PRESS_RELEASE,
-        title=draft.title.strip(),
-        body_html=draft.body_html.strip(),
+        title=own.title,
+        body_html=own.body_html,
         published_at=now,
         source="",
         urgent=draft.urgent,
         media=draft.media,
+        language=own.language,
+        translations=tuple(others),
     )
 
 
@@ -84,8 +96,7 @@ async def correct_item(
         raise PublishingError(N_("This draft does not correct an item."))
     broadcast_id = await database.outbox.correct(
         draft.item_id,
-        title=draft.title.strip(),
-        body_html=draft.body_html.strip(),
+        versions=draft_versions(draft),
         media=draft.media,
         requested_by=draft.admin_id,
         progress_chat_id=draft.chat_id,
@@ -94,6 +105,12 @@ async def correct_item(
     if broadcast_id is None:
         raise PublishingError(
             N_("Item {id} is not published, so it can't be corrected."), id=draft.item_id
+        )
+    if broadcast_id == 0:
+        await database.drafts.delete(draft.admin_id)
+        raise PublishingError(
+            N_("Nothing changed: item {id} stays as it was, and no copy is edited."),
+            id=draft.item_id,
         )
     await database.drafts.delete(draft.admin_id)
     engine.wake()

@@ -42,13 +42,13 @@ class Ingest:
     """The configured sources and what polling them needs; one poll round at a time."""
 
     settings: IngestSettings
-    sources: tuple[tuple[str, str], ...]  # (url, "feed" or "page")
+    sources: tuple[tuple[str, str, str], ...]  # (url, "feed" or "page", language)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def urls(self) -> list[str]:
         """The sources' URLs, in the settings' order."""
-        return [url for url, _ in self.sources]
+        return [url for url, _, _ in self.sources]
 
 
 class ServicesNotReadyError(RuntimeError):

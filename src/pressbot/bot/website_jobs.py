@@ -28,10 +28,13 @@ INGEST_JOB = "ingest"
 CHECK_EVERY = 5.0
 
 
-def configured_sources(settings: Settings) -> tuple[tuple[str, SourceKind], ...]:
-    """Feeds then pages, each URL once."""
-    feeds = [(url, SourceKind.FEED) for url in settings.feed_urls]
-    pages = [(url, SourceKind.PAGE) for url in settings.page_urls if url not in settings.feed_urls]
+def configured_sources(settings: Settings) -> tuple[tuple[str, SourceKind, str], ...]:
+    """Feeds then pages, each URL once: (url, kind, the language it writes in)."""
+    feeds = [(s.url, SourceKind.FEED, s.language) for s in settings.feed_urls]
+    feed_urls = {url for url, _, _ in feeds}
+    pages = [
+        (s.url, SourceKind.PAGE, s.language) for s in settings.page_urls if s.url not in feed_urls
+    ]
     return (*feeds, *pages)
 
 

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from pressbot.cli.progress_bar import ProgressBar
 from pressbot.core.clock import format_short_date
+from pressbot.core.languages import ENGLISH
 from pressbot.core.sources import SourceKind
 from pressbot.ingest.entries import Entry
 from pressbot.ingest.feeds import is_feed
@@ -42,13 +43,15 @@ async def import_url(
     database: Database,
     url: str,
     *,
+    language: str = ENGLISH,
     kinds: KindMap,
     time_limit: float,
     now: datetime,
     out: TextIO,
     err: TextIO,
 ) -> int:
-    """Fetch, parse and store one source's entries silently; print each one added.
+    """Fetch, parse and store one source's entries silently, as items in `language` (the
+    source's from now on); print each one added.
 
     Returns how many items were added. Raises SourceError when the URL can't be read.
     """
@@ -65,13 +68,13 @@ async def import_url(
     download.end()
     entries: list[Entry] = await asyncio.to_thread(parse_body, fetched, url, "", kinds, now)
     kind = SourceKind.FEED if is_feed(fetched.body) else SourceKind.PAGE
-    await database.sources.ensure([(url, kind)], now)
+    await database.sources.ensure([(url, kind, language)], now)
     [source] = await database.sources.listed([url])
     ordered = sorted(entries, key=lambda entry: entry.published_at)
     added = 0
     bar = ProgressBar("storing", "entries", err)
     for done, entry in enumerate(ordered, start=1):
-        row = (entry.as_item(), entry.content_hash)
+        row = (entry.as_item(source.language), entry.content_hash)
         for item_id in await database.source_entries.import_silently(source.id, [row], now):
             added += 1
             date = format_short_date(entry.published_at)

@@ -37,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--db", type=Path, default=Path("pressbot-console.sqlite3"))
     console.add_argument("--admin", action="store_true", help="be one of the press office")
     console.add_argument(
-        "--language", choices=LANGUAGES, default=ENGLISH, help="your Telegram's language"
+        "--language",
+        choices=LANGUAGES,
+        help="the bot's language, over the one the file kept (default: that one, else English)",
     )
     backup = commands.add_parser("backup", help="copy the database, also while the bot runs")
     backup.add_argument("path", type=Path, metavar="PATH")
@@ -46,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("path", type=Path, metavar="PATH")
     import_url = commands.add_parser("import-url", help="import one feed or page once")
     import_url.add_argument("url", metavar="URL")
+    import_url.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=ENGLISH,
+        help="the language the source writes in, as ru=URL in PRESSBOT_FEED_URLS"
+        " (default: English)",
+    )
     return parser
 
 
@@ -61,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("backup", "restore"):
             return _maintain(settings, args)
         if args.command == "import-url":
-            return asyncio.run(_import_url(settings, args.url))
+            return asyncio.run(_import_url(settings, args.url, args.language))
         return asyncio.run(_import(settings, args.files))
     except ValidationError as error:
         print(f"pressbot: {describe_settings_error(error)}", file=sys.stderr)
@@ -94,7 +103,7 @@ def _run(settings: Settings) -> int:
         return EXIT_USAGE
 
 
-def _console(settings: Settings, db_path: Path, *, admin: bool, language: str) -> int:
+def _console(settings: Settings, db_path: Path, *, admin: bool, language: str | None) -> int:
     from pressbot.console import run_console  # noqa: PLC0415 - python-telegram-bot, as _run
 
     with hold_database_lock(db_path):
@@ -124,7 +133,7 @@ async def _import(settings: Settings, files: Sequence[Path]) -> int:
     return 0
 
 
-async def _import_url(settings: Settings, url: str) -> int:
+async def _import_url(settings: Settings, url: str, language: str) -> int:
     from pressbot.cli.import_url import import_url  # noqa: PLC0415 - httpx, bs4
     from pressbot.ingest.entries import SourceError  # noqa: PLC0415
 
@@ -133,6 +142,7 @@ async def _import_url(settings: Settings, url: str) -> int:
         await import_url(
             database,
             url,
+            language=language,
             kinds=settings.feed_kinds,
             time_limit=settings.feed_timeout,
             now=utc_now(),

@@ -23,7 +23,7 @@ from pressbot.config.values import (
     KindMapText,
     NameList,
     OptionalHostPort,
-    UrlList,
+    SourceUrls,
     UserIds,
     WebhookSecret,
     WebhookUrl,
@@ -115,11 +115,15 @@ class Settings(BaseSettings):
     )
 
     # The embassy's website.
-    feed_urls: UrlList = Field(
-        default=(), description="RSS 2.0 or Atom feeds of the embassy's website, comma-separated."
+    feed_urls: SourceUrls = Field(
+        default=(),
+        description="RSS 2.0 or Atom feeds of the embassy's website, comma-separated;"
+        " ru=https://… for a Russian one.",
     )
-    page_urls: UrlList = Field(
-        default=(), description="Listing pages without a feed (dated releases), comma-separated."
+    page_urls: SourceUrls = Field(
+        default=(),
+        description="Listing pages without a feed (dated releases), comma-separated;"
+        " ru=https://… for a Russian one.",
     )
     feed_interval: float = Field(
         default=600.0, ge=60, le=86400, description="Seconds between polls of each source."

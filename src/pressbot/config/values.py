@@ -1,6 +1,6 @@
 """How each setting's text is read: one list parser, the checks, and the types they make.
 
-A variable's text passes through one of the types at the bottom (`UserIds`, `UrlList`, ...):
+A variable's text passes through one of the types at the bottom (`UserIds`, `SourceUrls`, ...):
 its parser turns a comma-separated string into the value, its check refuses what Telegram or
 a listener would refuse. Each raises ValueError with the words an operator reads after
 "PRESSBOT_X is invalid: " (see errors.py). Values given as Python objects (tests, the console)
@@ -10,7 +10,7 @@ skip the parsers but not the checks.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, TypeVar
 
 from pydantic import (
@@ -24,6 +24,8 @@ from pydantic import (
 from pydantic_settings import NoDecode
 
 from pressbot.core.kinds import ConfiguredKind, parse_configured_kinds
+from pressbot.core.languages import ENGLISH, LANGUAGES
+from pressbot.core.sources import SourceUrl
 from pressbot.ingest.kind_map import KindMap, parse_kind_map
 
 _HTTP_URL = TypeAdapter(AnyHttpUrl)
@@ -38,13 +40,42 @@ def comma_separated(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
 
 
-def parse_urls(text: str) -> tuple[str, ...]:
-    """Comma-separated http:// or https:// URLs."""
-    urls = comma_separated(text)
-    for url in urls:
-        if not is_http_url(url):
-            raise ValueError(f"must be http:// or https:// URLs; got {url!r}")
-    return urls
+def parse_source_url(text: str) -> SourceUrl:
+    """One website source: an http:// or https:// URL, English; or "ru=URL" (or "en=URL")."""
+    head, sep, rest = text.partition("=")
+    if sep and ":" not in head and "/" not in head:  # not an "=" in the URL's query
+        language, url = head.strip().lower(), rest.strip()
+        if language not in LANGUAGES:
+            raise ValueError(
+                f"a source's language is one of {', '.join(LANGUAGES)}, as in"
+                f" ru=https://…; got {text!r}"
+            )
+    else:
+        language, url = ENGLISH, text
+    if not is_http_url(url):
+        raise ValueError(f"must be http:// or https:// URLs; got {text!r}")
+    return SourceUrl(url, language)
+
+
+def parse_source_urls(texts: str | Iterable[str | SourceUrl]) -> tuple[SourceUrl, ...]:
+    """Comma-separated sources (see parse_source_url), each URL once and in one language."""
+    parts = comma_separated(texts) if isinstance(texts, str) else texts
+    languages: dict[str, str] = {}
+    for part in parts:
+        source = parse_source_url(part) if isinstance(part, str) else part
+        if languages.setdefault(source.url, source.language) != source.language:
+            raise ValueError(
+                f"{source.url} is given in two languages, {languages[source.url]}"
+                f" and {source.language}: a source writes in one"
+            )
+    return tuple(SourceUrl(url, language) for url, language in languages.items())
+
+
+def _sources(value: object) -> object:
+    """The text of a variable, or sources given as Python objects (URLs or SourceUrls)."""
+    if isinstance(value, str | list | tuple):
+        return parse_source_urls(value)
+    return value
 
 
 def parse_ids(text: str) -> frozenset[int]:
@@ -154,7 +185,8 @@ UserIds = Annotated[frozenset[int], NoDecode, _text(parse_ids), AfterValidator(c
 ChannelIds = Annotated[
     frozenset[int], NoDecode, _text(parse_ids), AfterValidator(check_channel_ids)
 ]
-UrlList = Annotated[tuple[str, ...], NoDecode, _text(parse_urls)]
+#: Website sources, each with its language; URLs given as Python objects are English.
+SourceUrls = Annotated[tuple[SourceUrl, ...], NoDecode, BeforeValidator(_sources)]
 NameList = Annotated[tuple[str, ...], NoDecode, _text(comma_separated)]
 ConfiguredKinds = Annotated[tuple[ConfiguredKind, ...], NoDecode, _text(parse_configured_kinds)]
 KindMapText = Annotated[KindMap, NoDecode, _text(parse_kind_map)]

@@ -37,9 +37,13 @@ LOCAL_USER: dict[str, Any] = {
 
 
 def run_console(
-    settings: Settings, db_path: Path, *, admin: bool = False, language: str = "en"
+    settings: Settings, db_path: Path, *, admin: bool = False, language: str | None = None
 ) -> int:
-    """Run a console session on ``db_path`` until /quit, Ctrl-D or Ctrl-C; return 0."""
+    """Run a console session on ``db_path`` until /quit, Ctrl-D or Ctrl-C; return 0.
+
+    `language`: the local user's Telegram language, and the chat's, over the one the file
+    keeps from an earlier session (/language, or a first --language); None keeps that one.
+    """
     configure_logging([TOKEN], level=logging.WARNING)
     try:
         asyncio.run(console_session(settings, db_path, admin=admin, language=language))
@@ -73,7 +77,7 @@ async def console_session(
     db_path: Path,
     *,
     admin: bool = False,
-    language: str = "en",
+    language: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> None:
@@ -89,11 +93,12 @@ async def _chat(
     db_path: Path,
     *,
     admin: bool,
-    language: str,
+    language: str | None,
     stdin: TextIO | None,
 ) -> None:
-    # The local user's Telegram language: the bot answers in it, as it would in Telegram.
-    api = LocalBotApi({**LOCAL_USER, "language_code": language}, terminal.show)
+    # The local user's Telegram language: a new chat is answered in it, as in Telegram.
+    user = LOCAL_USER if language is None else {**LOCAL_USER, "language_code": language}
+    api = LocalBotApi(user, terminal.show)
     await api.start()
     try:
         # The same steps as `pressbot run` (serving.Runner): long polling the local server.
@@ -101,6 +106,11 @@ async def _chat(
         runner = Runner(build_application(local), local)
         await runner.start()
         try:
+            if language is not None:
+                # Telegram's language_code only chooses a chat's first language; in the
+                # console the flag wins over the one the file keeps from an earlier session.
+                database = runner.application.bot_data.ready().database
+                await database.languages.set(LOCAL_USER["id"], language)
             banner = BANNER.format(db=db_path) + ("\n" + ADMIN_BANNER if admin else "")
             source = stdin or sys.stdin
             lines = read_lines(source)

@@ -16,6 +16,14 @@ LANGUAGES: tuple[str, ...] = (ENGLISH, RUSSIAN)
 LANGUAGE_NAMES = {ENGLISH: "English", RUSSIAN: "Русский"}
 
 
+def written_in(text: str) -> str:
+    """The language a text is written in, told by its letters: Russian when it has more
+    Cyrillic letters than Latin ones, else English."""
+    cyrillic = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return RUSSIAN if cyrillic > latin else ENGLISH
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction where it is translated later, with `tr(message)`."""
     return message

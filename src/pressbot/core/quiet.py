@@ -51,7 +51,7 @@ def parse_window(text: str) -> tuple[time, time]:
     """Read "23:00-07:00"; raise QuietWindowError with an example otherwise."""
     match = _WINDOW.match(text)
     if match is None:
-        raise QuietWindowError(N_('Send the window as "23:00-07:00", or "off".'))
+        raise QuietWindowError(N_("Send the window as “23:00-07:00”, or “off”."))
     hours_a, minutes_a, hours_b, minutes_b = (int(part) for part in match.groups())
     if max(hours_a, hours_b) > 23 or max(minutes_a, minutes_b) > 59:
         raise QuietWindowError(N_("Those are not times of day. For example: 23:00-07:00."))

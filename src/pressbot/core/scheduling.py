@@ -21,8 +21,6 @@ _PATTERN = re.compile(
 #: Scheduling further ahead is more likely a typo than a plan.
 MAX_AHEAD = timedelta(days=366)
 
-EXAMPLES = '"18:00", "18:00 London" or "2026-12-01 09:00 Moscow"'
-
 
 class ReleaseTimeError(TranslatableError):
     """A release time that can't be used; the message tells the admin why."""
@@ -32,7 +30,9 @@ def parse_release_time(text: str, now: datetime) -> datetime:
     """Return the instant `text` names, in the future of `now`."""
     match = _PATTERN.match(text)
     if match is None:
-        raise ReleaseTimeError(N_("Send a time such as {examples}."), examples=EXAMPLES)
+        raise ReleaseTimeError(
+            N_("Send a time such as “18:00”, “18:00 London” or “2026-12-01 09:00 Moscow”.")
+        )
     zone = LONDON
     if match["city"]:
         found = _CITIES.get(match["city"].lower())

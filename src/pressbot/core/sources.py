@@ -1,8 +1,14 @@
-"""What a website source is: a feed, or a page without one. Stored by value ("feed", "page")."""
+"""What a website source is: a feed, or a page without one. Stored by value ("feed", "page").
+
+A source is written in one language: what it brings is an item in that language.
+"""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+
+from pressbot.core.languages import ENGLISH
 
 
 class SourceKind(enum.StrEnum):
@@ -14,3 +20,12 @@ class SourceKind(enum.StrEnum):
 
     FEED = "feed"  # RSS 2.0 or Atom
     PAGE = "page"  # a listing page of dated releases
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUrl:
+    """A configured source's URL and the language it writes in ("ru=https://…" in the
+    settings; a URL alone is English)."""
+
+    url: str
+    language: str = ENGLISH

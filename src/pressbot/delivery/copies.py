@@ -189,9 +189,13 @@ def media_steps(media: Sequence[Attachment], new_message: Mapping[str, Any]) -> 
     return tuple(steps)
 
 
-def plan_copy(item: Item, tr: Translator, new_message: Mapping[str, Any]) -> CopyPlan:
+def plan_copy(
+    item: Item, tr: Translator, new_message: Mapping[str, Any], *, version: str | None = None
+) -> CopyPlan:
     """The copy of `item` in `tr`'s language; `new_message`: what every new message adds
-    (the paid-broadcast flag)."""
+    (the paid-broadcast flag). The words are the version in `version` (a copy's own), else
+    in `tr`'s language, when the item is written in it."""
+    item = item.in_language(version or tr.language)
     text = render_release(item, tr)
     text_fits = fits_caption(text)
     caption = text if text_fits else caption_release(item, tr)

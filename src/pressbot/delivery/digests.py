@@ -37,7 +37,7 @@ def parse_digest_time(text: str) -> time:
     """Read "08:00" (or "8.00") as a time of day."""
     match = _TIME.match(text)
     if match is None:
-        raise DigestTimeError(N_('Send the time of your digest as "08:00", or "off".'))
+        raise DigestTimeError(N_("Send the time of your digest as “08:00”, or “off”."))
     hours, minutes = int(match[1]), int(match[2])
     if hours > 23 or minutes > 59:
         raise DigestTimeError(N_("{time} is not a time of day."), time=text.strip())
@@ -75,7 +75,7 @@ async def deliver_due_digests(
         due = latest_digest_time(now, chat.at, zone_named(chat.zone))
         if due <= chat.since:
             continue
-        headlines = await database.digests.headlines(chat.chat_id, chat.after, due)
+        headlines = await database.digests.headlines(chat.chat_id, chat.after, due, chat.language)
         if headlines:
             day = due.astimezone(zone_named(chat.zone)).date()
             messages = render_digest(headlines, day, pick_translator(translators, chat.language))

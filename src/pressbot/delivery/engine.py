@@ -218,7 +218,7 @@ class DeliveryEngine:
 
     async def _dispatch(self, delivery: DueDelivery) -> bool:
         """Send one delivery when its chat allows; False when the chat must wait."""
-        requests = await self._requests.get(delivery.item_id, delivery.language)
+        requests = await self._requests.get(delivery.item_id, delivery.language, delivery.version)
         reason = reason_not_to_send(
             delivery, requests, self._clock().timestamp(), self._settings.deadline
         )
@@ -275,8 +275,9 @@ class DeliveryEngine:
                 decision = unexpected(error, delivery, self._settings.retry_base)
             if self._observe is not None:
                 self._observe(decision)
+            now_ts = self._clock().timestamp()
             outcome = outcome_of(
-                delivery, decision, self._clock().timestamp(), requests.item.revision
+                delivery, decision, now_ts, requests.item.revision, requests.version
             )
             if self._recorder.add(outcome):
                 await asyncio.shield(self._flush())

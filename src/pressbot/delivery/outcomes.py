@@ -141,9 +141,14 @@ def unexpected(error: Exception, delivery: DueDelivery, retry_base: float) -> De
 
 
 def outcome_of(
-    delivery: DueDelivery, decision: Decision, now_ts: float, revision: int | None = None
+    delivery: DueDelivery,
+    decision: Decision,
+    now_ts: float,
+    revision: int | None = None,
+    version: str | None = None,
 ) -> DeliveryOutcome:
-    """The row the outbox records for a decision; `revision`: the item's, of a new copy."""
+    """The row the outbox records for a decision; `revision`: the item's, of a new copy;
+    `version`: the language of the version the copy carries."""
     verdict = decision.verdict
     if verdict in (Verdict.FLOOD, Verdict.MIGRATED, Verdict.HELD, Verdict.RETRY, Verdict.REBUILD):
         # The same message again later; a flood wait, a migration or quiet hours are not
@@ -175,4 +180,5 @@ def outcome_of(
         media_message_ids=decision.media_message_ids if new_copy else None,
         copy_shape=decision.copy_shape if new_copy else None,
         replaced_copy=decision.replaced_copy and status is DeliveryStatus.SENT,
+        version=version if new_copy else None,
     )

@@ -42,6 +42,7 @@ class ReleaseRequests:
     item: Item
     checked_at: float  # monotonic time the item was last read
     plan: CopyPlan  # a copy's messages, their edits and their withdrawal
+    version: str  # the language of the version whose words the plan carries
 
     def messages(self, delivery: DueDelivery) -> int:
         """How many messages a delivery makes, each counted against Telegram's limits."""
@@ -53,13 +54,16 @@ class ReleaseRequests:
 
 
 def prepare_requests(
-    item: Item, tr: Translator, now: float, *, paid_broadcast: bool
+    item: Item, tr: Translator, now: float, *, paid_broadcast: bool, version: str | None = None
 ) -> ReleaseRequests:
-    """Render the item in `tr`'s language and serialise its copy, edits and withdrawal."""
+    """Render the item in `tr`'s language (its words in `version`, else the version of
+    that language) and serialise its copy, edits and withdrawal."""
+    chosen = item.version_for(version or tr.language).language
     return ReleaseRequests(
         item=item,
         checked_at=now,
-        plan=plan_copy(item, tr, _new_message_extra(paid_broadcast)),
+        plan=plan_copy(item, tr, _new_message_extra(paid_broadcast), version=chosen),
+        version=chosen,
     )
 
 
@@ -79,7 +83,8 @@ def addressed(delivery: DueDelivery) -> dict[str, int]:
 
 
 class RequestCache:
-    """Each item's requests per language, the item read again when the read is stale.
+    """Each item's requests per language and version, the item read again when the read is
+    stale.
 
     `refresh`: seconds a read of the item is trusted; a release corrected or withdrawn
     meanwhile is sent with its new text, or not at all, that much later at most.
@@ -99,33 +104,41 @@ class RequestCache:
         self._refresh = refresh
         self._paid_broadcast = paid_broadcast
         self._monotonic = monotonic
-        self._requests: dict[tuple[int, str], ReleaseRequests] = {}
+        self._requests: dict[tuple[int, str, str | None], ReleaseRequests] = {}
 
-    async def get(self, item_id: int, language: str) -> ReleaseRequests | None:
-        """The item's requests in a language; None when the item no longer exists."""
+    async def get(
+        self, item_id: int, language: str, version: str | None = None
+    ) -> ReleaseRequests | None:
+        """The item's requests in a chat's language, with the words of `version` (a copy's
+        recorded one; None: the chat's); None when the item no longer exists."""
         now = self._monotonic()
-        cached = self._requests.get((item_id, language))
+        key = (item_id, language, version)
+        cached = self._requests.get(key)
         if cached is not None and now - cached.checked_at < self._refresh:
             return cached
         item = await self._items.get(item_id)
         if item is None:
-            self._requests.pop((item_id, language), None)
+            self._requests.pop(key, None)
             return None
-        return self._remember(item, pick_translator(self._translators, language), now)
+        return self._remember(item, pick_translator(self._translators, language), version, now)
 
     def forget(self, item_id: int) -> None:
         """The item changed (its media learnt a file_id, or lost a file): read it again."""
         for key in [key for key in self._requests if key[0] == item_id]:
             del self._requests[key]
 
-    def _remember(self, item: Item, tr: Translator, now: float) -> ReleaseRequests:
+    def _remember(
+        self, item: Item, tr: Translator, version: str | None, now: float
+    ) -> ReleaseRequests:
         """Cache the item's requests, preparing them again only when the item changed."""
-        key = (item.id, tr.language)
+        key = (item.id, tr.language, version)
         cached = self._requests.get(key)
         if cached is not None and cached.item == item:
             cached.checked_at = now
             return cached
-        requests = prepare_requests(item, tr, now, paid_broadcast=self._paid_broadcast)
+        requests = prepare_requests(
+            item, tr, now, paid_broadcast=self._paid_broadcast, version=version
+        )
         self._requests[key] = requests
         return requests
 

@@ -38,8 +38,8 @@ class Entry:
         """
         return hashlib.sha256(f"{self.title}\n{self.body_html}".encode()).hexdigest()
 
-    def as_item(self) -> NewItem:
-        """The item this entry becomes."""
+    def as_item(self, language: str) -> NewItem:
+        """The item this entry becomes, written in its source's language."""
         return NewItem(
             uid=self.uid,
             kind=self.kind,
@@ -48,6 +48,7 @@ class Entry:
             published_at=self.published_at,
             source=self.link,
             media=self.media,
+            language=language,
         )
 
 

@@ -5,6 +5,8 @@ A file looks like data/press_page_2018-10-18.json: {"format": "pressbot-items/1"
 An item may carry "media": [{"photo": "https://…"}, {"document": "statement.pdf",
 "name": "Statement.pdf"}, {"video": "…"}]: a URL Telegram fetches, or a file next to the
 items file (or any path relative to its folder, or absolute) that the bot uploads.
+An item is in English unless its "language" says "ru", and may carry its other versions:
+"translations": {"ru": {"title": …, "body": …}}; a contact its label's: {"ru": "…"}.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pressbot.core.clock import embassy_midnight
 from pressbot.core.kinds import BUILT_IN_KINDS, KIND_NAME
+from pressbot.core.languages import ENGLISH, LANGUAGES
 from pressbot.core.media import ALBUM_LIMIT, Attachment, MediaKind
-from pressbot.core.models import Contact, Kind, NewItem
+from pressbot.core.models import Contact, Kind, NewItem, Version
 from pressbot.ingest.media import FileMedia
 from pressbot.storage import Database
 from pressbot.texts.markup import plain_text_to_html
@@ -43,6 +46,21 @@ class ItemsFileError(Exception):
     """An items file that cannot be read; the message says where and why."""
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
+class _FileTranslation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=1)
+    body: str = Field(min_length=1)
+
+    _words = field_validator("title", "body")(_not_blank)
+
+
 class _FileItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -53,6 +71,8 @@ class _FileItem(BaseModel):
     uid: str | None = Field(default=None, min_length=1)
     source: str | None = None
     media: tuple[FileMedia, ...] = ()
+    language: str = ENGLISH
+    translations: dict[str, _FileTranslation] = {}
 
     @field_validator("media")
     @classmethod
@@ -64,12 +84,7 @@ class _FileItem(BaseModel):
             )
         return value
 
-    @field_validator("title", "body")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
+    _words = field_validator("title", "body")(_not_blank)
 
     @field_validator("published")
     @classmethod
@@ -90,6 +105,12 @@ class _FileContact(BaseModel):
     label: str = Field(min_length=1)
     phone: str = Field(min_length=1)
     email: str = Field(min_length=3)
+    translations: dict[str, str] = {}  # the label in other languages: {"ru": "…"}
+
+    @field_validator("translations")
+    @classmethod
+    def _labels_not_blank(cls, value: dict[str, str]) -> dict[str, str]:
+        return {language: _not_blank(label) for language, label in value.items()}
 
 
 class _ItemsFile(BaseModel):
@@ -152,6 +173,9 @@ def read_items_file(
             raise ItemsFileError(
                 f"{path}: items.{number}.kind: {entry.kind!r} is not one of {', '.join(kinds)}"
             )
+        _check_languages(path, f"items.{number}", entry.language, entry.translations)
+    for number, contact in enumerate(document.contacts):
+        _check_languages(path, f"contacts.{number}", ENGLISH, contact.translations)
     media = [_attachments(path, number, entry) for number, entry in enumerate(document.items)]
     # Files list items newest first; storing oldest first keeps that order for equal dates.
     items = [
@@ -167,11 +191,33 @@ def read_items_file(
             ),
             source=entry.source or document.source,
             media=attachments,
+            language=entry.language,
+            translations=tuple(
+                Version(language, version.title, plain_text_to_html(version.body))
+                for language, version in sorted(entry.translations.items())
+            ),
         )
         for entry, attachments in reversed(list(zip(document.items, media, strict=True)))
     ]
-    contacts = [Contact(c.label, c.phone, c.email) for c in document.contacts]
+    contacts = [Contact(c.label, c.phone, c.email, c.translations) for c in document.contacts]
     return items, contacts
+
+
+def _check_languages(path: Path, where: str, own: str, translations: Collection[str]) -> None:
+    """An item's (or a contact's) language and its translations' are the bot's, each once."""
+    known = ", ".join(LANGUAGES)
+    if own not in LANGUAGES:
+        raise ItemsFileError(f"{path}: {where}.language: {own!r} is not one of {known}")
+    for language in translations:
+        if language not in LANGUAGES:
+            raise ItemsFileError(
+                f"{path}: {where}.translations: {language!r} is not one of {known}"
+            )
+        if language == own:
+            raise ItemsFileError(
+                f"{path}: {where}.translations.{language}: a translation into the language"
+                f" it is written in ({own}); give translations in the other languages only"
+            )
 
 
 def _attachments(path: Path, number: int, entry: _FileItem) -> tuple[Attachment, ...]:

@@ -15,6 +15,7 @@ from typing import Literal
 
 import httpx
 
+from pressbot.core.models import Version
 from pressbot.core.sources import SourceKind
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.ingest.entries import Entry, SourceError
@@ -173,7 +174,7 @@ async def store_entries(
         (entry for entry in entries if entry.uid not in known), key=lambda e: e.published_at
     )
     if source.first_success_at is None:  # the backlog: kept, not announced
-        rows = [(e.as_item(), e.content_hash) for e in fresh]
+        rows = [(e.as_item(source.language), e.content_hash) for e in fresh]
         report.imported = await database.source_entries.import_silently(source.id, rows, now)
     else:
         await _store_new(
@@ -183,7 +184,9 @@ async def store_entries(
     for entry in entries:
         seen = known.get(entry.uid)
         if seen is not None and seen.content_hash != entry.content_hash:
-            await _store_change(database, seen, entry, now, report)
+            await _store_change(
+                database, seen, entry, language=source.language, now=now, report=report
+            )
     if report.published or report.corrected:
         engine.wake()
 
@@ -199,7 +202,7 @@ async def _store_new(
 ) -> None:
     stored = await database.source_entries.elsewhere([entry.uid for entry in fresh])
     for entry in fresh:
-        item = entry.as_item()
+        item = entry.as_item(source.language)
         if entry.uid in stored:  # from another source, data/, or held there: not twice
             await database.source_entries.remember(
                 source.id, item, entry.content_hash, state="imported",
@@ -226,14 +229,21 @@ async def _store_new(
 
 
 async def _store_change(
-    database: Database, seen: KnownEntry, entry: Entry, now: datetime, report: PollReport
+    database: Database,
+    seen: KnownEntry,
+    entry: Entry,
+    *,
+    language: str,
+    now: datetime,
+    report: PollReport,
 ) -> None:
     """A known entry with a new title or text: held ones wait with it, published are corrected."""
-    if seen.state != "held" and seen.item_id is not None:
+    item = await database.items.get(seen.item_id) if seen.item_id is not None else None
+    if seen.state != "held" and item is not None:
         broadcast = await database.outbox.correct(
-            seen.item_id,
-            title=entry.title,
-            body_html=entry.body_html,
+            item.id,
+            # The website writes the item's own version; a translation an admin added stays.
+            versions=[Version(item.language, entry.title, entry.body_html)],
             # The item keeps its media: the website's first ones, with file_ids learnt, or
             # those an admin set with /edit. Only the words follow the website.
             media=None,
@@ -241,6 +251,8 @@ async def _store_change(
             progress_chat_id=None,
             now=now,
         )
-        if broadcast is not None:  # None: withdrawn by an admin, and it stays so
-            report.corrected.append(seen.item_id)
-    await database.source_entries.update_entry(seen.id, entry.as_item(), entry.content_hash, now)
+        if broadcast:  # None: withdrawn by an admin, and it stays so; 0: the same words
+            report.corrected.append(item.id)
+    await database.source_entries.update_entry(
+        seen.id, entry.as_item(language), entry.content_hash, now
+    )

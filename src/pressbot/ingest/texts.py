@@ -99,7 +99,7 @@ def recovered_notice(url: str, tr: Translator) -> str:
 
 def skipped_answer(title: str, tr: Translator) -> str:
     """After Skip."""
-    return tr("Skipped: «{title}» will not be published.", title=shown_title(title))
+    return tr("Skipped: “{title}” will not be published.", title=shown_title(title))
 
 
 def sources_list(sources: Sequence[Source], tr: Translator) -> str:

@@ -7,6 +7,7 @@ broadcast (or of many) is read back in one query.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Final
 
@@ -39,17 +40,19 @@ async def start_broadcast(
     progress_chat_id: int | None,
     now: datetime,
     media_changed: bool = False,
+    languages: Collection[str] | None = None,
 ) -> int:
     """Queue `action` of an item for every chat it concerns, inside the caller's transaction.
 
     A release goes to the active subscribers who follow its kind; an edit or a withdrawal to
-    every chat a copy reached (`media_changed`: an edit replaces the copies' media too).
+    every chat a copy reached (`media_changed`: an edit replaces the copies' media too;
+    `languages`: an edit reaches only the chats whose version is in one of them).
     Returns the broadcast's id.
     """
     cursor = await db.execute(
         "INSERT INTO broadcasts"
-        " (item_id, action, requested_by, progress_chat_id, created_at, media_changed)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " (item_id, action, requested_by, progress_chat_id, created_at, media_changed,"
+        " languages) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             item_id,
             action.value,
@@ -57,6 +60,7 @@ async def start_broadcast(
             progress_chat_id,
             to_db_time(now),
             int(media_changed),
+            ",".join(sorted(languages or ())),
         ),
     )
     broadcast_id = cursor.lastrowid
@@ -81,15 +85,18 @@ async def start_broadcast(
         )
     else:
         # Every copy that reached a chat is edited or withdrawn in place.
+        # The version each copy carries, as recorded when it was sent (else the item's own).
+        version = "coalesce(d.version, (SELECT i.language FROM items AS i WHERE i.id = b.item_id))"
         cursor = await db.execute(
-            "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, message_id, copy_sent_at,"
-            " media_message_ids, copy_shape)"
-            " SELECT ?, d.chat_id, d.message_id, d.done_at, d.media_message_ids, d.copy_shape"
-            " FROM deliveries AS d"
+            "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, message_id, copy_sent_at,"  # noqa: S608 - fixed SQL
+            " media_message_ids, copy_shape, version)"
+            " SELECT ?1, d.chat_id, d.message_id, d.done_at, d.media_message_ids, d.copy_shape,"
+            " d.version FROM deliveries AS d"
             " JOIN broadcasts AS b ON b.id = d.broadcast_id"
-            " WHERE b.item_id = ? AND b.action = 'send' AND d.status = 'sent'"
-            " AND d.message_id IS NOT NULL",
-            (broadcast_id, item_id),
+            " WHERE b.item_id = ?2 AND b.action = 'send' AND d.status = 'sent'"
+            " AND d.message_id IS NOT NULL"
+            f" AND (?3 IS NULL OR instr(',' || ?3 || ',', ',' || {version} || ',') > 0)",
+            (broadcast_id, item_id, None if languages is None else ",".join(sorted(languages))),
         )
     await db.execute(
         "UPDATE broadcasts SET total = ? WHERE id = ?", (cursor.rowcount, broadcast_id)

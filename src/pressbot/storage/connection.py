@@ -1,4 +1,7 @@
-"""Opening the SQLite file: PRAGMAs, explicit transactions, one lock per connection."""
+"""Opening the SQLite file: PRAGMAs, explicit transactions, one lock per connection.
+
+Every connection has pressbot's SQL functions too (storage.search_index.SQL_FUNCTIONS).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from pressbot.storage.search_index import SQL_FUNCTIONS
 
 _PRAGMAS = (
     "PRAGMA foreign_keys = ON",
@@ -143,6 +148,8 @@ async def open_connection(path: Path | str, *, wal: bool = True) -> Connection:
         raw.row_factory = aiosqlite.Row
         for pragma in _PRAGMAS:
             await _pragma(raw, pragma)
+        for name, function in SQL_FUNCTIONS.items():  # a migration's SQL may call them
+            await raw.create_function(name, 1, function, deterministic=True)
         await _check_intact(raw, path)
         await _check_ours(raw, path)
         await _check_writable(raw)

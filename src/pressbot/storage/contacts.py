@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 
 from pressbot.core.models import Contact
 from pressbot.storage.connection import Connection
+
+
+def _labels_column(translations: Mapping[str, str]) -> str:
+    """A contact's labels in other languages as stored: one spelling, so equal is unchanged."""
+    return json.dumps(dict(sorted(translations.items())), ensure_ascii=False)
 
 
 class ContactStore:
@@ -15,16 +21,23 @@ class ContactStore:
         self._connection = connection
 
     async def put_many(self, contacts: Sequence[Contact]) -> int:
-        """Add or update contacts by label; return how many were new or changed."""
+        """Add or update contacts by label; return how many were new or changed (a phone, an
+        e-mail or a label in another language)."""
         changed = 0
         async with self._connection.transaction() as db:
             for contact in contacts:
                 cursor = await db.execute(
-                    "INSERT INTO contacts (label, phone, email) VALUES (?, ?, ?)"
+                    "INSERT INTO contacts (label, phone, email, translations) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT (label) DO UPDATE SET phone = excluded.phone,"
-                    " email = excluded.email"
-                    " WHERE phone != excluded.phone OR email != excluded.email",
-                    (contact.label, contact.phone, contact.email),
+                    " email = excluded.email, translations = excluded.translations"
+                    " WHERE phone != excluded.phone OR email != excluded.email"
+                    " OR translations != excluded.translations",
+                    (
+                        contact.label,
+                        contact.phone,
+                        contact.email,
+                        _labels_column(contact.translations),
+                    ),
                 )
                 changed += cursor.rowcount
         return changed
@@ -33,10 +46,15 @@ class ContactStore:
         """Return every contact."""
         async with (
             self._connection.reading() as db,
-            db.execute("SELECT label, phone, email FROM contacts ORDER BY position") as cursor,
+            db.execute(
+                "SELECT label, phone, email, translations FROM contacts ORDER BY position"
+            ) as cursor,
         ):
             rows = await cursor.fetchall()
-        return [Contact(row["label"], row["phone"], row["email"]) for row in rows]
+        return [
+            Contact(row["label"], row["phone"], row["email"], json.loads(row["translations"]))
+            for row in rows
+        ]
 
 
 class MetaStore:

@@ -42,6 +42,7 @@ class DueDelivery:
     media_message_ids: tuple[int, ...] = ()  # the copy's media messages (sent so far)
     copy_shape: str = ""  # how the copy was built ("" a text message; see delivery/copies.py)
     media_changed: bool = False  # an edit that replaces the copy's media too
+    version: str | None = None  # the version the copy carries (None: a new copy, the chat's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class DeliveryOutcome:
     media_message_ids: tuple[int, ...] | None = None  # the copy's media messages; None: as was
     copy_shape: str | None = None  # how the copy was built; None: as it was
     replaced_copy: bool = False  # an edit sent a new copy in place of the old one
+    version: str | None = None  # the language of the version a new copy carries
 
 
 def message_ids_text(ids: tuple[int, ...] | None) -> str | None:
@@ -86,10 +88,10 @@ async def _follow_up_late_copies(
     before = db.total_changes
     await db.executemany(
         "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, message_id, copy_sent_at,"
-        " media_message_ids, copy_shape)"
+        " media_message_ids, copy_shape, version)"
         " SELECT (SELECT max(f.id) FROM broadcasts AS f WHERE f.item_id = s.item_id"
         "   AND f.action != 'send' AND f.id > s.id), d.chat_id, d.message_id, d.done_at,"
-        " d.media_message_ids, d.copy_shape"
+        " d.media_message_ids, d.copy_shape, d.version"
         " FROM deliveries AS d JOIN broadcasts AS s ON s.id = d.broadcast_id"
         " JOIN items AS i ON i.id = s.item_id"
         " WHERE d.id = ? AND s.action = 'send' AND d.message_id IS NOT NULL"
@@ -157,7 +159,7 @@ class DeliveryStore:
                 " d.copy_sent_at, d.attempts, coalesce(s.active, 0), s.quiet_start,"
                 " s.quiet_end, s.quiet_zone, i.urgent, s.thread_id, l.language,"
                 " unixepoch(b.created_at), d.error, d.media_message_ids, d.copy_shape,"
-                " b.media_changed"
+                " b.media_changed, d.version"
                 " FROM deliveries AS d"
                 " JOIN broadcasts AS b ON b.id = d.broadcast_id"
                 " JOIN items AS i ON i.id = b.item_id"
@@ -189,6 +191,7 @@ class DeliveryStore:
                 media_message_ids=_message_ids(row[17]),
                 copy_shape=row[18],
                 media_changed=bool(row[19]),
+                version=row[20],
             )
             for row in rows
         ]
@@ -221,7 +224,8 @@ class DeliveryStore:
                 "UPDATE deliveries SET status = ?, message_id = coalesce(?, message_id),"
                 " error = ?, done_at = ?, attempts = attempts + 1,"
                 " media_message_ids = coalesce(?, media_message_ids),"
-                " copy_shape = coalesce(?, copy_shape) WHERE id = ?",
+                " copy_shape = coalesce(?, copy_shape), version = coalesce(?, version)"
+                " WHERE id = ?",
                 [
                     (
                         o.status.value,
@@ -230,6 +234,7 @@ class DeliveryStore:
                         o.done_at,
                         message_ids_text(o.media_message_ids),
                         o.copy_shape,
+                        o.version,
                         o.delivery_id,
                     )
                     for o in final

@@ -10,6 +10,7 @@ from pressbot.core.models import ItemHeadline
 from pressbot.storage.connection import Connection
 from pressbot.storage.media import MEDIA_KINDS_COLUMN, kinds_from_column
 from pressbot.storage.times import from_db_time, to_db_time
+from pressbot.storage.translations import title_column
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +92,11 @@ class DigestStore:
             for row in rows
         ]
 
-    async def headlines(self, chat_id: int, after: int, until: datetime) -> list[ItemHeadline]:
-        """Releases broadcast after broadcast `after`, by `until`, that the chat follows.
+    async def headlines(
+        self, chat_id: int, after: int, until: datetime, language: str = ENGLISH
+    ) -> list[ItemHeadline]:
+        """Releases broadcast after broadcast `after`, by `until`, that the chat follows,
+        titled for a reader of `language`.
 
         Oldest first.
 
@@ -101,14 +105,14 @@ class DigestStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                f"SELECT items.id, items.kind, items.title, items.published_at,"  # noqa: S608 - fixed columns
+                f"SELECT items.id, items.kind, {title_column('?1')}, items.published_at,"  # noqa: S608 - fixed columns
                 f" {MEDIA_KINDS_COLUMN} FROM broadcasts AS b"
                 " JOIN items ON items.id = b.item_id"
-                " WHERE b.action = 'send' AND b.id > ? AND b.created_at <= ?"
+                " WHERE b.action = 'send' AND b.id > ?2 AND b.created_at <= ?3"
                 " AND items.status = 'published' AND items.urgent = 0 AND NOT EXISTS"
-                " (SELECT 1 FROM muted_topics AS m WHERE m.chat_id = ? AND m.kind = items.kind)"
+                " (SELECT 1 FROM muted_topics AS m WHERE m.chat_id = ?4 AND m.kind = items.kind)"
                 " ORDER BY b.id",
-                (after, to_db_time(until), chat_id),
+                (language, after, to_db_time(until), chat_id),
             ) as cursor,
         ):
             rows = await cursor.fetchall()

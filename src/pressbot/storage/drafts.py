@@ -8,6 +8,7 @@ from pressbot.core.models import Draft, DraftStage
 from pressbot.storage.connection import Connection
 from pressbot.storage.media import decode_media, encode_media
 from pressbot.storage.times import to_db_time
+from pressbot.storage.translations import decode_versions, encode_versions
 
 
 class DraftStore:
@@ -21,8 +22,8 @@ class DraftStore:
         async with (
             self._connection.reading() as db,
             db.execute(
-                "SELECT admin_id, chat_id, stage, item_id, title, body_html, kind, urgent, media"
-                " FROM drafts"
+                "SELECT admin_id, chat_id, stage, item_id, title, body_html, kind, urgent, media,"
+                " language, versions FROM drafts"
                 " WHERE admin_id = ?",
                 (admin_id,),
             ) as cursor,
@@ -40,6 +41,8 @@ class DraftStore:
             kind=str(row["kind"]) if row["kind"] else None,
             urgent=bool(row["urgent"]),
             media=decode_media(row["media"]),
+            language=row["language"],
+            versions=decode_versions(row["versions"]),
         )
 
     async def save(self, draft: Draft, now: datetime) -> None:
@@ -48,7 +51,7 @@ class DraftStore:
             await db.execute(
                 "INSERT OR REPLACE INTO drafts"
                 " (admin_id, chat_id, stage, item_id, title, body_html, kind, urgent, updated_at,"
-                " media) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " media, language, versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.admin_id,
                     draft.chat_id,
@@ -60,6 +63,8 @@ class DraftStore:
                     int(draft.urgent),
                     to_db_time(now),
                     encode_media(draft.media),
+                    draft.language,
+                    encode_versions(draft.versions),
                 ),
             )
 

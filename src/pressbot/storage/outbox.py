@@ -12,10 +12,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pressbot.core.media import Attachment
-from pressbot.core.models import BroadcastAction, ItemStatus, NewItem
+from pressbot.core.models import BroadcastAction, ItemStatus, NewItem, Version
 from pressbot.storage.broadcasts import BroadcastStore, start_broadcast
 from pressbot.storage.deliveries import DeliveryStore
-from pressbot.storage.items import insert_item, publish_held_item, revise_item, withdraw_item
+from pressbot.storage.item_writes import (
+    insert_item,
+    publish_held_item,
+    revise_item,
+    withdraw_item,
+)
 
 
 class OutboxStore(BroadcastStore, DeliveryStore):
@@ -83,21 +88,21 @@ class OutboxStore(BroadcastStore, DeliveryStore):
         self,
         item_id: int,
         *,
-        title: str,
-        body_html: str,
+        versions: Sequence[Version],
         media: Sequence[Attachment] | None = None,
         requested_by: int | None,
         progress_chat_id: int | None,
         now: datetime,
     ) -> int | None:
-        """Replace a published item's text and media (None: keep them) and queue an edit of
-        every delivered copy; None when the item is not published."""
+        """Rewrite a published item's versions and media (None: keep them) and queue an edit
+        of every delivered copy of a version that changed (of every copy when the media did);
+        None when the item is not published, 0 when nothing changed (nothing is queued)."""
         async with self._connection.transaction() as db:
-            media_changed = await revise_item(
-                db, item_id, title=title, body_html=body_html, media=media, now=now
-            )
-            if media_changed is None:
+            revision = await revise_item(db, item_id, versions=versions, media=media, now=now)
+            if revision is None:
                 return None
+            if not revision.changed:
+                return 0
             return await start_broadcast(
                 db,
                 item_id,
@@ -105,7 +110,8 @@ class OutboxStore(BroadcastStore, DeliveryStore):
                 requested_by=requested_by,
                 progress_chat_id=progress_chat_id,
                 now=now,
-                media_changed=media_changed,
+                media_changed=revision.media_changed,
+                languages=None if revision.media_changed else revision.languages,
             )
 
     async def withdraw(

@@ -1,21 +1,15 @@
 """The schema's steps in order: each migration's number, name and statements.
 
-migrations.py applies them, each with its record in one transaction.
+migrations.py applies them, each with its record in one transaction; the steps for English
+and Russian are schema_languages.py's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pressbot.storage.migration import Migration
+from pressbot.storage.schema_languages import LANGUAGE_MIGRATIONS
 
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One step of the schema: its number, a name, and its statements in order."""
-
-    version: int
-    name: str
-    statements: tuple[str, ...]
-
+__all__ = ["MIGRATIONS", "Migration"]
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -318,4 +312,5 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE broadcasts ADD COLUMN media_changed INTEGER NOT NULL DEFAULT 0",
         ),
     ),
+    *LANGUAGE_MIGRATIONS,
 )

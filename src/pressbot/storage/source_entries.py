@@ -16,7 +16,7 @@ import aiosqlite
 
 from pressbot.core.models import ItemStatus, NewItem
 from pressbot.storage.connection import Connection
-from pressbot.storage.items import insert_item
+from pressbot.storage.item_writes import insert_item
 from pressbot.storage.media import decode_media, encode_media
 from pressbot.storage.times import from_db_time, to_db_time
 
@@ -51,6 +51,7 @@ def _held(row: aiosqlite.Row) -> HeldEntry:
         published_at=from_db_time(row["published_at"]),
         source=row["link"],
         media=decode_media(row["media"]),
+        language=row["language"],
     )
     return HeldEntry(row["id"], row["source_id"], row["url"], item)
 
@@ -68,8 +69,9 @@ async def _record(
     stamp = to_db_time(now)
     cursor = await db.execute(
         "INSERT INTO source_entries (source_id, uid, state, item_id, kind, title, body_html,"
-        " published_at, link, content_hash, seen_at, updated_at, media)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, uid) DO NOTHING",
+        " published_at, link, content_hash, seen_at, updated_at, media, language)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (source_id, uid) DO NOTHING",
         (
             source_id,
             item.uid,
@@ -84,6 +86,7 @@ async def _record(
             stamp,
             stamp,
             encode_media(item.media),
+            item.language,
         ),
     )
     return cursor.lastrowid if cursor.rowcount == 1 else None
@@ -175,12 +178,12 @@ class SourceEntryStore:
     async def update_entry(
         self, entry_id: int, item: NewItem, content_hash: str, now: datetime
     ) -> None:
-        """Keep an entry's new title, text and media (a held one is published with them
-        later)."""
+        """Keep an entry's new title, text, media and language (a held one is published with
+        them later)."""
         async with self._connection.transaction() as db:
             await db.execute(
                 "UPDATE source_entries SET kind = ?, title = ?, body_html = ?, link = ?,"
-                " content_hash = ?, updated_at = ?, media = ? WHERE id = ?",
+                " content_hash = ?, updated_at = ?, media = ?, language = ? WHERE id = ?",
                 (
                     item.kind,
                     item.title,
@@ -189,6 +192,7 @@ class SourceEntryStore:
                     content_hash,
                     to_db_time(now),
                     encode_media(item.media),
+                    item.language,
                     entry_id,
                 ),
             )
@@ -199,7 +203,7 @@ class SourceEntryStore:
             self._connection.reading() as db,
             db.execute(
                 "SELECT e.id, e.source_id, s.url, e.uid, e.kind, e.title, e.body_html,"
-                " e.published_at, e.link, e.media FROM source_entries AS e"
+                " e.published_at, e.link, e.media, e.language FROM source_entries AS e"
                 " JOIN sources AS s ON s.id = e.source_id"
                 " WHERE e.state = 'held' AND (?1 IS NULL OR e.id = ?1)"
                 " ORDER BY e.published_at, e.id",

@@ -13,7 +13,7 @@ from pressbot.storage.connection import Connection
 from pressbot.storage.times import from_db_time, to_db_time
 
 _SELECT_SOURCES = (
-    "SELECT s.id, s.url, s.kind, s.etag, s.last_modified, s.first_success_at,"
+    "SELECT s.id, s.url, s.kind, s.language, s.etag, s.last_modified, s.first_success_at,"
     " s.last_success_at, s.failures, s.error, s.failing_since, s.next_poll_at,"
     " (SELECT count(*) FROM source_entries AS e WHERE e.source_id = s.id"
     "  AND e.item_id IS NOT NULL) AS items,"
@@ -30,6 +30,7 @@ class Source:
     id: int
     url: str
     kind: SourceKind
+    language: str  # what it writes in: its entries become items in it
     etag: str | None
     last_modified: str | None
     first_success_at: datetime | None
@@ -51,6 +52,7 @@ def _source(row: aiosqlite.Row) -> Source:
         id=row["id"],
         url=row["url"],
         kind=SourceKind(row["kind"]),
+        language=row["language"],
         etag=row["etag"],
         last_modified=row["last_modified"],
         first_success_at=_time(row["first_success_at"]),
@@ -70,13 +72,15 @@ class SourceStore:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    async def ensure(self, sources: Sequence[tuple[str, SourceKind]], now: datetime) -> None:
-        """Add each (url, kind) not known yet; a new source is due at once."""
+    async def ensure(self, sources: Sequence[tuple[str, SourceKind, str]], now: datetime) -> None:
+        """Add each (url, kind, language) not known yet, a new source due at once; a known
+        one takes its language from the settings (what it brings from now on is in it)."""
         async with self._connection.transaction() as db:
             await db.executemany(
-                "INSERT INTO sources (url, kind, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (url) DO NOTHING",
-                [(url, kind, to_db_time(now)) for url, kind in sources],
+                "INSERT INTO sources (url, kind, language, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET language = excluded.language"
+                " WHERE language != excluded.language",
+                [(url, kind, language, to_db_time(now)) for url, kind, language in sources],
             )
 
     async def listed(self, urls: Sequence[str]) -> list[Source]:

@@ -29,8 +29,8 @@ ASK_BODY = N_(
 )
 ASK_KIND = N_("What kind of item is it?")
 ASK_TIME = N_(
-    'When should it be published? Send a time such as "18:00", "18:00 London" or '
-    '"2026-12-01 09:00 Moscow" (London time when no city is given).'
+    "When should it be published? Send a time such as “18:00”, “18:00 London” or"
+    " “2026-12-01 09:00 Moscow” (London time when no city is given)."
 )
 CANCELLED = N_("Cancelled. Nothing was published.")
 NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
@@ -48,7 +48,7 @@ def draft_in_progress(title: str, tr: Translator) -> str:
     """Why /post or /edit can't start a second draft."""
     if title:
         return tr(
-            "You have an unfinished draft «{title}». Finish it, or send /cancel to drop it first.",
+            "You have an unfinished draft “{title}”. Finish it, or send /cancel to drop it first.",
             title=shown_title(title),
         )
     return tr(
@@ -64,11 +64,24 @@ def kind_keyboard(kinds: Sequence[Kind], tr: Translator) -> InlineKeyboardMarkup
     )
 
 
-def preview_intro(correction: bool, tr: Translator) -> str:
-    """The line above a preview."""
+def preview_intro(correction: bool, tr: Translator, versions: int = 1) -> str:
+    """The line above a preview (of `versions` versions, each as its readers get it)."""
+    if correction and versions > 1:
+        return tr(
+            "Preview of the corrected item. The delivered copies of a version you rewrote"
+            " will be corrected to it:"
+        )
     if correction:
         return tr("Preview of the corrected item. Delivered copies will be corrected to this:")
-    return tr("Preview: subscribers will receive exactly this, with a “Read in full” button.")
+    if versions > 1:
+        return tr(
+            "Preview: each chat will receive the version in its language, exactly as shown"
+            " below, with a “Read in full” button."
+        )
+    return tr(
+        "Preview: subscribers will receive exactly this, with a “Read in full” button (each"
+        " chat with the bot's own words in its language)."
+    )
 
 
 def preview_keyboard(
@@ -133,7 +146,7 @@ def scheduled(item_id: int, when: datetime, tr: Translator) -> str:
 def edit_started(item: Item, tr: Translator) -> str:
     """The first prompt of /edit."""
     return tr(
-        "Correcting item {id}: «{title}».\n"
+        "Correcting item {id}: “{title}”.\n"
         "Send the new <b>title</b>, or /skip to keep it. /cancel ends this.",
         id=item.id,
         title=shown_title(item.title),
@@ -162,7 +175,7 @@ def corrected(item_id: int, copies: int, tr: Translator) -> str:
 def withdraw_question(item: Item, tr: Translator) -> str:
     """What /delete asks before it acts."""
     return tr(
-        "Withdraw item {id}, «{title}»?\nIt leaves /latest and /search. Delivered copies are"
+        "Withdraw item {id}, “{title}”?\nIt leaves /latest and /search. Delivered copies are"
         " deleted where Telegram still allows it (48 hours) and otherwise marked as withdrawn.",
         id=item.id,
         title=shown_title(item.title),
@@ -211,7 +224,9 @@ def scheduled_list(
     buttons = []
     for item in items:
         when = format_release_time(item.publish_at, tr) if item.publish_at else tr("unknown time")
-        lines.append(f"{item.id}. {when}\n{shown_title(item.title)}")
+        # "Item 13 — 1 December…": a bare "13. 1 December" would read as a list's number.
+        number = tr("<b>Item {id}</b> — {when}", id=item.id, when=when)
+        lines.append(f"{number}\n{shown_title(item.title)}")
         label = tr("Cancel item {id}", id=item.id)
         buttons.append([InlineKeyboardButton(label, callback_data=f"unschedule:{item.id}")])
     return "\n\n".join(lines), InlineKeyboardMarkup(buttons)

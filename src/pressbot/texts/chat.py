@@ -74,12 +74,18 @@ def render_subscription_change(change: SubscriptionChange, tr: Translator) -> st
     return tr(_SUBSCRIPTION_REPLIES[change])
 
 
-def render_help(commands: Sequence[CommandInfo], tr: Translator) -> str:
-    """List every command, one line each."""
-    lines = [
-        f"{escape(tr(command.usage))} — {escape(tr(command.description))}" for command in commands
-    ]
-    return "\n".join([tr("<b>Commands</b>"), *lines])
+def render_help(
+    commands: Sequence[CommandInfo], tr: Translator, admin: Sequence[CommandInfo] = ()
+) -> str:
+    """List every command, one line each; an admin's own commands under a heading of theirs."""
+    sections = [[tr("<b>Commands</b>"), *_help_lines(commands, tr)]]
+    if admin:
+        sections.append([tr("<b>Admin commands</b>"), *_help_lines(admin, tr)])
+    return "\n\n".join("\n".join(section) for section in sections)
+
+
+def _help_lines(commands: Sequence[CommandInfo], tr: Translator) -> list[str]:
+    return [f"{escape(tr(c.usage))} — {escape(tr(c.description))}" for c in commands]
 
 
 def render_unknown(tr: Translator) -> str:

@@ -62,6 +62,38 @@ def topics_keyboard(
 
 #: The time zones a chat chooses from, in English; translated where shown.
 ZONE_NAMES = (N_("London"), N_("Moscow"))
+# A sentence a zone, not "{zone} time": Russian says "по лондонскому времени", no city name.
+_QUIET_HOURS = {
+    "London": N_(
+        "Quiet hours: {start}–{end} London time. Releases published then arrive at {end};"
+        " urgent ones come at once."
+    ),
+    "Moscow": N_(
+        "Quiet hours: {start}–{end} Moscow time. Releases published then arrive at {end};"
+        " urgent ones come at once."
+    ),
+}
+_DIGEST_AT = {
+    "London": N_(
+        "One message a day at {time} London time lists that day's releases. Urgent"
+        " releases still come at once. /digest off brings back each release as it comes."
+    ),
+    "Moscow": N_(
+        "One message a day at {time} Moscow time lists that day's releases. Urgent"
+        " releases still come at once. /digest off brings back each release as it comes."
+    ),
+}
+_ZONE_CHOSEN = {"London": N_("London time"), "Moscow": N_("Moscow time")}
+
+
+def _in_zone(messages: dict[str, str], zone: str) -> str:
+    """The message of `zone`, London's for a zone not offered (any more)."""
+    return messages.get(zone, messages["London"])
+
+
+def zone_chosen(zone: str, tr: Translator) -> str:
+    """The answer to a time zone's button: "London time"."""
+    return tr(_in_zone(_ZONE_CHOSEN, zone))
 
 
 def render_quiet(start: str | None, end: str | None, zone: str, tr: Translator) -> str:
@@ -69,13 +101,7 @@ def render_quiet(start: str | None, end: str | None, zone: str, tr: Translator) 
     if not start or not end:
         state = tr("Quiet hours are off: releases arrive as they are published.")
     else:
-        state = tr(
-            "Quiet hours: {start}–{end} {zone} time. Releases published then arrive at {end};"
-            " urgent ones come at once.",
-            start=start,
-            end=end,
-            zone=tr(zone),
-        )
+        state = tr(_in_zone(_QUIET_HOURS, zone), start=start, end=end)
     return "\n".join(
         [
             tr("<b>Quiet hours</b>"),
@@ -111,12 +137,7 @@ def render_digest_setting(at: str | None, zone: str, tr: Translator) -> str:
             " a day instead."
         )
     else:
-        state = tr(
-            "One message a day at {time} {zone} time lists that day's releases. Urgent"
-            " releases still come at once. /digest off brings back each release as it comes.",
-            time=at,
-            zone=tr(zone),
-        )
+        state = tr(_in_zone(_DIGEST_AT, zone), time=at)
     return "\n".join([tr("<b>Daily digest</b>"), state, tr("The buttons choose the time zone.")])
 
 

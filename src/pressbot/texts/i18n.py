@@ -74,9 +74,10 @@ class Translator:
         chosen = self._catalog.ngettext(singular, plural, count)
         return chosen.format(count=self.number(count), **values)
 
-    def number(self, value: int) -> str:
-        """A whole number with this language's digit grouping: 12,345 or 12 345."""
-        return format_decimal(value, locale=self._locale)
+    def number(self, value: float) -> str:
+        """A number as this language writes it: 12,345 or 12 345; 2.5 or 2,5 (a fraction to
+        one decimal place)."""
+        return format_decimal(value, format="#,##0.#", locale=self._locale)
 
     def long_date(self, day: date) -> str:
         """A date as the page header writes it: 18 October 2018, 18 октября 2018."""

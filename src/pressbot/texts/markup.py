@@ -12,10 +12,22 @@ import html
 import re
 
 _TAG = re.compile(r"<[^>]*>")
+# The labels of a question and its answer, in the items' two languages.
+_QA_LABELS = r"Question|Answer|Q\.|A\.|Вопрос|Ответ|В\.|О\."
+# The end of a sentence, maybe inside quotes or brackets; not an initial ("Иванов С. В.: …").
+_CLOSING = "”’\"')»\\]"
+_SENTENCE_END = (
+    rf"(?<=[?!…])|(?<=[?!…][{_CLOSING}])"
+    rf"|(?<=[^A-ZА-ЯЁ.\s]\.)|(?<=[^A-ZА-ЯЁ.\s]\.[{_CLOSING}])"
+)
 # "… evidence? Answer: There is …" starts a new paragraph at the answer.
-_INLINE_QA_LABEL = re.compile(r"(?<=\S)[ \t]+(?=(?:Question|Answer|Q\.|A\.):\s)")
-# A paragraph opening with a speaker's label: "Question:", "Q.:", "Sergey Lavrov:".
-_SPEAKER_LABEL = re.compile(r"^((?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*){0,2}):(?=\s)")
+_INLINE_QA_LABEL = re.compile(rf"(?:{_SENTENCE_END})[ \t]+(?=(?:{_QA_LABELS}):\s)")
+# A word of a speaker's label: a capital, Latin or Cyrillic, then letters, initials, hyphens.
+_LABEL_WORD = r"[A-ZА-ЯЁ][\w’'.-]*"
+# A paragraph opening with a speaker's label: "Question:", "Q.:", "Sergey Lavrov:", "Вопрос:",
+# "О.:", "С.В.Лавров:", "Мария Захарова:"; up to three words, each capitalised, so that a
+# sentence with a colon ("Министр подчеркнул: …") is not one.
+_SPEAKER_LABEL = re.compile(rf"^({_LABEL_WORD}(?: {_LABEL_WORD}){{0,2}}):(?=\s)")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 

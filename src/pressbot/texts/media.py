@@ -130,7 +130,7 @@ def went_without(
         MediaKind.DOCUMENT: tr("a document"),
     }[kind]
     return tr(
-        "Release {id} «{title}» went out without {what}: Telegram could not use"
+        "Release {id} “{title}” went out without {what}: Telegram could not use"
         " {source} ({reason}). /edit {id} can add another.",
         id=item_id,
         title=shown_title(title),

@@ -129,7 +129,7 @@ def render_progress(
         notes.append(
             tr(
                 "{rate} messages/s · about {left} left",
-                rate=f"{rate:.1f}",
+                rate=tr.number(round(rate, 1)),
                 left=format_duration(seconds_left, tr),
             )
         )

@@ -54,7 +54,7 @@ def render_latest(page: ItemPage, tr: Translator) -> list[str]:
     if not page.headlines:
         return [tr("No items have been published yet.")]
     first, last = page.offset + 1, page.offset + len(page.headlines)
-    header = tr("<b>Latest events</b> ({first}–{last})", first=first, last=last)
+    header = tr("<b>Latest</b> ({first}–{last})", first=first, last=last)
     lines = [render_headline(headline) for headline in page.headlines]
     return split_html("\n\n".join([header, *lines]))
 
@@ -189,11 +189,12 @@ def render_search_results(
 
 
 def render_contacts(contacts: Sequence[Contact], tr: Translator) -> str:
-    """Render the consular contacts (their labels as the embassy wrote them)."""
+    """Render the consular contacts, each label in the reader's language when the embassy
+    wrote it in that language too (else the English one)."""
     if not contacts:
         return tr("No contacts are on record.")
     blocks = [
-        f"<b>{escape(contact.label)}</b>\n"
+        f"<b>{escape(contact.label_in(tr.language))}</b>\n"
         + tr("Phone: {phone}", phone=escape(contact.phone))
         + "\n"
         + tr("E-mail: {email}", email=escape(contact.email))

@@ -46,6 +46,7 @@ class DraftInput(enum.StrEnum):
     SCHEDULE = "post:schedule"
     CONFIRM = "post:confirm"
     CANCEL = "post:cancel"
+    VERSION = "version"  # "version:<language>", under the preview: write that version
 
 
 #: One step of a draft: it reads the update, stores the draft's next stage, and replies.
@@ -70,20 +71,29 @@ STEPS: Mapping[tuple[DraftStage, DraftInput], Step] = {
     (DraftStage.PREVIEW, DraftInput.SCHEDULE): preview.ask_release_time,
     (DraftStage.PREVIEW, DraftInput.CONFIRM): preview.confirm_correction,
     (DraftStage.PREVIEW, DraftInput.CANCEL): preview.drop_draft,
+    (DraftStage.PREVIEW, DraftInput.VERSION): preview.write_version,
     (DraftStage.SCHEDULE, DraftInput.TEXT): draft_steps.take_release_time,
     (DraftStage.SCHEDULE, DraftInput.MEDIA): draft_media.ask_time_as_text,
 }
 #: Inputs that are a step of one kind of draft only: /post's, and /edit's (a correction).
 NEW_RELEASE_ONLY = frozenset({DraftInput.URGENT, DraftInput.PUBLISH, DraftInput.SCHEDULE})
-CORRECTION_ONLY = frozenset({DraftInput.SKIP, DraftInput.CONFIRM})
+CORRECTION_ONLY = frozenset({DraftInput.CONFIRM})
 #: The stage whose message each family of buttons is under; pressed at another, it is stale.
-BUTTON_STAGES = {"kind": DraftStage.KIND, "post": DraftStage.PREVIEW}
+BUTTON_STAGES = {
+    "kind": DraftStage.KIND,
+    "post": DraftStage.PREVIEW,
+    "version": DraftStage.PREVIEW,
+}
 _PREVIEW_BUTTONS = {sent.value: sent for sent in DraftInput if sent.startswith("post:")}
+#: Button families whose data carries a value: the kind chosen, the version to write.
+_FAMILY_INPUTS = {"kind": DraftInput.KIND, "version": DraftInput.VERSION}
 
 
 def step_for(draft: Draft, sent: DraftInput) -> Step | None:
     """The step `sent` leads to from the draft's stage; None where it is not one."""
     if sent in (CORRECTION_ONLY if draft.item_id is None else NEW_RELEASE_ONLY):
+        return None
+    if sent is DraftInput.SKIP and draft.kept is None:  # nothing written to keep
         return None
     return STEPS.get((draft.stage, sent))
 
@@ -160,13 +170,19 @@ async def done(update: Update, context: PressContext) -> None:
 
 
 async def skip(update: Update, context: PressContext) -> None:
-    """Keep the current title or text of the item being corrected."""
+    """Keep the current title or text of the version being rewritten."""
     draft = await _current_draft(update, context)
     if draft is None:
         return
-    if draft.item_id is None:
+    if draft.kept is None:
         await reply_messages(
-            update, [context.tr("/skip works when correcting an item with /edit.")]
+            update,
+            [
+                context.tr(
+                    "/skip keeps what was written before: it works with /edit, or when"
+                    " rewriting a version."
+                )
+            ],
         )
     else:
         await _take(update, context, draft, DraftInput.SKIP)
@@ -217,7 +233,7 @@ async def press_draft_button(update: Update, context: PressContext) -> None:
     if draft is None or draft.stage is not BUTTON_STAGES.get(family):
         await pressed.query.answer(context.tr(admin_texts.STALE_BUTTON))
         return
-    sent = DraftInput.KIND if family == "kind" else _PREVIEW_BUTTONS.get(data)
+    sent = _FAMILY_INPUTS.get(family) or _PREVIEW_BUTTONS.get(data)
     step = step_for(draft, sent) if sent is not None else None
     # Under the preview, a button that is no step of this draft only takes the buttons away.
     await (step or preview.close_preview)(update, context, draft)
@@ -238,4 +254,6 @@ def register(application: PressApplication) -> None:
     application.add_handler(CommandHandler("skip", skip))
     application.add_handler(CommandHandler("nomedia", nomedia))
     application.add_handler(CommandHandler("cancel", cancel))
-    application.add_handler(CallbackQueryHandler(press_draft_button, pattern=r"^(kind|post):"))
+    application.add_handler(
+        CallbackQueryHandler(press_draft_button, pattern=r"^(kind|post|version):")
+    )

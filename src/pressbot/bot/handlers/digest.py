@@ -14,6 +14,7 @@ from pressbot.core.quiet import zone_named
 from pressbot.delivery.digests import DigestTimeError, parse_digest_time
 from pressbot.texts.chat_settings import (
     render_digest_setting,
+    zone_chosen,
     zone_keyboard,
 )
 from pressbot.texts.reader import render_digest
@@ -53,7 +54,7 @@ async def _send_collected(update: Update, context: PressContext, after: int, zon
     if chat is None:
         return
     now = context.now()
-    headlines = await context.database.digests.headlines(chat.id, after, now)
+    headlines = await context.database.digests.headlines(chat.id, after, now, context.tr.language)
     if headlines:
         day = now.astimezone(zone_named(zone)).date()
         await reply_messages(update, render_digest(headlines, day, context.tr))
@@ -70,7 +71,7 @@ async def choose_zone(update: Update, context: PressContext) -> None:
     at, _, _ = await context.database.digests.setting(chat.id)
     text = render_digest_setting(at, zone, context.tr)
     await edit_in_place(query, text, _keyboard(zone, context))
-    await query.answer(context.tr("{zone} time", zone=context.tr(zone)))
+    await query.answer(zone_chosen(zone, context.tr))
 
 
 def _keyboard(zone: str, context: PressContext) -> InlineKeyboardMarkup:

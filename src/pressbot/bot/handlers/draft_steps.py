@@ -22,6 +22,7 @@ from pressbot.core.scheduling import ReleaseTimeError, parse_release_time
 from pressbot.publishing import schedule_draft
 from pressbot.texts import admin as admin_texts
 from pressbot.texts import media as media_texts
+from pressbot.texts import versions as version_texts
 from pressbot.texts.markup import TITLE_LIMIT
 
 
@@ -41,13 +42,15 @@ async def take_title(update: Update, context: PressContext, draft: Draft) -> Non
 
 
 async def keep_title(update: Update, context: PressContext, draft: Draft) -> None:
-    """/skip the title (a correction keeps the item's): ask for the text."""
+    """/skip the title (the version rewritten keeps its own): ask for the text."""
     await context.database.drafts.save(replace(draft, stage=DraftStage.BODY), context.now())
-    prompt = (
-        admin_texts.ask_new_body(draft.media, context.tr)
-        if draft.item_id
-        else context.tr(admin_texts.ASK_BODY)
-    )
+    if draft.kept is not None:
+        prompt = admin_texts.ask_new_body(draft.media, context.tr)
+    elif draft.versions:  # another language of a release whose media are set already
+        asked = context.tr(version_texts.ASK_VERSION_BODY)
+        prompt = f"{asked}\n{media_texts.edit_media_note(draft.media, context.tr)}"
+    else:
+        prompt = context.tr(admin_texts.ASK_BODY)
     await reply_messages(update, [prompt])
 
 
@@ -66,24 +69,25 @@ async def add_to_body(update: Update, context: PressContext, draft: Draft) -> No
 
 
 async def end_body(update: Update, context: PressContext, draft: Draft) -> None:
-    """/done with the text: a correction with none keeps the item's; a release needs one."""
+    """/done with the text: a version rewritten with none keeps its own; a new one needs one."""
     if draft.body_html.strip():
         await _after_body(update, context, draft)
-    elif draft.item_id is None:
+    elif draft.kept is None:
         await reply_messages(update, [context.tr(admin_texts.EMPTY_BODY)])
     else:
         await keep_body(update, context, draft)
 
 
 async def keep_body(update: Update, context: PressContext, draft: Draft) -> None:
-    """/skip the text of the item being corrected: keep it, and preview."""
-    item = await context.database.items.get(draft.item_id or 0)
-    await _after_body(update, context, replace(draft, body_html=item.body_html if item else ""))
+    """/skip the text of the version rewritten: keep it, and preview."""
+    kept = draft.kept
+    await _after_body(update, context, replace(draft, body_html=kept.body_html if kept else ""))
 
 
 async def _after_body(update: Update, context: PressContext, draft: Draft) -> None:
-    """The text is complete: a correction keeps its kind and is previewed; a release asks it."""
-    if draft.item_id is not None:
+    """The text is complete: a draft whose kind is known (a correction, a second version)
+    is previewed; a new release asks its kind first."""
+    if draft.kind is not None:
         await preview.show_preview(update, context, replace(draft, stage=DraftStage.PREVIEW))
         return
     draft = replace(draft, stage=DraftStage.KIND)

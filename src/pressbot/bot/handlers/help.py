@@ -14,10 +14,8 @@ from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
 async def help_command(update: Update, context: PressContext) -> None:
     """List every command, one line each."""
     user = update.effective_user
-    commands = READER_COMMANDS
-    if context.is_admin(user.id if user else None):
-        commands += ADMIN_COMMANDS
-    await reply_messages(update, [render_help(commands, context.tr)])
+    admin = ADMIN_COMMANDS if context.is_admin(user.id if user else None) else ()
+    await reply_messages(update, [render_help(READER_COMMANDS, context.tr, admin)])
 
 
 async def unknown(update: Update, context: PressContext) -> None:

@@ -12,13 +12,13 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from pressbot.bot.context import PressContext
 from pressbot.bot.handlers.media_replies import send_step
 from pressbot.bot.handlers.replying import replace_buttons, reply_messages
-from pressbot.core.models import Draft, DraftStage, Item
+from pressbot.core.models import Draft, DraftStage, Item, Version
 from pressbot.delivery.copies import plan_copy
 from pressbot.publishing import (
     PublishingError,
@@ -29,53 +29,105 @@ from pressbot.publishing import (
 )
 from pressbot.texts import admin as admin_texts
 from pressbot.texts import media as media_texts
+from pressbot.texts import versions as version_texts
+from pressbot.texts.i18n import Translator
 from pressbot.texts.reader import render_release
+from pressbot.texts.versions import parse_version_callback
 
 logger = logging.getLogger(__name__)
 
 
 async def show_preview(update: Update, context: PressContext, draft: Draft) -> None:
-    """Store the draft (at the PREVIEW stage) and show it as subscribers will see it."""
+    """Store the draft (at the PREVIEW stage) and show each version as its readers will see
+    it: the English one as English chats get it, the Russian one as Russian chats do."""
     await context.database.drafts.save(draft, context.now())
     item = await preview_item(context, draft, context.now())
     correction = draft.item_id is not None
-    await reply_messages(update, [admin_texts.preview_intro(correction, context.tr)])
-    keyboard = admin_texts.preview_keyboard(correction, context.tr, draft.urgent)
+    intro = admin_texts.preview_intro(correction, context.tr, len(item.versions))
+    await reply_messages(update, [intro])
+    keyboard = preview_buttons(draft, context.tr)
+    languages = item.languages
+    for language in languages:
+        if len(languages) > 1:
+            await reply_messages(update, [version_texts.version_heading(language, context.tr)])
+        last = language == languages[-1]
+        shown = keyboard if last else None
+        await _show_version(update, context, draft.chat_id, item.in_language(language), shown)
+
+
+def preview_buttons(draft: Draft, tr: Translator) -> InlineKeyboardMarkup:
+    """The preview's buttons: its steps, and those that add or rewrite a version."""
+    steps = admin_texts.preview_keyboard(draft.item_id is not None, tr, draft.urgent)
+    versions = version_texts.version_buttons(draft.finished, tr)
+    return InlineKeyboardMarkup([*steps.inline_keyboard, versions])
+
+
+async def _show_version(
+    update: Update,
+    context: PressContext,
+    chat_id: int,
+    version: Item,
+    keyboard: InlineKeyboardMarkup | None,
+) -> None:
+    """One version of the preview (the item in its language), with `keyboard` under it."""
+    tr = context.translator(version.language)
+    item = version
     if not item.media:
-        await reply_messages(update, [render_release(item, context.tr)], keyboard)
+        await reply_messages(update, [render_release(version, tr)], keyboard)
         return
     # The copy a subscriber gets, message by message, with the preview's buttons in place of
     # "Read in full": the same plan the delivery engine sends.
-    plan = plan_copy(item, context.tr, {})
+    plan = plan_copy(version, tr, {})
     for step in plan.media_steps:
         try:
-            await send_step(context.bot, draft.chat_id, step)
+            await send_step(context.bot, chat_id, step)
         except (TelegramError, OSError) as error:  # the words and the buttons still come
             logger.warning("a file of the preview could not be shown: %s", error)
             await reply_messages(update, [media_texts.not_shown(str(error), context.tr)])
     try:
-        await send_step(context.bot, draft.chat_id, plan.words, reply_markup=keyboard)
+        await send_step(context.bot, chat_id, plan.words, reply_markup=keyboard)
     except (TelegramError, OSError) as error:  # the one file that holds the words
         logger.warning("the preview's file could not be shown: %s", error)
         await reply_messages(update, [media_texts.not_shown(str(error), context.tr)])
-        await reply_messages(update, [render_release(item, context.tr)], keyboard)
+        await reply_messages(update, [render_release(version, tr)], keyboard)
 
 
 async def preview_item(context: PressContext, draft: Draft, now: datetime) -> Item:
-    """The item as subscribers will see it: a correction keeps its id, date and kind."""
+    """The item as subscribers will see it: a correction keeps its id, date and kind, and
+    a version it rewrites shows as updated."""
     new = draft_item(draft, now)
     original = await context.database.items.get(draft.item_id) if draft.item_id else None
+    versions = (Version(new.language, new.title, new.body_html), *new.translations)
     if original is not None:
-        return replace(
-            original,
-            title=new.title,
-            body_html=new.body_html,
-            revision=original.revision + 1,
-            media=new.media,
-        )
+        stored = {v.language: v for v in original.versions}
+        versions = tuple(v.revised_from(stored.get(v.language)) for v in versions)
+        return replace(original.with_versions(versions), media=new.media)
     next_id = await context.database.items.next_id()
     item = Item(next_id, new.uid, new.kind, new.title, new.body_html, now, "", now, now)
-    return replace(item, media=new.media)
+    return replace(item, media=new.media, language=new.language, translations=new.translations)
+
+
+async def write_version(update: Update, context: PressContext, draft: Draft) -> None:
+    """A version button: write (or rewrite) the release in that language, title first; the
+    versions written so far are kept, as are the media and the kind."""
+    query = update.callback_query
+    language = parse_version_callback(query.data or "") if query is not None else None
+    if query is None:
+        return
+    if language is None:  # not a button of ours: a forged or garbled press
+        await query.answer(context.tr(admin_texts.STALE_BUTTON))
+        return
+    await close_preview(update, context, draft)
+    finished = replace(draft, versions=draft.finished, language=language)
+    kept = finished.kept
+    draft = replace(
+        finished,
+        stage=DraftStage.TITLE,
+        title=kept.title if kept else "",
+        body_html="",
+    )
+    await context.database.drafts.save(draft, context.now())
+    await reply_messages(update, [version_texts.ask_version_title(language, kept, context.tr)])
 
 
 async def close_preview(update: Update, context: PressContext, draft: Draft) -> None:
@@ -96,7 +148,7 @@ async def toggle_urgent(update: Update, context: PressContext, draft: Draft) -> 
         return
     draft = replace(draft, urgent=not draft.urgent)
     await context.database.drafts.save(draft, context.now())
-    await replace_buttons(query, admin_texts.preview_keyboard(False, context.tr, draft.urgent))
+    await replace_buttons(query, preview_buttons(draft, context.tr))
     await query.answer(context.tr("Urgent") if draft.urgent else context.tr("Not urgent"))
 
 

@@ -14,6 +14,7 @@ from pressbot.core.quiet import QuietWindowError, parse_window
 from pressbot.texts.chat_settings import (
     QUIET_CALLBACK_PREFIX,
     render_quiet,
+    zone_chosen,
     zone_keyboard,
 )
 
@@ -60,7 +61,7 @@ async def choose_zone(update: Update, context: PressContext) -> None:
     start, end, _ = await context.database.subscribers.quiet_hours(chat.id)
     text = render_quiet(start, end, zone, context.tr)
     await edit_in_place(query, text, _keyboard(zone, context))
-    await query.answer(context.tr("{zone} time", zone=context.tr(zone)))
+    await query.answer(zone_chosen(zone, context.tr))
 
 
 def _keyboard(zone: str, context: PressContext) -> InlineKeyboardMarkup:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -35,6 +35,11 @@ from pressbot.texts.reader import (
     render_search_results,
     render_time,
 )
+from pressbot.texts.versions import (
+    READ_IN_CALLBACK_PREFIX,
+    parse_read_in_callback,
+    read_in_button,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +61,8 @@ def latest_count(argument: str) -> int:
 
 async def latest(update: Update, context: PressContext) -> None:
     """Send the newest items, one line each, with buttons to page."""
-    page = await context.database.items.latest(latest_count(command_argument(update)))
+    count = latest_count(command_argument(update))
+    page = await context.database.items.latest(count, language=context.tr.language)
     await reply_messages(
         update, render_latest(page, context.tr), latest_keyboard(page, context.tr)
     )
@@ -72,7 +78,7 @@ async def latest_page(update: Update, context: PressContext) -> None:
         await answer_stale_press(query, context.tr, "/latest")
         return
     limit, offset = min(max(parsed[0], 1), MAX_LATEST), parsed[1]
-    page = await context.database.items.latest(limit, offset)
+    page = await context.database.items.latest(limit, offset, language=context.tr.language)
     messages = render_latest(page, context.tr)
     keyboard = latest_keyboard(page, context.tr)
     # The page goes out before the answer, so the button's spinner stops when it is there.
@@ -113,9 +119,17 @@ async def start_read_link(update: Update, context: PressContext) -> None:
 
 
 async def _send_item(
-    update: Update, context: PressContext, item_id: int | None, *, usage: str = READ_USAGE
+    update: Update,
+    context: PressContext,
+    item_id: int | None,
+    *,
+    usage: str = READ_USAGE,
+    language: str | None = None,
+    media: bool = True,
 ) -> bool:
-    """Send the item in full; say why not (`usage` when there is no id) and return False."""
+    """Send the item in full, in the reader's language (or `language`, chosen with the
+    switch under it) when written in it, with a switch to each other version; say why not
+    (`usage` when there is no id) and return False."""
     if item_id is None:
         await reply_messages(update, [context.tr(usage)])
         return False
@@ -125,8 +139,13 @@ async def _send_item(
             update, [context.tr("Item {id} was not found. /latest lists items.", id=item_id)]
         )
         return False
-    await _send_media(update, context, item)
-    await reply_messages(update, render_item_full(item, context.tr))
+    tr = context.tr if language is None else context.translator(language)
+    shown = item.in_language(tr.language)
+    switches = [read_in_button(item.id, other) for other in shown.languages[1:]]
+    if media:
+        await _send_media(update, context, item)
+    keyboard = InlineKeyboardMarkup([switches]) if switches else None
+    await reply_messages(update, render_item_full(shown, tr), keyboard)
     return True
 
 
@@ -166,6 +185,20 @@ async def read_button(update: Update, context: PressContext) -> None:
     await query.answer()
 
 
+async def read_in_button_pressed(update: Update, context: PressContext) -> None:
+    """Send the item in the language its switch names (its text only: the media came)."""
+    query = update.callback_query
+    if query is None:
+        return
+    parsed = parse_read_in_callback(query.data or "")
+    if parsed is None:
+        await answer_stale_press(query, context.tr, "/latest")
+        return
+    language, item_id = parsed
+    await _send_item(update, context, item_id, language=language, media=False)
+    await query.answer()
+
+
 async def search(update: Update, context: PressContext) -> None:
     """Find items by words in their title or text, newest first."""
     words = command_argument(update)
@@ -174,7 +207,7 @@ async def search(update: Update, context: PressContext) -> None:
             update, [context.tr("Send /search followed by words, e.g. /search Bellingcat.")]
         )
         return
-    found = await context.database.items.search(words, SEARCH_LIMIT)
+    found = await context.database.items.search(words, SEARCH_LIMIT, language=context.tr.language)
     await reply_messages(update, render_search_results(words, found, SEARCH_LIMIT, context.tr))
 
 
@@ -203,3 +236,6 @@ def register(application: PressApplication) -> None:
         CallbackQueryHandler(latest_page, pattern=f"^{LATEST_CALLBACK_PREFIX}:")
     )
     application.add_handler(CallbackQueryHandler(read_button, pattern=f"^{READ_CALLBACK_PREFIX}:"))
+    application.add_handler(
+        CallbackQueryHandler(read_in_button_pressed, pattern=f"^{READ_IN_CALLBACK_PREFIX}:")
+    )

@@ -43,15 +43,15 @@ async def share(update: Update, context: PressContext) -> None:
         return
     offset = page_offset(query.offset)
     limit = min(PAGE, MAX_RESULTS - offset)
-    items = context.database.items
+    items, language = context.database.items, context.tr.language
     words = query.query.strip()
     if words:
-        headlines = await items.search(words, limit, offset)
+        headlines = await items.search(words, limit, offset, language=language)
     else:
-        headlines = list((await items.latest(limit, offset)).headlines)
+        headlines = list((await items.latest(limit, offset, language=language)).headlines)
     found = [await items.get(headline.id) for headline in headlines]
     results = [
-        _result(item, context.bot.username or "", context.tr)
+        _result(item.in_language(language), context.bot.username or "", context.tr)
         for item in found
         if item is not None and item.status is ItemStatus.PUBLISHED
     ]

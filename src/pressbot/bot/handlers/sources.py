@@ -20,7 +20,7 @@ async def sources(update: Update, context: PressContext) -> None:
     """Show each website source's state, and the entries waiting for Publish."""
     if not await admin_in_private(update, context):
         return
-    urls = [url for url, _ in configured_sources(context.services.settings)]
+    urls = [url for url, _, _ in configured_sources(context.services.settings)]
     listed = await context.database.sources.listed(urls)
     await reply_messages(update, [texts.sources_list(listed, context.tr)])
     held = await context.database.source_entries.held()
