@@ -88,13 +88,18 @@ async def write_both(bot: RunningBot, *, russian_first: bool = False) -> list[Se
     return await admin_says(bot, "/done", replies=5)
 
 
-async def publish_both(bot: RunningBot, *, russian_first: bool = False) -> int:
+async def publish_both(
+    bot: RunningBot,
+    *,
+    russian_first: bool = False,
+    readers: tuple[int, ...] = (ENGLISH_READER, RUSSIAN_READER),
+) -> int:
     """Write both versions, Publish, and wait until both readers have their copy."""
     preview = await write_both(bot, russian_first=russian_first)
     await bot.press(preview[-1], "post:publish", user_id=ADMIN)
     confirmation = await bot.wait_for_message_starting(ADMIN, "Published as /read_")
     assert confirmation.text is not None
-    for reader in (ENGLISH_READER, RUSSIAN_READER):
+    for reader in readers:
         await bot.fake.wait_for_messages(reader, 2)
         bot.mark_seen(reader)
     return int(confirmation.text.split("/read_")[1].split(".")[0])
@@ -292,3 +297,23 @@ async def test_a_correction_that_changes_nothing_says_so_and_edits_nothing(
     assert not any(
         m.edited for r in (ENGLISH_READER, RUSSIAN_READER) for m in bot.fake.messages(r)
     )
+
+
+async def test_rewriting_a_version_nobody_received_says_no_copy_is_edited(
+    bot: RunningBot,
+) -> None:
+    await bot.say("/start", chat_id=ENGLISH_READER, user_id=ENGLISH_READER)
+    item_id = await publish_both(bot, readers=(ENGLISH_READER,))
+    await bot.wait_for_message_starting(ADMIN, "Delivery report")
+    await admin_says(bot, f"/edit {item_id}")
+    await admin_says(bot, "/skip")
+    shown = await admin_says(bot, "/skip", replies=5)
+    rewrite = buttons(shown[-1])["Rewrite the Russian version"]
+    await bot.press(shown[-1], rewrite, replies=1, user_id=ADMIN)
+    await admin_says(bot, "Новый заголовок")
+    shown = await admin_says(bot, "/skip", replies=5)
+    await bot.press(shown[-1], "post:confirm", replies=1, user_id=ADMIN)
+    assert bot.fake.messages(ADMIN)[-1].text == admin_texts.corrected(item_id, 0, EN)
+    assert "No delivered copy" in admin_texts.corrected(item_id, 0, EN)
+    [latest] = await russian_says(bot, "/latest 1")
+    assert "Новый заголовок" in latest.text

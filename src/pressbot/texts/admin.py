@@ -164,6 +164,12 @@ def ask_new_body(media: Sequence[Attachment], tr: Translator) -> str:
 
 def corrected(item_id: int, copies: int, tr: Translator) -> str:
     """After Confirm."""
+    if not copies:
+        return tr(
+            "Item {id} is corrected. No delivered copy carries what changed, so none is"
+            " edited; /read and the lists show the new words.",
+            id=item_id,
+        )
     return tr.plural(
         "Item {id} is corrected. {count} delivered copy is being corrected.",
         "Item {id} is corrected. {count} delivered copies are being corrected.",
