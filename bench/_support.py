@@ -12,6 +12,7 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -84,24 +85,65 @@ WORDS = [
 ]
 
 
-def synthetic_items(count: int, seed: int = 1) -> Iterator[NewItem]:
-    """Yield `count` items of realistic size, one a day going back from 2026."""
+# Words of Russian releases, each in several of its forms, as a text has them.
+_RUSSIAN_TEXT = (
+    "посольство посольства посольству посольством заявление заявления заявлением министр"
+    " министра министру министерство министерства вопрос вопроса вопросы вопросов ответ ответа"
+    " ответы безопасность безопасности сотрудничество сотрудничества санкции санкций санкциях"
+    " санкциями договор договора договору договоров отношения отношений правительство"
+    " правительства встреча встречи встрече расследование расследования доказательства"
+    " доказательств британский британского британской российский российского российских граждан"
+    " гражданам консульский консульского визы виз комментарий комментария протест протеста"
+    " протесты политика политики совет совета саммит саммита"
+)
+RUSSIAN_WORDS = _RUSSIAN_TEXT.split()
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How a language's synthetic items read: their words, labels, uids and first time."""
+
+    words: list[str]
+    title: str  # "{n}" the item's number
+    question: str
+    answer: str
+    uid: str
+    start: datetime
+
+
+_STYLES = {
+    "en": _Style(
+        WORDS, "Embassy comment number {n} on ", "Question: ", "? Answer: ", "bench-{n}",
+        datetime(2026, 11, 1, tzinfo=UTC),
+    ),
+    "ru": _Style(
+        RUSSIAN_WORDS, "Комментарий посольства номер {n} о ", "Вопрос: ", "? Ответ: ",
+        "bench-ru-{n}", datetime(2026, 11, 1, 0, 30, tzinfo=UTC),
+    ),
+}  # fmt: skip
+
+
+def synthetic_items(count: int, seed: int = 1, language: str = "en") -> Iterator[NewItem]:
+    """Yield `count` items of realistic size in `language` ("en" or "ru"), one an hour going
+    back from 1 November 2026."""
     rng = random.Random(seed)
-    start = datetime(2026, 11, 1, tzinfo=UTC)
+    style = _STYLES[language]
+    words = style.words
     for n in range(count):
-        title = f"Embassy comment number {n} on " + " ".join(rng.choices(WORDS, k=8))
+        title = style.title.format(n=n) + " ".join(rng.choices(words, k=8))
         body = "\n\n".join(
-            "Question: " + " ".join(rng.choices(WORDS, k=40)) + "? Answer: "
-            + " ".join(rng.choices(WORDS, k=80)) + "."
+            style.question + " ".join(rng.choices(words, k=40)) + style.answer
+            + " ".join(rng.choices(words, k=80)) + "."
             for _ in range(3)
         )  # fmt: skip
         yield NewItem(
-            uid=f"bench-{n}",
+            uid=style.uid.format(n=n),
             kind=ItemKind.EVENT,
             title=title,
             body_html=plain_text_to_html(body),
-            published_at=start - timedelta(hours=n),
+            published_at=style.start - timedelta(hours=n),
             source="bench",
+            language=language,
         )
 
 

@@ -29,6 +29,7 @@ from telegram.ext import Application, ApplicationBuilder, CommandHandler
 from _support import TOKEN, fake_bot_api, fill, summary
 from pressbot.config import Settings
 from pressbot.server.app import build_application
+from pressbot.storage import Database
 
 
 def command_update(update_id: int, text: str, bot: Any) -> Update:
@@ -74,6 +75,39 @@ async def pong(update: Update, context: Any) -> None:
     await update.effective_message.reply_text("pong")
 
 
+async def compare_commands(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    baseline: Application[Any, Any, Any, Any, Any, Any],
+    database: Database,
+    commands: dict[str, list[str]],
+    rounds: int,
+) -> dict[str, list[float]]:
+    """Time `rounds` bare /ping replies of the baseline, then each command's texts through
+    the bot; the handler times in ms by name, "baseline /ping" first."""
+    # Steady state: the fill's write-ahead log folded into the file, its garbage gone,
+    # then each path warmed up (connections, SQLite's page cache).
+    async with database.connection.reading() as db:
+        await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    gc.collect()
+    gc.freeze()
+    await time_updates(app, [texts[0] for texts in commands.values()] * 3)
+    await time_updates(baseline, ["/ping"] * 10)
+    results = {"baseline /ping": await time_updates(baseline, ["/ping"] * rounds)}
+    for name, texts in commands.items():
+        results[name] = await time_updates(app, texts)
+    gc.unfreeze()
+    return results
+
+
+def print_ratios(results: dict[str, list[float]], items: int, rounds: int, width: int) -> None:
+    """Each command's times, and its p99 against the baseline's of the same run."""
+    base_p99 = sorted(results["baseline /ping"])[int(0.99 * rounds)]
+    print(f"{items} items, {rounds} rounds each, handler time including the HTTP reply:")
+    for name, samples in results.items():
+        p99 = sorted(samples)[int(0.99 * len(samples))]
+        print(f"  {name:{width}s} {summary(samples)}  p99/baseline {p99 / base_p99:4.1f}x")
+
+
 async def main(items: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder, fake_bot_api() as base_url:
         db_path = Path(folder) / "bench.sqlite3"
@@ -103,24 +137,10 @@ async def main(items: int, rounds: int) -> None:
                 "/search two words": ["/search sanctions treaty"] * rounds,
                 "/search FTS syntax": ['/search "NEAR( OR *'] * rounds,
             }
-            # Steady state: the fill's write-ahead log folded into the file, its garbage gone,
-            # then each path warmed up (connections, SQLite's page cache).
-            async with database.connection.reading() as db:
-                await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            gc.collect()
-            gc.freeze()
-            await time_updates(app, [texts[0] for texts in commands.values()] * 3)
-            await time_updates(baseline, ["/ping"] * 10)
-            results = {"baseline /ping": await time_updates(baseline, ["/ping"] * rounds)}
-            for name, texts in commands.items():
-                results[name] = await time_updates(app, texts)
+            results = await compare_commands(app, baseline, database, commands, rounds)
             await app.post_stop(app)  # type: ignore[misc]
             await app.post_shutdown(app)  # type: ignore[misc]
-        base_p99 = sorted(results["baseline /ping"])[int(0.99 * rounds)]
-        print(f"{items} items, {rounds} rounds each, handler time including the HTTP reply:")
-        for name, samples in results.items():
-            p99 = sorted(samples)[int(0.99 * len(samples))]
-            print(f"  {name:22s} {summary(samples)}  p99/baseline {p99 / base_p99:4.1f}x")
+        print_ratios(results, items, rounds, width=22)
 
 
 if __name__ == "__main__":

@@ -22,41 +22,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import gc
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
 from telegram.ext import ApplicationBuilder, CommandHandler
 
 from _support import TOKEN, bench_settings, fake_bot_api, summary, synthetic_items
-from pressbot.core.models import ItemKind, NewItem, Version
+from pressbot.core.models import NewItem, Version
 from pressbot.server.app import build_application
 from pressbot.storage import Database, item_writes, open_database
 from pressbot.storage.schema import MIGRATIONS
 from pressbot.storage.search_index import index_item
-from pressbot.texts.markup import html_to_plain, plain_text_to_html
+from pressbot.texts.markup import html_to_plain
 from pressbot.texts.search_terms import search_text
-from reading_latency import pong, time_updates
+from reading_latency import compare_commands, pong, print_ratios
 
-# Words of Russian releases, each in several of its forms, as a text has them.
-_RUSSIAN_TEXT = (
-    "посольство посольства посольству посольством заявление заявления заявлением министр"
-    " министра министру министерство министерства вопрос вопроса вопросы вопросов ответ ответа"
-    " ответы безопасность безопасности сотрудничество сотрудничества санкции санкций санкциях"
-    " санкциями договор договора договору договоров отношения отношений правительство"
-    " правительства встреча встречи встрече расследование расследования доказательства"
-    " доказательств британский британского британской российский российского российских граждан"
-    " гражданам консульский консульского визы виз комментарий комментария протест протеста"
-    " протесты политика политики совет совета саммит саммита"
-)
-RUSSIAN_WORDS = _RUSSIAN_TEXT.split()
 ENGLISH_QUERIES = {
     "en: a rare word": "number {n}",
     "en: a word in every English item": "embassy",
@@ -69,32 +56,10 @@ RUSSIAN_QUERIES = {
 }
 
 
-def russian_items(count: int, seed: int = 2) -> Iterator[NewItem]:
-    """Yield `count` Russian items the size of _support's English ones, a day apart."""
-    rng = random.Random(seed)
-    start = datetime(2026, 11, 1, 0, 30, tzinfo=UTC)
-    for n in range(count):
-        title = f"Комментарий посольства номер {n} о " + " ".join(rng.choices(RUSSIAN_WORDS, k=8))
-        body = "\n\n".join(
-            "Вопрос: " + " ".join(rng.choices(RUSSIAN_WORDS, k=40)) + "? Ответ: "
-            + " ".join(rng.choices(RUSSIAN_WORDS, k=80)) + "."
-            for _ in range(3)
-        )  # fmt: skip
-        yield NewItem(
-            uid=f"bench-ru-{n}",
-            kind=ItemKind.EVENT,
-            title=title,
-            body_html=plain_text_to_html(body),
-            published_at=start - timedelta(hours=n),
-            source="bench",
-            language="ru",
-        )
-
-
 def half_russian(count: int) -> list[NewItem]:
     """`count` items, every other one Russian."""
     english = list(synthetic_items(count - count // 2))
-    russian = list(russian_items(count // 2))
+    russian = list(synthetic_items(count // 2, seed=2, language="ru"))
     mixed = [item for pair in zip(english, russian, strict=False) for item in pair]
     return mixed + english[len(russian) :]
 
@@ -214,25 +179,12 @@ async def main(items: int, rounds: int, imported: int) -> None:
                 for name, words in {**ENGLISH_QUERIES, **RUSSIAN_QUERIES}.items()
             }
             commands["FTS syntax"] = ['/search "NEAR( OR * ёлка*'] * rounds
-            async with database.connection.reading() as db:
-                await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            gc.collect()
-            gc.freeze()
-            await time_updates(app, [texts[0] for texts in commands.values()] * 3)
-            await time_updates(baseline, ["/ping"] * 10)
-            results = {"baseline /ping": await time_updates(baseline, ["/ping"] * rounds)}
-            for name, texts in commands.items():
-                results[name] = await time_updates(app, texts)
-            gc.unfreeze()
+            results = await compare_commands(app, baseline, database, commands, rounds)
             await measure_publishing(database, min(rounds, 200))
             await measure_upgrade(database)
             await app.post_stop(app)  # type: ignore[misc]
             await app.post_shutdown(app)  # type: ignore[misc]
-        base_p99 = sorted(results["baseline /ping"])[int(0.99 * rounds)]
-        print(f"{items} items, {rounds} rounds each, handler time including the HTTP reply:")
-        for name, samples in results.items():
-            p99 = sorted(samples)[int(0.99 * len(samples))]
-            print(f"  {name:36s} {summary(samples)}  p99/baseline {p99 / base_p99:4.1f}x")
+        print_ratios(results, items, rounds, width=36)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,15 @@ async def publish_both(
     return int(confirmation.text.split("/read_")[1].split(".")[0])
 
 
+async def edit_keeping_own_version(bot: RunningBot, item_id: int) -> SentMessage:
+    """/edit a two-version item keeping its own title and text (/skip, /skip); return the
+    preview's last message, of both versions, the one with the buttons."""
+    await admin_says(bot, f"/edit {item_id}")
+    await admin_says(bot, "/skip")
+    *_, preview = await admin_says(bot, "/skip", replies=5)
+    return preview
+
+
 async def test_the_preview_shows_each_version_as_its_readers_will_see_it(bot: RunningBot) -> None:
     intro, en_heading, english, ru_heading, russian = await write_both(bot)
     assert intro.text.startswith("Preview")
@@ -161,9 +170,7 @@ async def test_a_correction_of_one_version_reaches_only_its_copies(bot: RunningB
     english = bot.fake.messages(ENGLISH_READER)[-1]
     russian = bot.fake.messages(RUSSIAN_READER)[-1]
     await bot.wait_for_message_starting(ADMIN, "Delivery report")
-    await admin_says(bot, f"/edit {item_id}")
-    await admin_says(bot, "/skip")
-    *_, preview = await admin_says(bot, "/skip", replies=5)  # both, the English one as it was
+    preview = await edit_keeping_own_version(bot, item_id)
     rewrite = buttons(preview)["Rewrite the Russian version"]
     await bot.press(preview, rewrite, replies=1, user_id=ADMIN)
     asked = bot.fake.messages(ADMIN)[-1]
@@ -286,10 +293,8 @@ async def test_a_correction_that_changes_nothing_says_so_and_edits_nothing(
     await subscribe_both(bot)
     item_id = await publish_both(bot)
     await bot.wait_for_message_starting(ADMIN, "Delivery report")
-    await admin_says(bot, f"/edit {item_id}")
-    await admin_says(bot, "/skip")
-    shown = await admin_says(bot, "/skip", replies=5)
-    await bot.press(shown[-1], "post:confirm", replies=1, user_id=ADMIN)
+    preview = await edit_keeping_own_version(bot, item_id)
+    await bot.press(preview, "post:confirm", replies=1, user_id=ADMIN)
     assert bot.fake.messages(ADMIN)[-1].text.startswith("Nothing changed")
     assert await bot.database.drafts.get(ADMIN) is None
     item = await bot.database.items.get(item_id)
@@ -305,11 +310,9 @@ async def test_rewriting_a_version_nobody_received_says_no_copy_is_edited(
     await bot.say("/start", chat_id=ENGLISH_READER, user_id=ENGLISH_READER)
     item_id = await publish_both(bot, readers=(ENGLISH_READER,))
     await bot.wait_for_message_starting(ADMIN, "Delivery report")
-    await admin_says(bot, f"/edit {item_id}")
-    await admin_says(bot, "/skip")
-    shown = await admin_says(bot, "/skip", replies=5)
-    rewrite = buttons(shown[-1])["Rewrite the Russian version"]
-    await bot.press(shown[-1], rewrite, replies=1, user_id=ADMIN)
+    preview = await edit_keeping_own_version(bot, item_id)
+    rewrite = buttons(preview)["Rewrite the Russian version"]
+    await bot.press(preview, rewrite, replies=1, user_id=ADMIN)
     await admin_says(bot, "Новый заголовок")
     shown = await admin_says(bot, "/skip", replies=5)
     await bot.press(shown[-1], "post:confirm", replies=1, user_id=ADMIN)
