@@ -164,10 +164,12 @@ async def revise_item(
     changed = {v.language for v in versions if v.rewrites(stored.get(v.language))}
     if not changed and not media_changed:
         return Revision(frozenset(), media_changed=False)
+    current = dict(stored)  # the versions once written, for the index
     for written in versions:
         if written.language not in changed:
             continue
         version = written.revised_from(stored.get(written.language))
+        current[version.language] = version
         if version.language == own:
             await db.execute(
                 "UPDATE items SET title = ?, body_html = ?, revision = ? WHERE id = ?",
@@ -176,7 +178,8 @@ async def revise_item(
         else:
             await write_translations(db, item_id, own, [version])
     await db.execute("UPDATE items SET updated_at = ? WHERE id = ?", (to_db_time(now), item_id))
-    await reindex_item(db, recency, await _versions(db, item_id))
+    if changed:  # the words changed, not only the media
+        await reindex_item(db, recency, tuple(current.values()))
     return Revision(frozenset(changed), media_changed)
 
 

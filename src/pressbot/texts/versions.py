@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton
 
+from pressbot.core.inputs import parse_id
 from pressbot.core.languages import ENGLISH, LANGUAGES, N_, RUSSIAN
 from pressbot.core.models import Version
 from pressbot.texts.i18n import Translator
@@ -90,8 +91,7 @@ def parse_read_in_callback(data: str) -> tuple[str, int] | None:
     """(language, item id) of a switch button's data; None when it is not one."""
     prefix, _, rest = data.partition(":")
     language, _, number = rest.partition(":")
-    if prefix != READ_IN_CALLBACK_PREFIX or language not in LANGUAGES or not number.isdigit():
+    item_id = parse_id(number)
+    if prefix != READ_IN_CALLBACK_PREFIX or language not in LANGUAGES or item_id is None:
         return None
-    if len(number) > 18:
-        return None
-    return language, int(number)
+    return language, item_id
