@@ -15,6 +15,7 @@ from lifecycle import start_bot, stop_bot
 from pressbot.bot.handlers import admin_post
 from pressbot.core.models import DraftStage, ItemKind
 from pressbot.texts import admin as admin_texts
+from pressbot.texts import team as team_texts
 from pressbot.texts.i18n import translator
 
 EN = translator("en")
@@ -105,7 +106,7 @@ def last_text(bot: RunningBot, chat_id: int) -> str:
 async def test_others_are_refused_and_nothing_changes(admin_bot: RunningBot) -> None:
     for command in ("/post", "/edit 1", "/delete 1", "/scheduled", "/stats", "/done", "/skip"):
         [reply] = await admin_bot.say(command)
-        assert reply.text == admin_texts.NOT_ADMIN
+        assert reply.text == team_texts.NOT_MEMBER
     assert await admin_bot.database.drafts.get(1001) is None
     assert await admin_bot.database.items.count() == 11
     [help_reply] = await admin_bot.say("/help")

@@ -16,7 +16,7 @@ from pressbot.bot.context import PressApplication
 from pressbot.bot.website_jobs import INGEST_JOB, poll_due_sources
 from pressbot.ingest import texts
 from pressbot.ingest.polling import PollReport
-from pressbot.texts import admin as admin_texts
+from pressbot.texts import team as team_texts
 
 ADMIN = 9001
 READERS = (2001, 2002)
@@ -182,10 +182,10 @@ async def test_only_admins_publish_held_entries(
         await poll_now(bot)
         notice = await held_notice_of_news(bot, website)
         [reply] = await bot.say("/sources", chat_id=READERS[0], user_id=READERS[0])
-        assert reply.text == admin_texts.NOT_ADMIN
+        assert reply.text == team_texts.NOT_MEMBER
         rows = notice.reply_markup["inline_keyboard"] if notice.reply_markup else []
         query = await bot.press(notice, rows[0][0]["callback_data"], user_id=READERS[0])
-        assert fake_api.answered_callbacks[query].get("text") == admin_texts.NOT_ADMIN
+        assert fake_api.answered_callbacks[query].get("text") == team_texts.NOT_MEMBER
         assert len(await bot.database.source_entries.held()) == 2
     finally:
         await stop_bot(bot.application)

@@ -7,11 +7,13 @@ then wakes the delivery engine. Handlers call these; so does the scheduler.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from pressbot.core.languages import N_, TranslatableError
 from pressbot.core.models import Draft, ItemKind, NewItem, Version
+from pressbot.core.team import AuditAction
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
 
@@ -48,14 +50,31 @@ def draft_item(draft: Draft, now: datetime) -> NewItem:
 
 
 async def publish_draft(
-    database: Database, engine: DeliveryEngine, draft: Draft, now: datetime
+    database: Database,
+    engine: DeliveryEngine,
+    draft: Draft,
+    now: datetime,
+    *,
+    by: int | None = None,
+    progress_chat_id: int | None = None,
 ) -> tuple[int, int]:
-    """Store the draft as a published item and start delivery; return (item, broadcast)."""
+    """Store the draft as a published item and start delivery; return (item, broadcast).
+
+    `by` is who lets it out (the draft's author, or the publisher approving it), audited;
+    the progress message goes to `progress_chat_id` (by default the draft's chat).
+    """
     item = draft_item(draft, now)
-    item_id, broadcast_id = await database.outbox.publish_new(
-        item, draft.admin_id, draft.chat_id, now
-    )
+    actor = draft.admin_id if by is None else by
+    chat_id = draft.chat_id if progress_chat_id is None else progress_chat_id
+    item_id, broadcast_id = await database.outbox.publish_new(item, actor, chat_id, now)
     await database.drafts.delete(draft.admin_id)
+    await database.audit.record(
+        now,
+        actor,
+        AuditAction.PUBLISHED,
+        item_id=item_id,
+        details={"title": item.title, "author": draft.admin_id},
+    )
     engine.wake()
     return item_id, broadcast_id
 
@@ -69,12 +88,30 @@ async def reach(database: Database, broadcast_id: int) -> tuple[int, int]:
 
 
 async def schedule_draft(
-    database: Database, draft: Draft, publish_at: datetime, now: datetime
+    database: Database,
+    draft: Draft,
+    publish_at: datetime,
+    now: datetime,
+    *,
+    by: int | None = None,
 ) -> int:
-    """Store the draft as an item held until publish_at; return its id."""
+    """Store the draft as an item held until publish_at; return its id. `by` as for
+    publish_draft."""
     item = draft_item(draft, publish_at)
-    item_id = await database.items.add_scheduled(item, publish_at, draft.admin_id, now)
+    actor = draft.admin_id if by is None else by
+    item_id = await database.items.add_scheduled(item, publish_at, actor, now)
     await database.drafts.delete(draft.admin_id)
+    await database.audit.record(
+        now,
+        actor,
+        AuditAction.SCHEDULED,
+        item_id=item_id,
+        details={
+            "title": item.title,
+            "publish at": publish_at.isoformat(),
+            "author": draft.admin_id,
+        },
+    )
     return item_id
 
 
@@ -84,22 +121,38 @@ async def release_held(
     """Publish a held item now; None when it was cancelled or released already."""
     broadcast_id = await database.outbox.publish_held(item_id, progress_chat_id=None, now=now)
     if broadcast_id is not None:
+        await database.audit.record(
+            now, None, AuditAction.PUBLISHED, item_id=item_id, details={"scheduled": "yes"}
+        )
         engine.wake()
     return broadcast_id
 
 
 async def correct_item(
-    database: Database, engine: DeliveryEngine, draft: Draft, now: datetime
+    database: Database,
+    engine: DeliveryEngine,
+    draft: Draft,
+    now: datetime,
+    *,
+    by: int | None = None,
+    progress_chat_id: int | None = None,
 ) -> int:
-    """Apply an /edit draft: the item changes and every delivered copy is edited in place."""
+    """Apply an /edit draft: the item changes and every delivered copy is edited in place.
+
+    Audited with each changed version's title and text before and after; `by` and
+    `progress_chat_id` as for publish_draft.
+    """
     if draft.item_id is None:
         raise PublishingError(N_("This draft does not correct an item."))
+    actor = draft.admin_id if by is None else by
+    before = await database.items.get(draft.item_id)
+    versions = draft_versions(draft)
     broadcast_id = await database.outbox.correct(
         draft.item_id,
-        versions=draft_versions(draft),
+        versions=versions,
         media=draft.media,
-        requested_by=draft.admin_id,
-        progress_chat_id=draft.chat_id,
+        requested_by=actor,
+        progress_chat_id=draft.chat_id if progress_chat_id is None else progress_chat_id,
         now=now,
     )
     if broadcast_id is None:
@@ -113,8 +166,30 @@ async def correct_item(
             id=draft.item_id,
         )
     await database.drafts.delete(draft.admin_id)
+    details = correction_details(before.versions if before else (), versions)
+    details["author"] = str(draft.admin_id)
+    await database.audit.record(
+        now, actor, AuditAction.CORRECTED, item_id=draft.item_id, details=details
+    )
     engine.wake()
     return broadcast_id
+
+
+def correction_details(before: Sequence[Version], after: Sequence[Version]) -> dict[str, str]:
+    """What an audit row keeps of a correction: each changed version's title and text,
+    before and after ("title before (en)": ...)."""
+    stored = {v.language: v for v in before}
+    details: dict[str, str] = {}
+    for version in after:
+        old = stored.get(version.language)
+        if old is not None and not version.rewrites(old):
+            continue
+        language = version.language
+        details[f"title before ({language})"] = old.title if old else ""
+        details[f"title after ({language})"] = version.title
+        details[f"text before ({language})"] = old.body_html if old else ""
+        details[f"text after ({language})"] = version.body_html
+    return details
 
 
 async def withdraw(
@@ -132,5 +207,6 @@ async def withdraw(
         raise PublishingError(
             N_("Item {id} is not published, so it can't be withdrawn."), id=item_id
         )
+    await database.audit.record(now, admin_id, AuditAction.WITHDRAWN, item_id=item_id)
     engine.wake()
     return broadcast_id

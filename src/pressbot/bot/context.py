@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from pressbot.config import Settings
 from pressbot.core.clock import Clock
 from pressbot.core.languages import ENGLISH
+from pressbot.core.team import Right, Role, may
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.delivery.tracking import ProgressTracker
 from pressbot.ingest.polling import IngestSettings
@@ -49,6 +50,23 @@ class Ingest:
     def urls(self) -> list[str]:
         """The sources' URLs, in the settings' order."""
         return [url for url, _, _ in self.sources]
+
+
+async def team_role(services: Services, user_id: int | None) -> Role | None:
+    """A user's role: an owner by PRESSBOT_ADMIN_IDS, else their row in the team, else None."""
+    if user_id is None:
+        return None
+    if user_id in services.settings.admin_ids:
+        return Role.OWNER
+    member = await services.database.team.get(user_id)
+    return None if member is None else member.role
+
+
+async def team_ids(services: Services, right: Right) -> list[int]:
+    """The users with `right`, in id order: the configured owners and the team's members."""
+    members = await services.database.team.members()
+    ids = set(services.settings.admin_ids) | {m.user_id for m in members if may(m.role, right)}
+    return sorted(ids)
 
 
 class ServicesNotReadyError(RuntimeError):
@@ -102,9 +120,10 @@ class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], 
         """The delivery engine."""
         return self.services.engine
 
-    def is_admin(self, user_id: int | None) -> bool:
-        """Whether the user is one of PRESSBOT_ADMIN_IDS, asked afresh at every action."""
-        return user_id is not None and user_id in self.services.settings.admin_ids
+    async def role_of(self, user_id: int | None) -> Role | None:
+        """The user's role in the press office (None: a reader), asked afresh at every
+        action: PRESSBOT_ADMIN_IDS are owners, the others as the team table says."""
+        return await team_role(self.services, user_id)
 
     def translator(self, language: str) -> Translator:
         """The translator of a language (English for any other), naming configured kinds."""

@@ -10,7 +10,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
-from pressbot.bot.context import PressApplication, PressContext
+from pressbot.bot.context import PressApplication, PressContext, team_ids
+from pressbot.core.team import Right
 from pressbot.delivery.digests import deliver_due_digests
 from pressbot.delivery.tracking import report_progress
 from pressbot.publishing import release_held
@@ -74,7 +75,7 @@ async def tell_of_dropped_media(context: PressContext) -> None:
     drops = await services.database.media.untold_drops()
     if not drops:
         return
-    for admin_id in sorted(services.settings.admin_ids):
+    for admin_id in await team_ids(services, Right.PUBLISH):
         language = await services.database.languages.get(admin_id)
         tr = pick_translator(services.translators, language)
         for drop in drops:

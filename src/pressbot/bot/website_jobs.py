@@ -10,9 +10,17 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from pressbot.bot.context import BotData, Ingest, PressApplication, PressContext, Services
+from pressbot.bot.context import (
+    BotData,
+    Ingest,
+    PressApplication,
+    PressContext,
+    Services,
+    team_ids,
+)
 from pressbot.config import Settings
 from pressbot.core.sources import SourceKind
+from pressbot.core.team import Right
 from pressbot.ingest import texts
 from pressbot.ingest.fetching import make_client
 from pressbot.ingest.polling import PollReport, poll_source, record_source_failure
@@ -107,7 +115,11 @@ async def poll_due_sources(bot: Bot, bot_data: BotData) -> list[PollReport]:
             else:
                 reports.append(result)
         await notify_admins(
-            bot, services.database, services.settings.admin_ids, reports, services.translators
+            bot,
+            services.database,
+            await team_ids(services, Right.PUBLISH),
+            reports,
+            services.translators,
         )
     return reports
 

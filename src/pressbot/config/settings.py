@@ -30,6 +30,7 @@ from pressbot.config.values import (
 )
 from pressbot.core.kinds import all_kinds
 from pressbot.core.models import ItemKind
+from pressbot.core.team import Approval
 from pressbot.delivery.engine import EngineSettings
 from pressbot.ingest.kind_map import DEFAULT_KINDS
 from pressbot.ingest.polling import IngestSettings
@@ -62,7 +63,15 @@ class Settings(BaseSettings):
         description="The Bot API server; the token is appended to it.",
     )
     admin_ids: UserIds = Field(
-        default=frozenset(), description="Telegram user ids allowed to publish."
+        default=frozenset(),
+        description="The press office's owners: Telegram user ids with every right, the team's"
+        " too (/whoami tells a user's id).",
+    )
+    approval: Approval = Field(
+        default=Approval.OFF,
+        description="off: publishers publish their own drafts; required: the same, said"
+        " outright; two-person: every release, correction and withdrawal needs a second"
+        " member's approval. Editors always submit for approval.",
     )
     channel_ids: ChannelIds = Field(
         default=frozenset(), description="Channels (the bot is an admin) that get every release."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pressbot.core.team import AuditAction
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
 
@@ -31,13 +32,28 @@ async def publish_held_entry(
         await database.source_entries.settle_held(entry_id, "published", now)
         return None
     await database.source_entries.settle_held(entry_id, "published", now)
+    await database.audit.record(
+        now,
+        admin_id,
+        AuditAction.ENTRY_PUBLISHED,
+        item_id=item_id,
+        details={"entry": entry_id, "title": held.item.title, "source": held.item.source},
+    )
     engine.wake()
     return item_id, broadcast_id
 
 
-async def skip_held_entry(database: Database, entry_id: int, now: datetime) -> str | None:
+async def skip_held_entry(
+    database: Database, entry_id: int, now: datetime, *, admin_id: int
+) -> str | None:
     """Drop a held entry for good; its title, or None when it is not held."""
     held = await database.source_entries.get_held(entry_id)
     if held is None or not await database.source_entries.settle_held(entry_id, "skipped", now):
         return None
+    await database.audit.record(
+        now,
+        admin_id,
+        AuditAction.ENTRY_SKIPPED,
+        details={"entry": entry_id, "title": held.item.title, "source": held.item.source},
+    )
     return held.item.title

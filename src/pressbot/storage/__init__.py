@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from pressbot.storage.audit import AuditStore
 from pressbot.storage.connection import (
     Connection,
     DatabaseError,
@@ -22,7 +23,9 @@ from pressbot.storage.migrations import SchemaError, apply_migrations
 from pressbot.storage.outbox import OutboxStore
 from pressbot.storage.source_entries import SourceEntryStore
 from pressbot.storage.sources import SourceStore
+from pressbot.storage.submissions import SubmissionStore
 from pressbot.storage.subscribers import SubscriberStore
+from pressbot.storage.team import TeamStore
 from pressbot.storage.updates_seen import UpdatesSeenStore
 
 __all__ = ["Database", "open_database"]
@@ -45,6 +48,9 @@ class Database:
     source_entries: SourceEntryStore
     updates_seen: UpdatesSeenStore
     media: MediaStore
+    team: TeamStore
+    submissions: SubmissionStore
+    audit: AuditStore
 
     async def close(self) -> None:
         """Close the connection."""
@@ -83,4 +89,7 @@ async def open_database(path: Path | str) -> Database:
         media=MediaStore(connection),
         source_entries=SourceEntryStore(connection),
         updates_seen=UpdatesSeenStore(connection),
+        team=TeamStore(connection),
+        submissions=SubmissionStore(connection),
+        audit=AuditStore(connection),
     )

@@ -19,7 +19,6 @@ from pressbot.texts.markup import shown_title
 from pressbot.texts.media import edit_media_note
 from pressbot.texts.progress import digest_note
 
-NOT_ADMIN = N_("This command is for the press office's admins.")
 PRIVATE_ONLY = N_("Please use this command in a private chat with me.")
 ASK_TITLE = N_("New release. Send its <b>title</b>.\n/cancel ends this at any step.")
 ASK_BODY = N_(

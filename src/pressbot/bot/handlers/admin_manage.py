@@ -18,6 +18,7 @@ from pressbot.bot.handlers.rights import admin_in_private, admin_press
 from pressbot.bot.release_jobs import cancel_release
 from pressbot.core.inputs import parse_id
 from pressbot.core.models import ItemStatus
+from pressbot.core.team import AuditAction, Right
 from pressbot.publishing import PublishingError, withdraw
 from pressbot.texts import admin as admin_texts
 
@@ -26,7 +27,7 @@ RECENT_BROADCASTS = 5
 
 async def delete(update: Update, context: PressContext) -> None:
     """Ask whether to withdraw an item: /delete <id>."""
-    if not await admin_in_private(update, context):
+    if not await admin_in_private(update, context, Right.PUBLISH):
         return
     item_id = parse_id(command_argument(update))
     if item_id is None:
@@ -45,7 +46,7 @@ async def delete(update: Update, context: PressContext) -> None:
 
 async def confirm_withdrawal(update: Update, context: PressContext) -> None:
     """Withdraw (or keep) the item after the confirmation button."""
-    pressed = await admin_press(update, context)
+    pressed = await admin_press(update, context, Right.PUBLISH)
     if pressed is None:
         return
     query, item_id = pressed.query, parse_id(pressed.value)
@@ -73,7 +74,7 @@ async def confirm_withdrawal(update: Update, context: PressContext) -> None:
 
 async def scheduled(update: Update, context: PressContext) -> None:
     """List the held items, each with a button to cancel it."""
-    if not await admin_in_private(update, context):
+    if not await admin_in_private(update, context, Right.PUBLISH):
         return
     text, keyboard = admin_texts.scheduled_list(
         await context.database.items.scheduled(), context.tr
@@ -83,12 +84,15 @@ async def scheduled(update: Update, context: PressContext) -> None:
 
 async def unschedule(update: Update, context: PressContext) -> None:
     """Cancel a held item from the /scheduled list."""
-    pressed = await admin_press(update, context)
+    pressed = await admin_press(update, context, Right.PUBLISH)
     if pressed is None:
         return
     query, item_id = pressed.query, parse_id(pressed.value)
     answer = context.tr("That item is no longer scheduled.")
     if item_id is not None and await context.database.items.cancel_scheduled(item_id):
+        await context.database.audit.record(
+            context.now(), pressed.admin_id, AuditAction.UNSCHEDULED, item_id=item_id
+        )
         if context.job_queue is not None:
             cancel_release(cast(JobQueue[PressContext], context.job_queue), item_id)
         answer = context.tr("Item {id} will not be published.", id=item_id)
@@ -101,7 +105,7 @@ async def unschedule(update: Update, context: PressContext) -> None:
 
 async def stats(update: Update, context: PressContext) -> None:
     """Subscribers, items by kind, and the recent releases' delivery counts."""
-    if not await admin_in_private(update, context):
+    if not await admin_in_private(update, context, Right.PUBLISH):
         return
     database = context.database
     recent = []

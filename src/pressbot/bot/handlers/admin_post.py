@@ -28,6 +28,7 @@ from pressbot.bot.handlers.replying import command_argument, reply_messages
 from pressbot.bot.handlers.rights import admin_in_private, admin_press
 from pressbot.core.inputs import parse_id
 from pressbot.core.models import Draft, DraftStage, ItemStatus
+from pressbot.core.team import Right, may
 from pressbot.texts import admin as admin_texts
 from pressbot.texts import media as media_texts
 
@@ -109,7 +110,7 @@ async def _take(update: Update, context: PressContext, draft: Draft, sent: Draft
 
 async def post(update: Update, context: PressContext) -> None:
     """Start a new release: ask for its title."""
-    if not await admin_in_private(update, context) or update.effective_user is None:
+    if not await admin_in_private(update, context, Right.DRAFT) or update.effective_user is None:
         return
     admin_id = update.effective_user.id
     existing = await context.database.drafts.get(admin_id)
@@ -122,7 +123,7 @@ async def post(update: Update, context: PressContext) -> None:
 
 async def edit(update: Update, context: PressContext) -> None:
     """Start a correction of a published item: /edit <id>."""
-    if not await admin_in_private(update, context) or update.effective_user is None:
+    if not await admin_in_private(update, context, Right.DRAFT) or update.effective_user is None:
         return
     item_id = parse_id(command_argument(update))
     if item_id is None:
@@ -146,8 +147,8 @@ async def draft_input(update: Update, context: PressContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.chat.type != "private":
         return
-    if not context.is_admin(user.id):
-        return
+    if not may(await context.role_of(user.id), Right.DRAFT):
+        return  # a reader's message, for the other handlers
     draft = await context.database.drafts.get(user.id)
     if draft is None:
         return
@@ -200,7 +201,7 @@ async def nomedia(update: Update, context: PressContext) -> None:
 
 
 async def _current_draft(update: Update, context: PressContext) -> Draft | None:
-    if not await admin_in_private(update, context) or update.effective_user is None:
+    if not await admin_in_private(update, context, Right.DRAFT) or update.effective_user is None:
         return None
     draft = await context.database.drafts.get(update.effective_user.id)
     if draft is None:
@@ -213,7 +214,7 @@ async def _current_draft(update: Update, context: PressContext) -> Draft | None:
 async def cancel(update: Update, context: PressContext) -> None:
     """Drop the draft at any step."""
     user = update.effective_user
-    if user is None or not context.is_admin(user.id):
+    if user is None or not may(await context.role_of(user.id), Right.DRAFT):
         await reply_messages(update, [context.tr(admin_texts.NOTHING_TO_CANCEL)])
         return
     dropped = await context.database.drafts.delete(user.id)
@@ -224,7 +225,7 @@ async def cancel(update: Update, context: PressContext) -> None:
 
 async def press_draft_button(update: Update, context: PressContext) -> None:
     """A kind button, or one under the preview: the step it leads to."""
-    pressed = await admin_press(update, context)
+    pressed = await admin_press(update, context, Right.DRAFT)
     if pressed is None:
         return
     draft = await context.database.drafts.get(pressed.admin_id)

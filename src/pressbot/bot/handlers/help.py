@@ -14,7 +14,8 @@ from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
 async def help_command(update: Update, context: PressContext) -> None:
     """List every command, one line each."""
     user = update.effective_user
-    admin = ADMIN_COMMANDS if context.is_admin(user.id if user else None) else ()
+    member = await context.role_of(user.id if user else None) is not None
+    admin = ADMIN_COMMANDS if member else ()
     await reply_messages(update, [render_help(READER_COMMANDS, context.tr, admin)])
 
 

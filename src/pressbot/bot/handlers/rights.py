@@ -1,10 +1,11 @@
 """Who may do what: the gates the handlers ask before they act.
 
-Two kinds of gate, each checked in this one place and asked afresh at every update (an admin
-list or a group's admins may have changed since the last one):
+Two kinds of gate, each checked in this one place and asked afresh at every update (a role or
+a group's admins may have changed since the last one):
 
-- the press office's admins (settings.admin_ids): /post, /edit, /delete, /sources and their
-  buttons, in a private chat with the bot;
+- the press office's team (core/team.py): owners (PRESSBOT_ADMIN_IDS, and those made owners
+  from Telegram), publishers and editors, each command and button needing a Right, in a
+  private chat with the bot; a refusal is answered and recorded in the audit trail;
 - a chat's own settings (its subscription, topics, quiet hours, digest, zone, language,
   thread): the user of a private chat, the admins of a group.
 """
@@ -17,45 +18,74 @@ from telegram import CallbackQuery, Chat, ChatMember, Update
 
 from pressbot.bot.context import PressContext
 from pressbot.bot.handlers.replying import reply_messages
+from pressbot.core.team import AuditAction, Right, Role, may
 from pressbot.texts import admin as admin_texts
+from pressbot.texts import team as team_texts
 from pressbot.texts.chat_settings import settings_refusal
 
 #: Telegram's user for messages an anonymous group admin sends "as the group".
 ANONYMOUS_ADMIN_ID = 1087968824
 _GROUP_ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+#: How much of a refused command or button the audit row keeps.
+_TRIED_LIMIT = 64
 
 
 @dataclass(frozen=True, slots=True)
 class AdminPress:
-    """A button pressed by an admin: the query, who pressed it, where, and the button's value."""
+    """A button pressed by a member with the right it needs: the query, who pressed it (and
+    their role), where, and the button's value."""
 
     query: CallbackQuery
     admin_id: int
     chat_id: int
     value: str  # what follows the prefix: "withdraw:12" -> "12"
+    role: Role
 
 
-async def admin_press(update: Update, context: PressContext) -> AdminPress | None:
-    """The press of an admin's button; None (the press answered) when not an admin's."""
+async def refuse(update: Update, context: PressContext, role: Role | None, right: Right) -> None:
+    """Say why not (an alert under a button, a reply to a command) and record the refusal."""
+    user = update.effective_user
+    text = team_texts.refusal(role, right, context.tr)
+    if update.callback_query is not None:
+        tried = update.callback_query.data or ""
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        message = update.effective_message
+        tried = (message.text or "") if message is not None else ""
+        await reply_messages(update, [text])
+    await context.database.audit.record(
+        context.now(),
+        user.id if user else None,
+        AuditAction.REFUSED,
+        details={"tried": tried[:_TRIED_LIMIT], "needs": right, "role": role or "none"},
+    )
+
+
+async def admin_press(update: Update, context: PressContext, right: Right) -> AdminPress | None:
+    """The press of a member's button that needs `right`; None (the press answered, the
+    refusal recorded) when the presser lacks it."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None or chat is None:
         return None
-    if not context.is_admin(user.id):  # asked afresh at every press
-        await query.answer(context.tr(admin_texts.NOT_ADMIN), show_alert=True)
+    role = await context.role_of(user.id)  # asked afresh at every press
+    if role is None or not may(role, right):
+        await refuse(update, context, role, right)
         return None
-    return AdminPress(query, user.id, chat.id, (query.data or "").partition(":")[2])
+    return AdminPress(query, user.id, chat.id, (query.data or "").partition(":")[2], role)
 
 
-async def admin_in_private(update: Update, context: PressContext) -> bool:
-    """True for an admin in a private chat; otherwise say why not and return False."""
+async def admin_in_private(update: Update, context: PressContext, right: Right) -> Role | None:
+    """The role of a member with `right` in a private chat; otherwise say why not (a lack
+    of rights recorded) and return None."""
     user, chat = update.effective_user, update.effective_chat
-    if not context.is_admin(user.id if user else None):
-        await reply_messages(update, [context.tr(admin_texts.NOT_ADMIN)])
-        return False
+    role = await context.role_of(user.id if user else None)
+    if role is None or not may(role, right):
+        await refuse(update, context, role, right)
+        return None
     if chat is None or chat.type != "private":
         await reply_messages(update, [context.tr(admin_texts.PRIVATE_ONLY)])
-        return False
-    return True
+        return None
+    return role
 
 
 async def may_change_chat_settings(update: Update) -> bool:

@@ -10,6 +10,7 @@ from pressbot.bot.handlers.replying import replace_buttons, reply_messages
 from pressbot.bot.handlers.rights import admin_in_private, admin_press
 from pressbot.bot.website_jobs import configured_sources
 from pressbot.core.inputs import parse_id
+from pressbot.core.team import Right
 from pressbot.ingest import texts
 from pressbot.ingest.holding import publish_held_entry, skip_held_entry
 from pressbot.publishing import reach
@@ -18,7 +19,7 @@ from pressbot.texts import admin as admin_texts
 
 async def sources(update: Update, context: PressContext) -> None:
     """Show each website source's state, and the entries waiting for Publish."""
-    if not await admin_in_private(update, context):
+    if not await admin_in_private(update, context, Right.PUBLISH):
         return
     urls = [url for url, _, _ in configured_sources(context.services.settings)]
     listed = await context.database.sources.listed(urls)
@@ -32,7 +33,7 @@ async def sources(update: Update, context: PressContext) -> None:
 
 async def press_held(update: Update, context: PressContext) -> None:
     """Publish or skip a held entry from its button."""
-    pressed = await admin_press(update, context)
+    pressed = await admin_press(update, context, Right.PUBLISH)
     if pressed is None:
         return
     query, entry = pressed.query, parse_id(pressed.value)
@@ -56,7 +57,9 @@ async def press_held(update: Update, context: PressContext) -> None:
             now_count, in_digests = await reach(context.database, broadcast_id)
             answer = admin_texts.published(item_id, now_count, in_digests, context.tr)
     else:
-        title = await skip_held_entry(context.database, entry, context.now())
+        title = await skip_held_entry(
+            context.database, entry, context.now(), admin_id=pressed.admin_id
+        )
         answer = (
             context.tr(texts.NOT_HELD)
             if title is None

@@ -1,0 +1,90 @@
+"""The audit trail: who did what, when, to which item. Appended to only.
+
+The database refuses to change or remove a row (migration 14's triggers); `append` is the one
+way a row is written, by this store and by the stores whose changes it records in the same
+transaction (a decision on a submission, an invite taken).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+
+import aiosqlite
+
+from pressbot.core.team import AuditAction, AuditEntry
+from pressbot.storage.connection import Connection
+from pressbot.storage.times import from_db_time, to_db_time
+
+_COLUMNS = "SELECT id, at, actor_id, action, item_id, details FROM audit"
+
+
+async def append(
+    db: aiosqlite.Connection,
+    at: datetime,
+    actor_id: int | None,
+    action: AuditAction,
+    *,
+    item_id: int | None = None,
+    details: Mapping[str, object] | None = None,
+) -> None:
+    """Add one row inside the caller's transaction."""
+    await db.execute(
+        "INSERT INTO audit (at, actor_id, action, item_id, details) VALUES (?, ?, ?, ?, ?)",
+        (
+            to_db_time(at),
+            actor_id,
+            action.value,
+            item_id,
+            json.dumps({k: str(v) for k, v in (details or {}).items()}, ensure_ascii=False),
+        ),
+    )
+
+
+def _entry(row: aiosqlite.Row) -> AuditEntry:
+    return AuditEntry(
+        id=row["id"],
+        at=from_db_time(row["at"]),
+        actor_id=row["actor_id"],
+        action=AuditAction(row["action"]),
+        item_id=row["item_id"],
+        details=dict(json.loads(row["details"])),
+    )
+
+
+class AuditStore:
+    """The audit table."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def record(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        action: AuditAction,
+        *,
+        item_id: int | None = None,
+        details: Mapping[str, object] | None = None,
+    ) -> None:
+        """Append one row in a transaction of its own."""
+        async with self._connection.transaction() as db:
+            await append(db, at, actor_id, action, item_id=item_id, details=details)
+
+    async def latest(self, limit: int, *, item_id: int | None = None) -> list[AuditEntry]:
+        """The newest rows first (one item's only, when item_id is given)."""
+        where, parameters = ("WHERE item_id = ?", (item_id, limit)) if item_id else ("", (limit,))
+        async with (
+            self._connection.reading() as db,
+            db.execute(f"{_COLUMNS} {where} ORDER BY id DESC LIMIT ?", parameters) as cursor,
+        ):
+            return [_entry(row) async for row in cursor]
+
+    async def since(self, moment: datetime) -> list[AuditEntry]:
+        """Every row at or after `moment`, oldest first: what `pressbot audit` exports."""
+        async with (
+            self._connection.reading() as db,
+            db.execute(f"{_COLUMNS} WHERE at >= ? ORDER BY id", (to_db_time(moment),)) as cursor,
+        ):
+            return [_entry(row) async for row in cursor]
