@@ -14,9 +14,9 @@ _ROLE_NAMES = {
 }
 #: Who has each right, said to a member who lacks it.
 _NEEDS = {
-    Right.DRAFT: N_("This needs an editor, a publisher or an owner; you are {role}."),
-    Right.PUBLISH: N_("This needs a publisher or an owner; you are {role}."),
-    Right.TEAM: N_("Only an owner manages the team; you are {role}."),
+    Right.DRAFT: N_("This needs an editor, a publisher or an owner; your role is {role}."),
+    Right.PUBLISH: N_("This needs a publisher or an owner; your role is {role}."),
+    Right.TEAM: N_("Only an owner manages the team; your role is {role}."),
 }
 
 

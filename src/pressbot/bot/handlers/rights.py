@@ -44,21 +44,23 @@ class AdminPress:
 
 async def refuse(update: Update, context: PressContext, role: Role | None, right: Right) -> None:
     """Say why not (an alert under a button, a reply to a command) and record the refusal."""
-    user = update.effective_user
-    text = team_texts.refusal(role, right, context.tr)
-    if update.callback_query is not None:
-        tried = update.callback_query.data or ""
-        await update.callback_query.answer(text, show_alert=True)
+    user, query, message = update.effective_user, update.callback_query, update.effective_message
+    if query is not None:
+        tried = query.data or ""
     else:
-        message = update.effective_message
         tried = (message.text or "") if message is not None else ""
-        await reply_messages(update, [text])
+    # Recorded before the answer: once told no, the refusal is in the trail.
     await context.database.audit.record(
         context.now(),
         user.id if user else None,
         AuditAction.REFUSED,
         details={"tried": tried[:_TRIED_LIMIT], "needs": right, "role": role or "none"},
     )
+    text = team_texts.refusal(role, right, context.tr)
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    else:
+        await reply_messages(update, [text])
 
 
 async def admin_press(update: Update, context: PressContext, right: Right) -> AdminPress | None:
