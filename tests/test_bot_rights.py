@@ -67,7 +67,9 @@ async def team_bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Runnin
 async def refusals(bot: RunningBot, user_id: int) -> list[dict[str, str]]:
     rows = await bot.database.audit.latest(1000)
     return [
-        row.details for row in rows if row.action is AuditAction.REFUSED and row.actor_id == user_id
+        row.details
+        for row in rows
+        if row.action is AuditAction.REFUSED and row.actor_id == user_id
     ]
 
 
