@@ -5,6 +5,7 @@ core.team.RIGHTS says, asked afresh at every update."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,22 @@ async def test_a_refused_command_in_a_group_is_refused_before_anything_else(
     [row] = await refusals(team_bot, reader)
     assert row["tried"] == "/post"
     assert row["role"] == "none"
+
+
+async def test_a_reader_repeating_a_command_is_recorded_once_a_minute(
+    team_bot: RunningBot,
+) -> None:
+    reader = USERS[None]
+    for attempt in range(5):
+        [reply] = await team_bot.say(f"/post {attempt}", chat_id=reader, user_id=reader)
+        assert reply.text == team_texts.NOT_MEMBER
+    [reply] = await team_bot.say("/stats", chat_id=reader, user_id=reader)
+    assert [row["tried"] for row in await refusals(team_bot, reader)] == ["/stats", "/post 0"]
+    team_bot.clock.now += timedelta(seconds=61)
+    await team_bot.say("/post again", chat_id=reader, user_id=reader)
+    assert len(await refusals(team_bot, reader)) == 3
+    # A member's refusals are each recorded.
+    editor = USERS[Role.EDITOR]
+    for _ in range(3):
+        await team_bot.say("/stats", chat_id=editor, user_id=editor)
+    assert len(await refusals(team_bot, editor)) == 3

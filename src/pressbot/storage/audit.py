@@ -72,9 +72,21 @@ class AuditStore:
         async with self._connection.transaction() as db:
             await append(db, at, actor_id, action, item_id=item_id, details=details)
 
+    async def refused_since(self, actor_id: int, tried: str, moment: datetime) -> bool:
+        """Whether a refusal of `actor_id` whose "tried" starts with `tried` is recorded at or
+        after `moment`."""
+        value = await self._connection.value(
+            "SELECT 1 FROM audit WHERE actor_id = ? AND at >= ? AND action = ?"
+            " AND substr(json_extract(details, '$.tried'), 1, length(?)) = ? LIMIT 1",
+            (actor_id, to_db_time(moment), AuditAction.REFUSED.value, tried, tried),
+        )
+        return value is not None
+
     async def latest(self, limit: int, *, item_id: int | None = None) -> list[AuditEntry]:
         """The newest rows first (one item's only, when item_id is given)."""
-        where, parameters = ("WHERE item_id = ?", (item_id, limit)) if item_id else ("", (limit,))
+        where, parameters = ("", (limit,))
+        if item_id is not None:  # item 0 too: no row names it, so its history is empty
+            where, parameters = "WHERE item_id = ?", (item_id, limit)
         async with (
             self._connection.reading() as db,
             db.execute(f"{_COLUMNS} {where} ORDER BY id DESC LIMIT ?", parameters) as cursor,

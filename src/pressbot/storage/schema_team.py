@@ -89,6 +89,7 @@ TEAM_MIGRATIONS: tuple[Migration, ...] = (
             """,
             "CREATE INDEX audit_item ON audit (item_id, id)",
             "CREATE INDEX audit_at ON audit (at)",
+            "CREATE INDEX audit_actor ON audit (actor_id, at)",
             """
             CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot change'); END

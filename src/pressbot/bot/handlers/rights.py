@@ -13,6 +13,7 @@ a group's admins may have changed since the last one):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import CallbackQuery, Chat, ChatMember, Update
 
@@ -28,6 +29,8 @@ ANONYMOUS_ADMIN_ID = 1087968824
 _GROUP_ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 #: How much of a refused command or button the audit row keeps.
 _TRIED_LIMIT = 64
+#: A reader's refusals of one command (or button family) are recorded once in this window.
+READER_REFUSALS = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +52,23 @@ async def refuse(update: Update, context: PressContext, role: Role | None, right
         tried = query.data or ""
     else:
         tried = (message.text or "") if message is not None else ""
-    # Recorded before the answer: once told no, the refusal is in the trail.
-    await context.database.audit.record(
-        context.now(),
-        user.id if user else None,
-        AuditAction.REFUSED,
-        details={"tried": tried[:_TRIED_LIMIT], "needs": right, "role": role or "none"},
+    # Recorded before the answer: once told no, the refusal is in the trail. A reader's are
+    # recorded once a minute per command or button family: the trail is append-only, and a
+    # reader repeating /post must not grow it without end.
+    now, user_id = context.now(), user.id if user else None
+    family = tried.split(maxsplit=1)[0].partition(":")[0] if tried.strip() else ""
+    repeated = (
+        role is None
+        and user_id is not None
+        and await context.database.audit.refused_since(user_id, family, now - READER_REFUSALS)
     )
+    if not repeated:
+        await context.database.audit.record(
+            now,
+            user_id,
+            AuditAction.REFUSED,
+            details={"tried": tried[:_TRIED_LIMIT], "needs": right, "role": role or "none"},
+        )
     text = team_texts.refusal(role, right, context.tr)
     if query is not None:
         await query.answer(text, show_alert=True)
