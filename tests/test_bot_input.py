@@ -305,7 +305,7 @@ async def test_a_shared_link_asks_only_the_unsubscribed_to_subscribe(bot: Runnin
 
 async def test_read_of_a_corrected_item_says_updated(admin_bot: RunningBot) -> None:
     bot = admin_bot
-    await bot.say("/edit 11", chat_id=ADMIN, user_id=ADMIN)
+    await bot.say("/edit 11", replies=2, chat_id=ADMIN, user_id=ADMIN)  # its words, the prompt
     await bot.say("Corrected title", chat_id=ADMIN, user_id=ADMIN)
     [_, preview] = await bot.say("/skip", replies=2, chat_id=ADMIN, user_id=ADMIN)
     assert "Updated" in preview.text

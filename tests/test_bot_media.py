@@ -229,7 +229,7 @@ async def publish_photo_release(bot: RunningBot) -> int:
 async def correct(bot: RunningBot, item_id: int, *inputs: str | dict[str, object]) -> None:
     """/edit the item: keep the title, send `inputs` (texts, or photos as their options),
     confirm, and wait for the correction's report."""
-    await admin_says(bot, f"/edit {item_id}")
+    await admin_says(bot, f"/edit {item_id}", replies=2)  # its words, then the prompt
     await admin_says(bot, "/skip")
     for sent in inputs:
         if isinstance(sent, str):

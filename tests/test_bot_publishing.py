@@ -119,7 +119,7 @@ async def test_admin_commands_are_in_the_admins_menu_and_help(admin_bot: Running
     # The admin's own commands under a heading of theirs, after the readers' ones.
     reader, admin = help_reply.text.split("\n\n")
     assert reader.startswith("Commands\n/latest [N]")
-    assert admin.startswith("Admin commands\n/post — write and publish a new release")
+    assert admin.startswith("Admin commands\n/post — write a new release")
     scoped = admin_bot.fake.scoped_commands
     assert any("post" in [c["command"] for c in commands] for commands in scoped.values())
 
@@ -238,7 +238,7 @@ async def test_a_correction_edits_every_delivered_copy(admin_bot: RunningBot) ->
     bot = admin_bot
     item_id = await publish_to_readers(bot)
     copies = {reader: bot.fake.messages(reader)[-1].message_id for reader in READERS}
-    [started] = await admin_says(bot, f"/edit {item_id}")
+    [_, started] = await admin_says(bot, f"/edit {item_id}", replies=2)  # its words first
     assert started.text.startswith(f"Correcting item {item_id}")
     await admin_says(bot, "Corrected title")
     [intro, preview] = await admin_says(bot, "/skip", replies=2)

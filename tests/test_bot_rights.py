@@ -17,7 +17,10 @@ from lifecycle import start_bot, stop_bot
 from pressbot.core.team import AuditAction, Right, Role, may
 from pressbot.ingest.texts import PUBLISH_PREFIX, SKIP_PREFIX
 from pressbot.texts import team as team_texts
+from pressbot.texts.approval import APPROVAL_PREFIX
 from pressbot.texts.i18n import translator
+from pressbot.texts.team import TEAM_CALLBACK_PREFIX
+from pressbot.texts.waiting import MOVE_CALLBACK_PREFIX, UNDO_CALLBACK_PREFIX
 
 EN = translator("en")
 OWNER = 9001
@@ -40,6 +43,12 @@ COMMANDS: dict[str, Right] = {
     "/scheduled": Right.PUBLISH,
     "/stats": Right.PUBLISH,
     "/sources": Right.PUBLISH,
+    f"/restore {MISSING}": Right.PUBLISH,
+    "/audit": Right.PUBLISH,
+    "/team": Right.TEAM,
+    "/team invite editor": Right.TEAM,
+    f"/team add {MISSING} editor": Right.TEAM,
+    f"/team remove {MISSING}": Right.TEAM,
 }
 #: Every family of team buttons, forged with data a real button would carry.
 BUTTONS: dict[str, Right] = {
@@ -50,6 +59,14 @@ BUTTONS: dict[str, Right] = {
     f"unschedule:{MISSING}": Right.PUBLISH,
     f"{PUBLISH_PREFIX}:{MISSING}": Right.PUBLISH,
     f"{SKIP_PREFIX}:{MISSING}": Right.PUBLISH,
+    f"{MOVE_CALLBACK_PREFIX}:{MISSING}": Right.PUBLISH,
+    f"{UNDO_CALLBACK_PREFIX}:{MISSING}": Right.PUBLISH,
+    f"{APPROVAL_PREFIX}:approve:{MISSING}": Right.PUBLISH,
+    f"{APPROVAL_PREFIX}:changes:{MISSING}": Right.PUBLISH,
+    f"{APPROVAL_PREFIX}:reject:{MISSING}": Right.PUBLISH,
+    f"{APPROVAL_PREFIX}:reopen:{MISSING}": Right.DRAFT,
+    f"{TEAM_CALLBACK_PREFIX}:role:{MISSING}:publisher": Right.TEAM,
+    f"{TEAM_CALLBACK_PREFIX}:remove:{MISSING}": Right.TEAM,
 }
 
 
@@ -105,7 +122,14 @@ async def test_each_role_may_do_what_its_rights_say_and_nothing_else(
             refused.append(data)
     # Every refusal is in the audit trail, with what was tried and the right it needed;
     # nothing a refused member tried changed anything.
-    recorded = await refusals(team_bot, user)
+    # (A reader's once a minute per command or button family: the first of each.)
+    if role is None:
+        firsts: dict[str, str] = {}
+        for tried in refused:
+            firsts.setdefault(tried.split()[0].partition(":")[0], tried)
+        refused = list(firsts.values())
+    # (Those of bad input, such as a decision on no submission, say a reason instead.)
+    recorded = [row for row in await refusals(team_bot, user) if "needs" in row]
     assert sorted(row["tried"] for row in recorded) == sorted(refused)
     assert await team_bot.database.drafts.get(user) is None
     assert await team_bot.database.items.scheduled() == []

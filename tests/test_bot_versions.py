@@ -108,7 +108,7 @@ async def publish_both(
 async def edit_keeping_own_version(bot: RunningBot, item_id: int) -> SentMessage:
     """/edit a two-version item keeping its own title and text (/skip, /skip); return the
     preview's last message, of both versions, the one with the buttons."""
-    await admin_says(bot, f"/edit {item_id}")
+    await admin_says(bot, f"/edit {item_id}", replies=2)  # its words, then the prompt
     await admin_says(bot, "/skip")
     *_, preview = await admin_says(bot, "/skip", replies=5)
     return preview
@@ -172,7 +172,7 @@ async def test_a_correction_of_one_version_reaches_only_its_copies(bot: RunningB
     await bot.wait_for_message_starting(ADMIN, "Delivery report")
     preview = await edit_keeping_own_version(bot, item_id)
     rewrite = buttons(preview)["Rewrite the Russian version"]
-    await bot.press(preview, rewrite, replies=1, user_id=ADMIN)
+    await bot.press(preview, rewrite, replies=2, user_id=ADMIN)  # its words, the prompt
     asked = bot.fake.messages(ADMIN)[-1]
     assert asked.text.startswith("The Russian version: “" + RU_TITLE)
     await admin_says(bot, "/skip")  # the Russian title is kept
@@ -277,7 +277,7 @@ async def test_a_copy_keeps_its_version_when_its_chat_switches_language(bot: Run
     # The English reader switches to Russian after their English copy arrived.
     [shown] = await bot.say("/language", chat_id=ENGLISH_READER, user_id=ENGLISH_READER)
     await bot.press(shown, "language:ru", user_id=ENGLISH_READER)
-    await admin_says(bot, f"/edit {item_id}")
+    await admin_says(bot, f"/edit {item_id}", replies=2)  # its words, then the prompt
     await admin_says(bot, "Embassy comment on the sanctions, corrected")
     shown_preview = await admin_says(bot, "/skip", replies=5)
     await bot.press(shown_preview[-1], "post:confirm", replies=1, user_id=ADMIN)
@@ -312,7 +312,7 @@ async def test_rewriting_a_version_nobody_received_says_no_copy_is_edited(
     await bot.wait_for_message_starting(ADMIN, "Delivery report")
     preview = await edit_keeping_own_version(bot, item_id)
     rewrite = buttons(preview)["Rewrite the Russian version"]
-    await bot.press(preview, rewrite, replies=1, user_id=ADMIN)
+    await bot.press(preview, rewrite, replies=2, user_id=ADMIN)  # its words, the prompt
     await admin_says(bot, "Новый заголовок")
     shown = await admin_says(bot, "/skip", replies=5)
     await bot.press(shown[-1], "post:confirm", replies=1, user_id=ADMIN)

@@ -32,7 +32,9 @@ from pressbot.core.kinds import BUILT_IN_KINDS
 from pressbot.core.languages import LANGUAGES
 from pressbot.core.models import Draft, DraftStage
 from pressbot.core.quiet import ZONES
+from pressbot.core.team import Role
 from pressbot.ingest.texts import PUBLISH_PREFIX, SKIP_PREFIX
+from pressbot.texts.approval import APPROVAL_PREFIX
 from pressbot.texts.chat_settings import (
     LANGUAGE_CALLBACK_PREFIX,
     QUIET_CALLBACK_PREFIX,
@@ -41,6 +43,8 @@ from pressbot.texts.chat_settings import (
 from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
 from pressbot.texts.i18n import translator
 from pressbot.texts.reader import LATEST_CALLBACK_PREFIX, READ_CALLBACK_PREFIX
+from pressbot.texts.team import TEAM_CALLBACK_PREFIX
+from pressbot.texts.waiting import MOVE_CALLBACK_PREFIX, UNDO_CALLBACK_PREFIX
 
 ADMIN = 9001
 WATCHER = 4242  # the user whose inline query marks the end of each input
@@ -169,6 +173,15 @@ BUTTONS: dict[str, st.SearchStrategy[str]] = {
     "unschedule": _ids,
     PUBLISH_PREFIX: _ids,
     SKIP_PREFIX: _ids,
+    TEAM_CALLBACK_PREFIX: st.one_of(
+        st.builds(lambda a: f"remove:{a}", _ids),
+        st.builds(lambda a, b: f"role:{a}:{b}", _ids, st.sampled_from([*Role, "chief"])),
+    ),
+    APPROVAL_PREFIX: st.builds(
+        lambda a, b: f"{a}:{b}", st.sampled_from(["approve", "changes", "reject", "reopen"]), _ids
+    ),
+    MOVE_CALLBACK_PREFIX: _ids,
+    UNDO_CALLBACK_PREFIX: _ids,
 }
 
 

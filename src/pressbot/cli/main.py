@@ -1,4 +1,4 @@
-"""The command line: run, import, console, backup and restore; thin over the rest."""
+"""The command line: run, import, console, backup, restore and audit; thin over the rest."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pressbot.bot.context import utc_now
+from pressbot.cli.audit import AuditExportError, check_format, export_audit, parse_since
 from pressbot.cli.instance_lock import DatabaseInUseError, hold_database_lock
 from pressbot.cli.maintenance import backup_database, restore_database
 from pressbot.config import MissingSettingError, Settings, describe_settings_error
@@ -46,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
     restore = commands.add_parser("restore", help="replace the database with a backup")
     restore.add_argument("path", type=Path, metavar="PATH")
+    audit = commands.add_parser("audit", help="export the audit trail: who did what, when")
+    audit.add_argument(
+        "--since", metavar="DATE", help="from this date (UTC) or ISO time on (default: all)"
+    )
+    audit.add_argument("--format", default="csv", metavar="csv|json", help="(default: csv)")
     import_url = commands.add_parser("import-url", help="import one feed or page once")
     import_url.add_argument("url", metavar="URL")
     import_url.add_argument(
@@ -67,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(settings)
         if args.command == "console":
             return _console(settings, args.db, admin=args.admin, language=args.language)
-        if args.command in ("backup", "restore"):
+        if args.command in ("backup", "restore", "audit"):
             return _maintain(settings, args)
         if args.command == "import-url":
             return asyncio.run(_import_url(settings, args.url, args.language))
@@ -78,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         MissingSettingError,
         ItemsFileError,
         BackupError,
+        AuditExportError,
         DatabaseInUseError,
         DatabaseError,
     ) as error:
@@ -111,6 +118,9 @@ def _console(settings: Settings, db_path: Path, *, admin: bool, language: str | 
 
 
 def _maintain(settings: Settings, args: argparse.Namespace) -> int:
+    if args.command == "audit":
+        since, chosen = parse_since(args.since), check_format(args.format)
+        return export_audit(settings.db_path, since, chosen, sys.stdout)
     if args.command == "backup":
         print(backup_database(settings.db_path, args.path, force=args.force))
     else:

@@ -128,6 +128,7 @@ class AuditAction(enum.StrEnum):
 
     SUBMITTED = "submitted"
     APPROVED = "approved"
+    APPROVAL_FAILED = "approval failed"  # approved, but it could not be let out: waits again
     REJECTED = "rejected"
     CHANGES_REQUESTED = "changes requested"
     PUBLISHED = "published"

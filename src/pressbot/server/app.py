@@ -19,10 +19,21 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationBuilder, ApplicationHandlerStop, ContextTypes, Defaults
 
-from pressbot.bot.context import BotData, PressApplication, PressContext, Services, utc_now
+from pressbot.bot.context import (
+    BotData,
+    PressApplication,
+    PressContext,
+    Services,
+    team_ids,
+    team_role,
+    utc_now,
+)
 from pressbot.bot.handlers import (
     admin_manage,
     admin_post,
+    approval,
+    audit,
+    change_notes,
     digest,
     forum,
     language,
@@ -32,8 +43,11 @@ from pressbot.bot.handlers import (
     screening,
     sharing,
     sources,
+    submitting,
     subscriptions,
+    team,
     topics,
+    waiting,
 )
 from pressbot.bot.handlers import help as help_handlers
 from pressbot.bot.rate_limiter import SharedRateLimiter
@@ -42,6 +56,7 @@ from pressbot.bot.website_jobs import start_ingest
 from pressbot.config import Settings
 from pressbot.core.clock import Clock
 from pressbot.core.languages import ENGLISH, LANGUAGES, N_
+from pressbot.core.team import Right
 from pressbot.delivery.budget import SendBudget
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.delivery.pacing import backoff_delay
@@ -50,7 +65,7 @@ from pressbot.ingest.items_file import default_data_dir, seed_if_new
 from pressbot.server.telemetry import ObservedSender, ServerBotData, Telemetry
 from pressbot.storage import open_database
 from pressbot.storage.write_blocked import cannot_write_now
-from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
+from pressbot.texts.commands import READER_COMMANDS, team_commands
 from pressbot.texts.i18n import kind_translators, translator
 
 logger = logging.getLogger(__name__)
@@ -149,8 +164,17 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    register_handlers(application)
+    application.add_error_handler(report_error)
+    telemetry.register(application)
+    return application
+
+
+def register_handlers(application: PressApplication) -> None:
+    """Add every handler, in the order they are asked: the first to take an update wins."""
     screening.register(application)  # first: stops updates no handler should act on
     language.register(application)  # first: every other handler answers in its language
+    team.register(application)  # before the other /start handlers: /start join_<token>
     reading.register(application)
     subscriptions.register(application)
     membership.register(application)
@@ -161,11 +185,13 @@ def build_application(
     forum.register(application)
     admin_post.register(application)
     admin_manage.register(application)
+    waiting.register(application)
+    change_notes.register(application)  # its reopen button before approval's other buttons
+    approval.register(application)
+    submitting.register(application)
+    audit.register(application)
     sources.register(application)
     help_handlers.register(application)  # last: its fallbacks take what nothing else did
-    application.add_error_handler(report_error)
-    telemetry.register(application)
-    return application
 
 
 #: Seconds before the command menus are set again after a failure; doubling up to an hour.
@@ -180,7 +206,7 @@ async def register_commands(
     retry_first: float = COMMANDS_RETRY_FIRST,
     attempt: int = 1,
 ) -> None:
-    """Show the reader commands in every chat's menu, the admin commands to admins.
+    """Show the reader commands in every chat's menu, the admin commands to the team.
 
     The menus are a convenience, so never a reason not to run: when Telegram (or the
     network) fails the calls, one warning is logged and the job queue sets them again later,
@@ -211,9 +237,14 @@ async def _set_command_menus(application: PressApplication, settings: Settings) 
         tr = translator(chosen)
         code = None if chosen == ENGLISH else chosen
         reader = [BotCommand(c.name, tr(c.description)) for c in READER_COMMANDS]
-        admin = reader + [BotCommand(c.name, tr(c.description)) for c in ADMIN_COMMANDS]
         await application.bot.set_my_commands(reader, language_code=code)
-        for admin_id in sorted(settings.admin_ids):
+        # The configured owners and the members added from Telegram, each with what their
+        # role may use (team_changes.py sets and drops a member's menu as they join, change
+        # role or leave).
+        services = application.bot_data.ready()
+        for admin_id in await team_ids(services, Right.DRAFT):
+            role = await team_role(services, admin_id)
+            admin = reader + [BotCommand(c.name, tr(c.description)) for c in team_commands(role)]
             try:
                 await application.bot.set_my_commands(
                     admin, scope=BotCommandScopeChat(admin_id), language_code=code

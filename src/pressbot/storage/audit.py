@@ -7,14 +7,17 @@ transaction (a decision on a submission, an invite taken).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 
 import aiosqlite
 
 from pressbot.core.team import AuditAction, AuditEntry
-from pressbot.storage.connection import Connection
+from pressbot.storage.connection import Connection, DatabaseError, describe_sqlite_error
 from pressbot.storage.times import from_db_time, to_db_time
 
 _COLUMNS = "SELECT id, at, actor_id, action, item_id, details FROM audit"
@@ -84,8 +87,9 @@ class AuditStore:
 
     async def latest(self, limit: int, *, item_id: int | None = None) -> list[AuditEntry]:
         """The newest rows first (one item's only, when item_id is given)."""
-        where, parameters = ("", (limit,))
-        if item_id is not None:  # item 0 too: no row names it, so its history is empty
+        parameters: tuple[int, ...]
+        where, parameters = "", (limit,)
+        if item_id is not None:  # item 0 too (no row names it), not every row
             where, parameters = "WHERE item_id = ?", (item_id, limit)
         async with (
             self._connection.reading() as db,
@@ -100,3 +104,31 @@ class AuditStore:
             db.execute(f"{_COLUMNS} WHERE at >= ? ORDER BY id", (to_db_time(moment),)) as cursor,
         ):
             return [_entry(row) async for row in cursor]
+
+
+def read_since(path: Path, moment: datetime) -> list[AuditEntry]:
+    """Every row at or after `moment`, oldest first, read from the file at `path` without
+    writing to it: `pressbot audit` exports a running bot's database, or a backup, as it is.
+
+    DatabaseError, in one line, for a file that is not an SQLite database, is damaged, or
+    keeps no audit trail (another program's, or a pressbot's from before the team's schema).
+    """
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise DatabaseError(describe_sqlite_error(path, error)) from None
+    with contextlib.closing(connection):
+        connection.row_factory = sqlite3.Row
+        try:
+            if connection.execute(_HAS_AUDIT).fetchone() is None:
+                raise DatabaseError(
+                    f"{path} keeps no audit trail: it is not a pressbot database, or one whose"
+                    " schema is older than the team's (pressbot run brings it up to date)"
+                )
+            query = f"{_COLUMNS} WHERE at >= ? ORDER BY id"
+            return [_entry(row) for row in connection.execute(query, (to_db_time(moment),))]
+        except sqlite3.Error as error:
+            raise DatabaseError(describe_sqlite_error(path, error)) from None
+
+
+_HAS_AUDIT = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit'"

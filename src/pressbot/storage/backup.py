@@ -26,6 +26,7 @@ from pressbot.storage.connection import (
     make_folder_for,
 )
 from pressbot.storage.migrations import SchemaError, check_schema_version
+from pressbot.storage.schema_team import TEAM_MIGRATIONS
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,19 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 PAGES_PER_STEP = 256
+#: From the team's migration on, a database keeps the audit trail and the triggers that keep
+#: it append-only: a copy without them would restore a trail anyone could rewrite, or none.
+_AUDIT_SINCE = TEAM_MIGRATIONS[0].version
+_AUDIT_OBJECTS = (
+    ("table", "audit"),
+    ("trigger", "audit_no_update"),
+    ("trigger", "audit_no_delete"),
+    ("trigger", "audit_no_replace"),
+)
+_AUDIT_SQL = (
+    "SELECT type, name FROM sqlite_master"
+    " WHERE name IN ('audit', 'audit_no_update', 'audit_no_delete', 'audit_no_replace')"
+)
 _BUSY_TIMEOUT_S = 5.0
 
 
@@ -99,6 +113,7 @@ def check_pressbot_database(path: Path) -> int:
         columns = [row[0] for row in connection.execute(MIGRATION_COLUMNS_SQL)]
         if verdict == "ok" and set(tables) >= PRESSBOT_TABLES:
             [version] = connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        audit = {(row[0], row[1]) for row in connection.execute(_AUDIT_SQL)}
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{path} is not a usable SQLite database: {error}") from None
     finally:
@@ -118,6 +133,9 @@ def check_pressbot_database(path: Path) -> int:
         check_schema_version(version)  # the rule a start applies too
     except SchemaError as error:
         raise BackupError(f"{path} {error}") from None
+    lacking = [f"its {kind} {name}" for kind, name in _AUDIT_OBJECTS if (kind, name) not in audit]
+    if version >= _AUDIT_SINCE and lacking:
+        raise BackupError(f"{path} is not a whole pressbot database: it lacks {lacking[0]}")
     return version
 
 

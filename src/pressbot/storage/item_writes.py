@@ -1,4 +1,5 @@
-"""Writing items: inserting, publishing a held one, correcting its versions, withdrawing it.
+"""Writing items: inserting, publishing a held one, correcting its versions (a held one's too),
+withdrawing it and restoring it.
 
 Each runs inside the caller's transaction (storage/outbox.py, ItemStore) and keeps the search
 index in step (search_index.py), so no caller writes an item without its index.
@@ -7,7 +8,7 @@ index in step (search_index.py), so no caller writes an item without its index.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import aiosqlite
@@ -183,15 +184,90 @@ async def revise_item(
     return Revision(frozenset(changed), media_changed)
 
 
+async def revise_held_item(
+    db: aiosqlite.Connection,
+    item_id: int,
+    *,
+    versions: Sequence[Version],
+    media: Sequence[Attachment] | None,
+    now: datetime,
+) -> Revision | None:
+    """Rewrite a scheduled item's versions and media (as revise_item does) before anybody has
+    seen it, inside the caller's transaction: it is not in the index yet, and no version
+    counts a revision (its readers will get it new). None when it is not held (any more)."""
+    async with db.execute(
+        "SELECT 1 FROM items WHERE id = ? AND status = 'scheduled'", (item_id,)
+    ) as cursor:
+        if await cursor.fetchone() is None:
+            return None
+    stored = {version.language: version for version in await _versions(db, item_id)}
+    own = next(iter(stored))
+    media_changed = media is not None and await write_media(
+        db, item_id, carry_file_ids(await read_media(db, item_id), media)
+    )
+    changed = [v for v in versions if v.rewrites(stored.get(v.language))]
+    for version in changed:
+        if version.language == own:
+            await db.execute(
+                "UPDATE items SET title = ?, body_html = ? WHERE id = ?",
+                (version.title, version.body_html, item_id),
+            )
+        else:
+            await write_translations(db, item_id, own, [replace(version, revision=0)])
+    if changed or media_changed:
+        await db.execute(
+            "UPDATE items SET updated_at = ? WHERE id = ?", (to_db_time(now), item_id)
+        )
+    return Revision(frozenset(v.language for v in changed), media_changed)
+
+
 async def withdraw_item(db: aiosqlite.Connection, item_id: int, now: datetime) -> bool:
     """Take a published item out of lists and search, inside the caller's transaction."""
+    recency = await _move_status(db, item_id, "published", "withdrawn", now)
+    if recency is None:
+        return False
+    await unindex_item(db, recency)
+    return True
+
+
+async def _move_status(
+    db: aiosqlite.Connection, item_id: int, was: str, becomes: str, now: datetime
+) -> int | None:
+    """Move the item from status `was` to `becomes`; its recency key, None when it was not."""
     cursor = await db.execute(
-        "UPDATE items SET status = 'withdrawn', updated_at = ?"
-        " WHERE id = ? AND status = 'published' RETURNING recency",
-        (to_db_time(now), item_id),
+        "UPDATE items SET status = ?, updated_at = ? WHERE id = ? AND status = ?"
+        " RETURNING recency",
+        (becomes, to_db_time(now), item_id, was),
     )
     row = await cursor.fetchone()
-    if row is None:
-        return False
-    await unindex_item(db, row["recency"])
-    return True
+    return None if row is None else int(row["recency"])
+
+
+async def restore_item(db: aiosqlite.Connection, item_id: int, now: datetime) -> int | None:
+    """Put a withdrawn item back in lists and search, inside the caller's transaction; return
+    how many copies its withdrawal had deleted (or marked withdrawn), None when it is not
+    withdrawn.
+
+    Those copies are gone from their chats: nothing sends them again, and a later correction
+    or withdrawal leaves them alone (their release rows no longer name a message). Copies
+    the withdrawal has not reached yet stay where they are.
+    """
+    recency = await _move_status(db, item_id, "withdrawn", "published", now)
+    if recency is None:
+        return None
+    await index_item(db, recency, await _versions(db, item_id))
+    await db.execute(
+        "UPDATE deliveries SET status = 'failed', error = 'restored before removal'"
+        " WHERE status = 'pending' AND broadcast_id IN"
+        " (SELECT id FROM broadcasts WHERE item_id = ? AND action = 'withdraw')",
+        (item_id,),
+    )
+    cursor = await db.execute(
+        "UPDATE deliveries SET message_id = NULL WHERE message_id IS NOT NULL AND broadcast_id IN"
+        " (SELECT id FROM broadcasts WHERE item_id = ?1 AND action = 'send') AND EXISTS"
+        " (SELECT 1 FROM deliveries AS w JOIN broadcasts AS b ON b.id = w.broadcast_id"
+        "  WHERE b.item_id = ?1 AND b.action = 'withdraw' AND w.status = 'sent'"
+        "  AND w.chat_id = deliveries.chat_id AND w.message_id = deliveries.message_id)",
+        (item_id,),
+    )
+    return cursor.rowcount

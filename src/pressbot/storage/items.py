@@ -12,6 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from pressbot.core.languages import ENGLISH
+from pressbot.core.media import Attachment
 from pressbot.core.models import (
     Item,
     ItemHeadline,
@@ -19,9 +20,17 @@ from pressbot.core.models import (
     ItemStatus,
     Kind,
     NewItem,
+    Version,
 )
 from pressbot.storage.connection import Connection
-from pressbot.storage.item_writes import NEXT_ITEM_ID, insert_item
+from pressbot.storage.item_writes import (
+    NEXT_ITEM_ID,
+    Revision,
+    insert_item,
+    recency_key,
+    restore_item,
+    revise_held_item,
+)
 from pressbot.storage.media import (
     MEDIA_COLUMN,
     MEDIA_KINDS_COLUMN,
@@ -29,7 +38,7 @@ from pressbot.storage.media import (
     media_from_column,
 )
 from pressbot.storage.search_index import match_query
-from pressbot.storage.times import from_db_time
+from pressbot.storage.times import from_db_time, to_db_time
 from pressbot.storage.translations import (
     TRANSLATIONS_COLUMN,
     title_column,
@@ -136,6 +145,50 @@ class ItemStore:
                 "DELETE FROM items WHERE id = ? AND status = 'scheduled'", (item_id,)
             )
             return cursor.rowcount == 1
+
+    async def revise_scheduled(
+        self,
+        item_id: int,
+        *,
+        versions: Sequence[Version],
+        media: Sequence[Attachment] | None,
+        now: datetime,
+    ) -> Revision | None:
+        """Correct a held item in place before its release (item_writes.revise_held_item);
+        None when it is not held (any more)."""
+        async with self._connection.transaction() as db:
+            return await revise_held_item(db, item_id, versions=versions, media=media, now=now)
+
+    async def move_scheduled(
+        self, item_id: int, publish_at: datetime, now: datetime
+    ) -> datetime | None:
+        """Give a held item another release time; return the time it had, None when it is
+        not held (any more)."""
+        async with self._connection.transaction() as db:
+            async with db.execute(
+                "SELECT publish_at FROM items WHERE id = ? AND status = 'scheduled'", (item_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row["publish_at"] is None:
+                return None
+            # Its date is the release time until it is released (publish_held_item sets both).
+            await db.execute(
+                "UPDATE items SET publish_at = ?1, published_at = ?1, recency = ?2,"
+                " updated_at = ?3 WHERE id = ?4",
+                (
+                    to_db_time(publish_at),
+                    recency_key(publish_at, item_id),
+                    to_db_time(now),
+                    item_id,
+                ),
+            )
+        return from_db_time(row["publish_at"])
+
+    async def restore(self, item_id: int, now: datetime) -> int | None:
+        """Undo a withdrawal (item_writes.restore_item): return how many copies it had
+        removed, None when the item is not withdrawn."""
+        async with self._connection.transaction() as db:
+            return await restore_item(db, item_id, now)
 
     async def next_id(self) -> int:
         """The id the next item will get (for previews; storing chooses it again)."""

@@ -98,6 +98,13 @@ TEAM_MIGRATIONS: tuple[Migration, ...] = (
             CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot go'); END
             """,
+            # INSERT OR REPLACE deletes the row it replaces without firing the DELETE trigger
+            # (unless recursive_triggers is on): refused here, before the insert.
+            """
+            CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+            WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot change'); END
+            """,
         ),
     ),
 )

@@ -62,6 +62,34 @@ def _submission(row: aiosqlite.Row) -> Submission:
     )
 
 
+#: The note of a submission closed because its author left the team.
+AUTHOR_LEFT = "the author is no longer in the team"
+
+
+async def close_submissions_of(
+    db: aiosqlite.Connection, author_id: int, *, by: int, now: datetime
+) -> list[int]:
+    """Reject, inside the caller's transaction, what a member leaving the team had waiting
+    (audited, each); their ids. Nobody can approve it afterwards: it is decided."""
+    cursor = await db.execute(
+        "UPDATE submissions SET status = 'rejected', decided_by = ?, decided_at = ?, note = ?"
+        " WHERE author_id = ? AND status = 'pending' RETURNING id, item_id",
+        (by, to_db_time(now), AUTHOR_LEFT, author_id),
+    )
+    closed = [(row["id"], row["item_id"]) for row in await cursor.fetchall()]
+    for submission_id, item_id in closed:
+        await append(
+            db,
+            now,
+            by,
+            AuditAction.REJECTED,
+            item_id=item_id,
+            details={"submission": submission_id, "note": AUTHOR_LEFT},
+        )
+        await db.execute("DELETE FROM awaiting_notes WHERE submission_id = ?", (submission_id,))
+    return [submission_id for submission_id, _ in closed]
+
+
 class SubmissionStore:
     """The submissions, their messages to publishers, and the notes being asked for."""
 
@@ -158,6 +186,28 @@ class SubmissionStore:
             await append(db, now, by, _DECISIONS[status], item_id=row["item_id"], details=details)
             await db.execute(
                 "DELETE FROM awaiting_notes WHERE submission_id = ?", (submission_id,)
+            )
+            return True
+
+    async def reopen(self, submission_id: int, *, by: int, now: datetime) -> bool:
+        """Put an approved submission back to pending when letting it out failed (audited:
+        the approval row stays, the trail being append-only, and this one follows it)."""
+        async with self._connection.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE submissions SET status = 'pending', decided_by = NULL, decided_at = NULL"
+                " WHERE id = ? AND status = 'approved' RETURNING item_id",
+                (submission_id,),
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                return False
+            await append(
+                db,
+                now,
+                by,
+                AuditAction.APPROVAL_FAILED,
+                item_id=row["item_id"],
+                details={"submission": submission_id},
             )
             return True
 

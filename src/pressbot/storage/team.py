@@ -3,6 +3,7 @@ one-time invite links that add them."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import aiosqlite
@@ -10,7 +11,14 @@ import aiosqlite
 from pressbot.core.team import AuditAction, Invite, Member, Role
 from pressbot.storage.audit import append
 from pressbot.storage.connection import Connection
+from pressbot.storage.submissions import close_submissions_of
 from pressbot.storage.times import from_db_time, to_db_time
+
+
+def token_key(token: str) -> str:
+    """What the invites table keeps of a token: its SHA-256, so that the file (and every
+    backup of it) holds no link that works."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _member(row: aiosqlite.Row) -> Member:
@@ -21,6 +29,30 @@ def _member(row: aiosqlite.Row) -> Member:
         added_by=row["added_by"],
         added_at=from_db_time(row["added_at"]),
     )
+
+
+_INVITE_COLUMNS = "SELECT role, created_by, created_at, expires_at, used_by FROM invites"
+
+
+def _invite(token: str, row: aiosqlite.Row) -> Invite:
+    return Invite(
+        token=token,
+        role=Role(row["role"]),
+        created_by=row["created_by"],
+        created_at=from_db_time(row["created_at"]),
+        expires_at=from_db_time(row["expires_at"]),
+        used_by=row["used_by"],
+    )
+
+
+async def _void_invites(db: aiosqlite.Connection, created_by: int, now: datetime) -> int:
+    """End the unused invites a member made, as they stop being an owner; how many."""
+    cursor = await db.execute(
+        "UPDATE invites SET expires_at = ? WHERE created_by = ? AND used_by IS NULL"
+        " AND expires_at > ?",
+        (to_db_time(now), created_by, to_db_time(now)),
+    )
+    return cursor.rowcount
 
 
 class TeamStore:
@@ -83,13 +115,10 @@ class TeamStore:
                 await db.execute(
                     "UPDATE members SET role = ? WHERE user_id = ?", (role.value, user_id)
                 )
-                await append(
-                    db,
-                    now,
-                    by,
-                    AuditAction.ROLE_CHANGED,
-                    details={"member": user_id, "from": before, "to": role},
-                )
+                details: dict[str, object] = {"member": user_id, "from": before, "to": role}
+                if before is Role.OWNER and (voided := await _void_invites(db, user_id, now)):
+                    details["invites voided"] = voided
+                await append(db, now, by, AuditAction.ROLE_CHANGED, details=details)
             return before
 
     async def remove(self, user_id: int, *, by: int, now: datetime) -> Role | None:
@@ -101,13 +130,11 @@ class TeamStore:
                 return None
             await db.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM drafts WHERE admin_id = ?", (user_id,))
-            await append(
-                db,
-                now,
-                by,
-                AuditAction.MEMBER_REMOVED,
-                details={"member": user_id, "role": row["role"]},
-            )
+            details: dict[str, object] = {"member": user_id, "role": row["role"]}
+            if voided := await _void_invites(db, user_id, now):
+                details["invites voided"] = voided
+            await append(db, now, by, AuditAction.MEMBER_REMOVED, details=details)
+            await close_submissions_of(db, user_id, by=by, now=now)
             return Role(row["role"])
 
     async def count_owners(self) -> int:
@@ -116,6 +143,15 @@ class TeamStore:
             await self._connection.value("SELECT count(*) FROM members WHERE role = 'owner'")
         )
 
+    async def invite(self, token: str) -> Invite | None:
+        """The invite with this token, used, expired or not; None when there is none."""
+        async with (
+            self._connection.reading() as db,
+            db.execute(f"{_INVITE_COLUMNS} WHERE token = ?", (token_key(token),)) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return None if row is None else _invite(token, row)
+
     async def create_invite(self, invite: Invite) -> None:
         """Store a new invite, audited."""
         async with self._connection.transaction() as db:
@@ -123,7 +159,7 @@ class TeamStore:
                 "INSERT INTO invites (token, role, created_by, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (
-                    invite.token,
+                    token_key(invite.token),
                     invite.role.value,
                     invite.created_by,
                     to_db_time(invite.created_at),
@@ -148,25 +184,14 @@ class TeamStore:
             cursor = await db.execute(
                 "UPDATE invites SET used_by = ?, used_at = ?"
                 " WHERE token = ? AND used_by IS NULL AND expires_at > ?",
-                (user_id, to_db_time(now), token, to_db_time(now)),
+                (user_id, to_db_time(now), token_key(token), to_db_time(now)),
             )
             if cursor.rowcount != 1:
                 return None
-            async with db.execute(
-                "SELECT token, role, created_by, created_at, expires_at, used_by FROM invites"
-                " WHERE token = ?",
-                (token,),
-            ) as c:
+            async with db.execute(f"{_INVITE_COLUMNS} WHERE token = ?", (token_key(token),)) as c:
                 row = await c.fetchone()
             assert row is not None  # noqa: S101 - just updated in this transaction
-            invite = Invite(
-                token=row["token"],
-                role=Role(row["role"]),
-                created_by=row["created_by"],
-                created_at=from_db_time(row["created_at"]),
-                expires_at=from_db_time(row["expires_at"]),
-                used_by=row["used_by"],
-            )
+            invite = _invite(token, row)
             await db.execute(
                 "INSERT INTO members (user_id, role, name, added_by, added_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET role = excluded.role",

@@ -84,20 +84,31 @@ def preview_intro(correction: bool, tr: Translator, versions: int = 1) -> str:
 
 
 def preview_keyboard(
-    correction: bool, tr: Translator, urgent: bool = False
+    correction: bool, tr: Translator, urgent: bool = False, submit: bool = False
 ) -> InlineKeyboardMarkup:
-    """Publish, Schedule, Cancel and the urgency toggle (Confirm and Cancel for a correction)."""
+    """Publish, Schedule, Cancel and the urgency toggle (Confirm and Cancel for a correction);
+    `submit` (the author needs approval): Submit for approval and Submit with a release time
+    in place of Publish and Schedule, Submit the correction in place of Confirm."""
     if correction:
+        confirm = (
+            InlineKeyboardButton(tr("Submit the correction"), callback_data="post:submit")
+            if submit
+            else InlineKeyboardButton(tr("Confirm"), callback_data="post:confirm")
+        )
+        return InlineKeyboardMarkup(
+            [[confirm, InlineKeyboardButton(tr("Cancel"), callback_data="post:cancel")]]
+        )
+    if submit:
         row = [
-            InlineKeyboardButton(tr("Confirm"), callback_data="post:confirm"),
-            InlineKeyboardButton(tr("Cancel"), callback_data="post:cancel"),
+            InlineKeyboardButton(tr("Submit for approval"), callback_data="post:submit"),
+            InlineKeyboardButton(tr("Submit with a release time"), callback_data="post:submit_at"),
         ]
-        return InlineKeyboardMarkup([row])
-    row = [
-        InlineKeyboardButton(tr("Publish"), callback_data="post:publish"),
-        InlineKeyboardButton(tr("Schedule"), callback_data="post:schedule"),
-        InlineKeyboardButton(tr("Cancel"), callback_data="post:cancel"),
-    ]
+    else:
+        row = [
+            InlineKeyboardButton(tr("Publish"), callback_data="post:publish"),
+            InlineKeyboardButton(tr("Schedule"), callback_data="post:schedule"),
+        ]
+    row.append(InlineKeyboardButton(tr("Cancel"), callback_data="post:cancel"))
     label = tr("Urgent: on (ignores quiet hours)") if urgent else tr("Urgent: off")
     return InlineKeyboardMarkup([row, [InlineKeyboardButton(label, callback_data="post:urgent")]])
 
@@ -222,7 +233,7 @@ def usage(command: str, tr: Translator) -> str:
 def scheduled_list(
     items: Sequence[Item], tr: Translator
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The held items, each with a button to cancel it."""
+    """The held items, each with a button to cancel it and one to move it to another time."""
     if not items:
         return tr("No items are scheduled."), None
     lines = [tr("<b>Scheduled releases</b>")]
@@ -233,7 +244,13 @@ def scheduled_list(
         number = tr("<b>Item {id}</b> — {when}", id=item.id, when=when)
         lines.append(f"{number}\n{shown_title(item.title)}")
         label = tr("Cancel item {id}", id=item.id)
-        buttons.append([InlineKeyboardButton(label, callback_data=f"unschedule:{item.id}")])
+        move = tr("Move item {id}", id=item.id)
+        buttons.append(
+            [
+                InlineKeyboardButton(label, callback_data=f"unschedule:{item.id}"),
+                InlineKeyboardButton(move, callback_data=f"reschedule:{item.id}"),
+            ]
+        )
     return "\n\n".join(lines), InlineKeyboardMarkup(buttons)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pressbot.core.languages import N_
+from pressbot.core.team import Right, Role, may
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,7 @@ class CommandInfo:
     name: str
     usage: str
     description: str
+    right: Right | None = None  # what the command needs; None: anyone's
 
 
 READER_COMMANDS: tuple[CommandInfo, ...] = (
@@ -33,15 +35,44 @@ READER_COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("digest", "/digest 08:00", N_("one message a day instead (/digest off ends it)")),
     CommandInfo("language", "/language", N_("English or Russian")),
     CommandInfo("thread", "/thread", N_("in a group with topics: send releases to this topic")),
+    CommandInfo("whoami", "/whoami", N_("your Telegram user id and your role")),
     CommandInfo("help", "/help", N_("this list of commands")),
 )
 
 ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
-    CommandInfo("post", "/post", N_("write and publish a new release")),
-    CommandInfo("edit", N_("/edit <id>"), N_("correct a published item and every delivered copy")),
-    CommandInfo("delete", N_("/delete <id>"), N_("withdraw an item and its delivered copies")),
-    CommandInfo("scheduled", "/scheduled", N_("releases waiting for their time")),
-    CommandInfo("stats", "/stats", N_("subscribers, items and delivery counts")),
-    CommandInfo("sources", "/sources", N_("the website feeds and pages, and what waits")),
-    CommandInfo("cancel", "/cancel", N_("drop the draft in progress")),
+    CommandInfo("post", "/post", N_("write a new release"), Right.DRAFT),
+    CommandInfo(
+        "edit", N_("/edit <id>"), N_("correct an item, published or scheduled"), Right.DRAFT
+    ),
+    CommandInfo(
+        "delete",
+        N_("/delete <id>"),
+        N_("withdraw an item and its delivered copies"),
+        Right.PUBLISH,
+    ),
+    CommandInfo(
+        "restore",
+        N_("/restore <id>"),
+        N_("undo a withdrawal: back in lists and search"),
+        Right.PUBLISH,
+    ),
+    CommandInfo("pending", "/pending", N_("submissions waiting for approval"), Right.PUBLISH),
+    CommandInfo("scheduled", "/scheduled", N_("releases waiting for their time"), Right.PUBLISH),
+    CommandInfo("stats", "/stats", N_("subscribers, items and delivery counts"), Right.PUBLISH),
+    CommandInfo(
+        "sources", "/sources", N_("the website feeds and pages, and what waits"), Right.PUBLISH
+    ),
+    CommandInfo(
+        "audit",
+        N_("/audit [id]"),
+        N_("who did what and when, or one item's history"),
+        Right.PUBLISH,
+    ),
+    CommandInfo("team", "/team", N_("the team: invite, add, remove, change roles"), Right.TEAM),
+    CommandInfo("cancel", "/cancel", N_("drop the draft in progress"), Right.DRAFT),
 )
+
+
+def team_commands(role: Role | None) -> tuple[CommandInfo, ...]:
+    """The team's commands a member of `role` may use: their menu and their /help."""
+    return tuple(c for c in ADMIN_COMMANDS if c.right is None or may(role, c.right))

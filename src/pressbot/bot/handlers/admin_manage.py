@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue
 
 from pressbot.bot.context import PressApplication, PressContext
+from pressbot.bot.handlers.release_gate import must_submit
 from pressbot.bot.handlers.replying import (
     command_argument,
     edit_in_place,
@@ -15,12 +16,14 @@ from pressbot.bot.handlers.replying import (
     reply_messages,
 )
 from pressbot.bot.handlers.rights import admin_in_private, admin_press
+from pressbot.bot.handlers.submitting import submit_withdrawal
 from pressbot.bot.release_jobs import cancel_release
 from pressbot.core.inputs import parse_id
 from pressbot.core.models import ItemStatus
-from pressbot.core.team import AuditAction, Right
+from pressbot.core.team import Action, AuditAction, Right
 from pressbot.publishing import PublishingError, withdraw
 from pressbot.texts import admin as admin_texts
+from pressbot.texts import waiting as waiting_texts
 
 RECENT_BROADCASTS = 5
 
@@ -55,6 +58,9 @@ async def confirm_withdrawal(update: Update, context: PressContext) -> None:
     if item_id is None:  # "Keep it"
         await reply_messages(update, [context.tr("Kept: nothing was withdrawn.")])
         return
+    if await must_submit(context, pressed.admin_id, Action.WITHDRAWAL):  # two-person mode
+        await submit_withdrawal(update, context, item_id)
+        return
     try:
         broadcast_id = await withdraw(
             context.database,
@@ -69,11 +75,12 @@ async def confirm_withdrawal(update: Update, context: PressContext) -> None:
         return
     progress = await context.database.outbox.progress(broadcast_id)
     copies = progress.total if progress else 0
-    await reply_messages(update, [admin_texts.withdrawn(item_id, copies, context.tr)])
+    undo = waiting_texts.undo_keyboard(item_id, context.tr)  # waiting.undo_withdrawal
+    await reply_messages(update, [admin_texts.withdrawn(item_id, copies, context.tr)], undo)
 
 
 async def scheduled(update: Update, context: PressContext) -> None:
-    """List the held items, each with a button to cancel it."""
+    """List the held items, each with a button to cancel it and one to move it."""
     if not await admin_in_private(update, context, Right.PUBLISH):
         return
     text, keyboard = admin_texts.scheduled_list(

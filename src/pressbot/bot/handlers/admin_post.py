@@ -23,14 +23,16 @@ from telegram.ext import (
 )
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers import draft_media, draft_steps, preview
+from pressbot.bot.handlers import change_notes, draft_media, draft_steps, preview, submitting
 from pressbot.bot.handlers.replying import command_argument, reply_messages
 from pressbot.bot.handlers.rights import admin_in_private, admin_press
 from pressbot.core.inputs import parse_id
 from pressbot.core.models import Draft, DraftStage, ItemStatus
 from pressbot.core.team import Right, may
 from pressbot.texts import admin as admin_texts
+from pressbot.texts import approval as approval_texts
 from pressbot.texts import media as media_texts
+from pressbot.texts import waiting as waiting_texts
 
 
 class DraftInput(enum.StrEnum):
@@ -46,6 +48,8 @@ class DraftInput(enum.StrEnum):
     PUBLISH = "post:publish"
     SCHEDULE = "post:schedule"
     CONFIRM = "post:confirm"
+    SUBMIT = "post:submit"  # for approval (core.team.needs_approval): at once, or a correction
+    SUBMIT_AT = "post:submit_at"  # for approval, with a release time
     CANCEL = "post:cancel"
     VERSION = "version"  # "version:<language>", under the preview: write that version
 
@@ -71,13 +75,19 @@ STEPS: Mapping[tuple[DraftStage, DraftInput], Step] = {
     (DraftStage.PREVIEW, DraftInput.PUBLISH): preview.publish,
     (DraftStage.PREVIEW, DraftInput.SCHEDULE): preview.ask_release_time,
     (DraftStage.PREVIEW, DraftInput.CONFIRM): preview.confirm_correction,
+    (DraftStage.PREVIEW, DraftInput.SUBMIT): submitting.submit_draft,
+    (DraftStage.PREVIEW, DraftInput.SUBMIT_AT): submitting.ask_submission_time,
     (DraftStage.PREVIEW, DraftInput.CANCEL): preview.drop_draft,
     (DraftStage.PREVIEW, DraftInput.VERSION): preview.write_version,
     (DraftStage.SCHEDULE, DraftInput.TEXT): draft_steps.take_release_time,
     (DraftStage.SCHEDULE, DraftInput.MEDIA): draft_media.ask_time_as_text,
 }
+#: What /edit corrects: a published item, and one held for release (it keeps its time).
+_CORRECTABLE = frozenset({ItemStatus.PUBLISHED, ItemStatus.SCHEDULED})
 #: Inputs that are a step of one kind of draft only: /post's, and /edit's (a correction).
-NEW_RELEASE_ONLY = frozenset({DraftInput.URGENT, DraftInput.PUBLISH, DraftInput.SCHEDULE})
+NEW_RELEASE_ONLY = frozenset(
+    {DraftInput.URGENT, DraftInput.PUBLISH, DraftInput.SCHEDULE, DraftInput.SUBMIT_AT}
+)
 CORRECTION_ONLY = frozenset({DraftInput.CONFIRM})
 #: The stage whose message each family of buttons is under; pressed at another, it is stale.
 BUTTON_STAGES = {
@@ -118,11 +128,21 @@ async def post(update: Update, context: PressContext) -> None:
         await reply_messages(update, [admin_texts.draft_in_progress(existing.title, context.tr)])
         return
     await context.database.drafts.save(Draft.new_release(admin_id), context.now())
-    await reply_messages(update, [context.tr(admin_texts.ASK_TITLE)])
+    dropped = await _note_dropped(context, admin_id)
+    await reply_messages(update, [*dropped, context.tr(admin_texts.ASK_TITLE)])
+
+
+async def _note_dropped(context: PressContext, admin_id: int) -> list[str]:
+    """A draft started: a note asked of the admin (Request changes) is no longer awaited,
+    so that the draft's words never go out as one; said, when there was one."""
+    if await context.database.submissions.drop_note(admin_id):
+        return [context.tr(approval_texts.NOTE_DROPPED)]
+    return []
 
 
 async def edit(update: Update, context: PressContext) -> None:
-    """Start a correction of a published item: /edit <id>."""
+    """Start a correction of a published (or still held) item: /edit <id>. Its words as they
+    stand come first, to copy with their formatting."""
     if not await admin_in_private(update, context, Right.DRAFT) or update.effective_user is None:
         return
     item_id = parse_id(command_argument(update))
@@ -135,11 +155,14 @@ async def edit(update: Update, context: PressContext) -> None:
         await reply_messages(update, [admin_texts.draft_in_progress(existing.title, context.tr)])
         return
     item = await context.database.items.get(item_id)
-    if item is None or item.status is not ItemStatus.PUBLISHED:
+    if item is None or item.status not in _CORRECTABLE:
         await reply_messages(update, [admin_texts.not_published(item_id, context.tr)])
         return
     await context.database.drafts.save(Draft.correction(admin_id, item), context.now())
-    await reply_messages(update, [admin_texts.edit_started(item, context.tr)])
+    dropped = await _note_dropped(context, admin_id)
+    words = waiting_texts.current_words(item.versions[0])  # its own language's
+    words = [*dropped, *words]
+    await reply_messages(update, [*words, admin_texts.edit_started(item, context.tr)])
 
 
 async def draft_input(update: Update, context: PressContext) -> None:
@@ -147,6 +170,8 @@ async def draft_input(update: Update, context: PressContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.chat.type != "private":
         return
+    if await change_notes.take_note(update, context):  # a note asked for comes first
+        raise ApplicationHandlerStop
     if not may(await context.role_of(user.id), Right.DRAFT):
         return  # a reader's message, for the other handlers
     draft = await context.database.drafts.get(user.id)
@@ -212,7 +237,9 @@ async def _current_draft(update: Update, context: PressContext) -> Draft | None:
 
 
 async def cancel(update: Update, context: PressContext) -> None:
-    """Drop the draft at any step."""
+    """Drop the draft at any step (or, first, a note asked for under a submission)."""
+    if await change_notes.drop_note(update, context):
+        return
     user = update.effective_user
     if user is None or not may(await context.role_of(user.id), Right.DRAFT):
         await reply_messages(update, [context.tr(admin_texts.NOTHING_TO_CANCEL)])

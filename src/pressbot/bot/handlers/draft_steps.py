@@ -14,11 +14,13 @@ from telegram import Update
 from telegram.ext import JobQueue
 
 from pressbot.bot.context import PressContext
-from pressbot.bot.handlers import preview
+from pressbot.bot.handlers import preview, submitting, waiting
+from pressbot.bot.handlers.release_gate import must_submit
 from pressbot.bot.handlers.replying import replace_buttons, reply_messages
 from pressbot.bot.release_jobs import schedule_release
 from pressbot.core.models import Draft, DraftStage, ItemKind
 from pressbot.core.scheduling import ReleaseTimeError, parse_release_time
+from pressbot.core.team import Action
 from pressbot.publishing import schedule_draft
 from pressbot.texts import admin as admin_texts
 from pressbot.texts import media as media_texts
@@ -113,13 +115,20 @@ async def choose_kind(update: Update, context: PressContext, draft: Draft) -> No
 
 
 async def take_release_time(update: Update, context: PressContext, draft: Draft) -> None:
-    """The release time ("18:00 London"): schedule the release (a time not understood is
-    asked again)."""
+    """The release time ("18:00 London"): schedule the release, or submit it for approval
+    at that time when its author needs approval; a draft naming a held item (Move under
+    /scheduled) moves it there (a time not understood is asked again)."""
     now = context.now()
     try:
         when = parse_release_time(_text(update), now)
     except ReleaseTimeError as error:
         await reply_messages(update, [error.render(context.tr)])
+        return
+    if draft.item_id is not None:  # Move under /scheduled: the held item's new time
+        await waiting.move_to(update, context, draft, when)
+        return
+    if await must_submit(context, draft.admin_id, Action.RELEASE):
+        await submitting.submit(update, context, draft, when)  # Submit with a release time
         return
     item_id = await schedule_draft(context.database, draft, when, now)
     if context.job_queue is not None:

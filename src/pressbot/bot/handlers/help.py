@@ -8,14 +8,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.replying import answer_stale_press, reply_messages
 from pressbot.texts.chat import render_help, render_unknown
-from pressbot.texts.commands import ADMIN_COMMANDS, READER_COMMANDS
+from pressbot.texts.commands import READER_COMMANDS, team_commands
 
 
 async def help_command(update: Update, context: PressContext) -> None:
     """List every command, one line each."""
     user = update.effective_user
-    member = await context.role_of(user.id if user else None) is not None
-    admin = ADMIN_COMMANDS if member else ()
+    admin = team_commands(await context.role_of(user.id if user else None))
     await reply_messages(update, [render_help(READER_COMMANDS, context.tr, admin)])
 
 

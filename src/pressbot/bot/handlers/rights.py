@@ -12,6 +12,7 @@ a group's admins may have changed since the last one):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from telegram import CallbackQuery, Chat, ChatMember, Update
 
 from pressbot.bot.context import PressContext
 from pressbot.bot.handlers.replying import reply_messages
-from pressbot.core.team import AuditAction, Right, Role, may
+from pressbot.core.team import INVITE_PREFIX, AuditAction, Right, Role, may
 from pressbot.texts import admin as admin_texts
 from pressbot.texts import team as team_texts
 from pressbot.texts.chat_settings import settings_refusal
@@ -29,6 +30,7 @@ ANONYMOUS_ADMIN_ID = 1087968824
 _GROUP_ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 #: How much of a refused command or button the audit row keeps.
 _TRIED_LIMIT = 64
+_INVITE_TOKEN = re.compile(rf"(^|\s){INVITE_PREFIX}\S*")
 #: A reader's refusals of one command (or button family) are recorded once in this window.
 READER_REFUSALS = timedelta(minutes=1)
 
@@ -45,30 +47,47 @@ class AdminPress:
     role: Role
 
 
+def tried(update: Update) -> str:
+    """What the user sent or pressed, as an audit row of a refusal keeps it: at most
+    _TRIED_LIMIT characters, an invite's token left out (a publisher reads /audit; a token
+    refused but still valid must not reach them)."""
+    if update.callback_query is not None:
+        text = update.callback_query.data or ""
+    else:
+        message = update.effective_message
+        text = (message.text or "") if message is not None else ""
+    return _INVITE_TOKEN.sub(rf"\1{INVITE_PREFIX}…", text)[:_TRIED_LIMIT]
+
+
+async def record_refused(update: Update, context: PressContext, **details: object) -> None:
+    """Put a refusal in the audit trail: who, what they tried (tried()), and why (`details`:
+    the right it needs, or the reason the input was refused)."""
+    user = update.effective_user
+    await context.database.audit.record(
+        context.now(),
+        user.id if user else None,
+        AuditAction.REFUSED,
+        details={"tried": tried(update), **details},
+    )
+
+
 async def refuse(update: Update, context: PressContext, role: Role | None, right: Right) -> None:
     """Say why not (an alert under a button, a reply to a command) and record the refusal."""
-    user, query, message = update.effective_user, update.callback_query, update.effective_message
-    if query is not None:
-        tried = query.data or ""
-    else:
-        tried = (message.text or "") if message is not None else ""
+    user, query = update.effective_user, update.callback_query
+    what = tried(update)
     # Recorded before the answer: once told no, the refusal is in the trail. A reader's are
     # recorded once a minute per command or button family: the trail is append-only, and a
     # reader repeating /post must not grow it without end.
-    now, user_id = context.now(), user.id if user else None
-    family = tried.split(maxsplit=1)[0].partition(":")[0] if tried.strip() else ""
+    user_id, what = (user.id if user else None), tried(update)
+    family = what.split(maxsplit=1)[0].partition(":")[0] if what.strip() else ""
+    since = context.now() - READER_REFUSALS
     repeated = (
         role is None
         and user_id is not None
-        and await context.database.audit.refused_since(user_id, family, now - READER_REFUSALS)
+        and await context.database.audit.refused_since(user_id, family, since)
     )
     if not repeated:
-        await context.database.audit.record(
-            now,
-            user_id,
-            AuditAction.REFUSED,
-            details={"tried": tried[:_TRIED_LIMIT], "needs": right, "role": role or "none"},
-        )
+        await record_refused(update, context, needs=right, role=role or "none")
     text = team_texts.refusal(role, right, context.tr)
     if query is not None:
         await query.answer(text, show_alert=True)
