@@ -250,9 +250,7 @@ def test_an_admin_sees_the_admin_commands_under_a_heading_of_their_own() -> None
         *(f"{c.usage} — {c.description}" for c in ADMIN_COMMANDS),
     ]
     russian = telegram_text(render_help(READER_COMMANDS, translator("ru"), ADMIN_COMMANDS))
-    assert "\n\nКоманды администраторов\n/post — написать новый материал" in (
-        russian
-    )
+    assert "\n\nКоманды администраторов\n/post — написать новый материал" in (russian)
 
 
 def test_scheduled_lines_name_the_item_not_a_list_number() -> None:
