@@ -18,6 +18,7 @@ from test_bot_approval import (
     buttons,
     current,
     new_message_starting,
+    preview_of_draft,
     question_for,
     says,
     submit,
@@ -145,3 +146,23 @@ async def test_each_role_sees_only_the_commands_it_may_use(team_bot: RunningBot)
     assert "/audit" not in lines[EDITOR] and "/team" not in lines[EDITOR]
     assert "/delete" in lines[PUBLISHER] and "/team" not in lines[PUBLISHER]
     assert "/team" in lines[OWNER] and "/pending" in lines[OWNER]
+
+
+async def test_no_release_goes_out_without_its_audit_row(team_bot: RunningBot) -> None:
+    bot = team_bot
+    preview = await preview_of_draft(bot, OWNER)
+    db_path = bot.application.bot_data.ready().settings.db_path
+    # The trail cannot take the row (a real SQLite failure, raised by the database itself):
+    # the release, written in the same transaction, is not published either.
+    with sqlite3.connect(db_path) as raw:
+        raw.execute(
+            "CREATE TRIGGER no_room BEFORE INSERT ON audit WHEN NEW.action = 'published'"
+            " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    before = len(bot.fake.messages(OWNER))
+    bot.send_callback(preview, "post:publish", user_id=OWNER)
+    sorry = await new_message_starting(bot, OWNER, "Sorry", before)
+    assert sorry.text == "Sorry, something went wrong. Please try again in a minute."
+    assert await bot.database.items.count() == 11
+    assert await bot.database.outbox.recent(5) == []
+    assert all(len(bot.fake.messages(reader)) == 1 for reader in (2001, 2002))  # /start only

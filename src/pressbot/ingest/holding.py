@@ -7,6 +7,7 @@ from datetime import datetime
 from pressbot.core.team import AuditAction
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.storage import Database
+from pressbot.storage.audit import AuditRow
 
 
 async def publish_held_entry(
@@ -23,22 +24,20 @@ async def publish_held_entry(
     held = await database.source_entries.get_held(entry_id)
     if held is None:
         return None
+    details = {"entry": entry_id, "title": held.item.title, "source": held.item.source}
     try:
         item_id, broadcast_id = await database.outbox.publish_new(
-            held.item, admin_id, chat_id, now
+            held.item,
+            admin_id,
+            chat_id,
+            now,
+            audit=AuditRow(admin_id, AuditAction.ENTRY_PUBLISHED, details),
         )
     except ValueError:
         # Its uid is stored already: a second press, or a try cut short before it was settled.
         await database.source_entries.settle_held(entry_id, "published", now)
         return None
     await database.source_entries.settle_held(entry_id, "published", now)
-    await database.audit.record(
-        now,
-        admin_id,
-        AuditAction.ENTRY_PUBLISHED,
-        item_id=item_id,
-        details={"entry": entry_id, "title": held.item.title, "source": held.item.source},
-    )
     engine.wake()
     return item_id, broadcast_id
 

@@ -13,6 +13,7 @@ from pressbot.delivery.engine import DeliveryEngine
 from pressbot.publishing.acting import Actor, PublishingError
 from pressbot.publishing.releases import draft_versions
 from pressbot.storage import Database
+from pressbot.storage.audit import AuditRow
 
 #: What correct_item returns for an item still held for release: corrected in place, its
 #: time kept, nothing sent (no broadcast has this id).
@@ -43,6 +44,8 @@ async def correct_item(
         if await _correct_held(database, draft, before, versions, actor=actor, now=now):
             return HELD_CORRECTED
         before = await database.items.get(draft.item_id)  # released meanwhile: as published
+    details = correction_details(before.versions if before else (), versions)
+    details["author"] = str(draft.admin_id)
     broadcast_id = await database.outbox.correct(
         draft.item_id,
         versions=versions,
@@ -50,6 +53,7 @@ async def correct_item(
         requested_by=actor.user_id,
         progress_chat_id=actor.chat_id,
         now=now,
+        audit=AuditRow(actor.user_id, AuditAction.CORRECTED, details),
     )
     if broadcast_id is None:
         raise PublishingError(
@@ -62,11 +66,6 @@ async def correct_item(
             id=draft.item_id,
         )
     await actor.done_with(database, draft)
-    details = correction_details(before.versions if before else (), versions)
-    details["author"] = str(draft.admin_id)
-    await database.audit.record(
-        now, actor.user_id, AuditAction.CORRECTED, item_id=draft.item_id, details=details
-    )
     engine.wake()
     return broadcast_id
 

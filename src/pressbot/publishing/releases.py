@@ -12,6 +12,7 @@ from pressbot.core.team import AuditAction
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.publishing.acting import Actor, PublishingError
 from pressbot.storage import Database
+from pressbot.storage.audit import AuditRow
 
 
 def draft_versions(draft: Draft) -> tuple[Version, ...]:
@@ -54,17 +55,13 @@ async def publish_draft(
     """
     actor = actor or Actor.author_of(draft)
     item = draft_item(draft, now)
+    row = AuditRow(
+        actor.user_id, AuditAction.PUBLISHED, {"title": item.title, "author": draft.admin_id}
+    )
     item_id, broadcast_id = await database.outbox.publish_new(
-        item, actor.user_id, actor.chat_id, now
+        item, actor.user_id, actor.chat_id, now, audit=row
     )
     await actor.done_with(database, draft)
-    await database.audit.record(
-        now,
-        actor.user_id,
-        AuditAction.PUBLISHED,
-        item_id=item_id,
-        details={"title": item.title, "author": draft.admin_id},
-    )
     engine.wake()
     return item_id, broadcast_id
 
@@ -108,11 +105,11 @@ async def release_held(
     database: Database, engine: DeliveryEngine, item_id: int, now: datetime
 ) -> int | None:
     """Publish a held item now; None when it was cancelled or released already."""
-    broadcast_id = await database.outbox.publish_held(item_id, progress_chat_id=None, now=now)
+    row = AuditRow(None, AuditAction.PUBLISHED, {"scheduled": "yes"})
+    broadcast_id = await database.outbox.publish_held(
+        item_id, progress_chat_id=None, now=now, audit=row
+    )
     if broadcast_id is not None:
-        await database.audit.record(
-            now, None, AuditAction.PUBLISHED, item_id=item_id, details={"scheduled": "yes"}
-        )
         engine.wake()
     return broadcast_id
 

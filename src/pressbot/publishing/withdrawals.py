@@ -9,6 +9,7 @@ from pressbot.core.team import AuditAction
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.publishing.acting import PublishingError
 from pressbot.storage import Database
+from pressbot.storage.audit import AuditRow
 
 
 async def withdraw(
@@ -21,12 +22,13 @@ async def withdraw(
     now: datetime,
 ) -> int:
     """Withdraw an item: out of lists and search, delivered copies deleted or marked."""
-    broadcast_id = await database.outbox.withdraw(item_id, admin_id, chat_id, now)
+    broadcast_id = await database.outbox.withdraw(
+        item_id, admin_id, chat_id, now, audit=AuditRow(admin_id, AuditAction.WITHDRAWN)
+    )
     if broadcast_id is None:
         raise PublishingError(
             N_("Item {id} is not published, so it can't be withdrawn."), id=item_id
         )
-    await database.audit.record(now, admin_id, AuditAction.WITHDRAWN, item_id=item_id)
     engine.wake()
     return broadcast_id
 

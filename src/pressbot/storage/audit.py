@@ -11,6 +11,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,21 @@ import aiosqlite
 from pressbot.core.team import AuditAction, AuditEntry
 from pressbot.storage.connection import Connection, DatabaseError, describe_sqlite_error
 from pressbot.storage.times import from_db_time, to_db_time
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """A row for a store to append in the transaction of the change it records (the item's
+    id is the store's to fill in: a new item has none before)."""
+
+    actor_id: int | None
+    action: AuditAction
+    details: Mapping[str, object] = field(default_factory=dict)
+
+    async def append_to(self, db: aiosqlite.Connection, at: datetime, item_id: int) -> None:
+        """Append it, about `item_id`, inside the caller's transaction."""
+        await append(db, at, self.actor_id, self.action, item_id=item_id, details=self.details)
+
 
 _COLUMNS = "SELECT id, at, actor_id, action, item_id, details FROM audit"
 

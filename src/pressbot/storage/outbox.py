@@ -13,6 +13,7 @@ from datetime import datetime
 
 from pressbot.core.media import Attachment
 from pressbot.core.models import BroadcastAction, ItemStatus, NewItem, Version
+from pressbot.storage.audit import AuditRow
 from pressbot.storage.broadcasts import BroadcastStore, start_broadcast
 from pressbot.storage.deliveries import DeliveryStore
 from pressbot.storage.item_writes import (
@@ -35,8 +36,11 @@ class OutboxStore(BroadcastStore, DeliveryStore):
         posted_by: int | None,
         progress_chat_id: int | None,
         now: datetime,
+        *,
+        audit: AuditRow | None = None,
     ) -> tuple[int, int]:
-        """Store a new item as published and queue it for every active subscriber.
+        """Store a new item as published and queue it for every active subscriber (and
+        append `audit` in the same transaction).
 
         Returns (item id, broadcast id). Raises ValueError when the uid exists already.
         posted_by and progress_chat_id are None for a release the website published.
@@ -60,12 +64,20 @@ class OutboxStore(BroadcastStore, DeliveryStore):
                 progress_chat_id=progress_chat_id,
                 now=now,
             )
+            if audit is not None:
+                await audit.append_to(db, now, item_id)
         return item_id, broadcast_id
 
     async def publish_held(
-        self, item_id: int, progress_chat_id: int | None, now: datetime
+        self,
+        item_id: int,
+        progress_chat_id: int | None,
+        now: datetime,
+        *,
+        audit: AuditRow | None = None,
     ) -> int | None:
-        """Release a scheduled item now; None when it is not held (cancelled, or released)."""
+        """Release a scheduled item now (`audit` appended with it); None when it is not held
+        (cancelled, or released)."""
         async with self._connection.transaction() as db:
             if not await publish_held_item(db, item_id, now, now):
                 return None
@@ -75,7 +87,7 @@ class OutboxStore(BroadcastStore, DeliveryStore):
                 row = await cursor.fetchone()
             posted_by = row["posted_by"] if row else None
             # The admin who scheduled it sees its progress in their private chat.
-            return await start_broadcast(
+            broadcast_id = await start_broadcast(
                 db,
                 item_id,
                 BroadcastAction.SEND,
@@ -83,6 +95,9 @@ class OutboxStore(BroadcastStore, DeliveryStore):
                 progress_chat_id=progress_chat_id or posted_by,
                 now=now,
             )
+            if audit is not None:
+                await audit.append_to(db, now, item_id)
+            return broadcast_id
 
     async def correct(
         self,
@@ -93,17 +108,19 @@ class OutboxStore(BroadcastStore, DeliveryStore):
         requested_by: int | None,
         progress_chat_id: int | None,
         now: datetime,
+        audit: AuditRow | None = None,
     ) -> int | None:
         """Rewrite a published item's versions and media (None: keep them) and queue an edit
-        of every delivered copy of a version that changed (of every copy when the media did);
-        None when the item is not published, 0 when nothing changed (nothing is queued)."""
+        of every delivered copy of a version that changed (of every copy when the media did),
+        `audit` appended with it; None when the item is not published, 0 when nothing changed
+        (nothing is queued or recorded)."""
         async with self._connection.transaction() as db:
             revision = await revise_item(db, item_id, versions=versions, media=media, now=now)
             if revision is None:
                 return None
             if not revision.changed:
                 return 0
-            return await start_broadcast(
+            broadcast_id = await start_broadcast(
                 db,
                 item_id,
                 BroadcastAction.EDIT,
@@ -113,11 +130,21 @@ class OutboxStore(BroadcastStore, DeliveryStore):
                 media_changed=revision.media_changed,
                 languages=None if revision.media_changed else revision.languages,
             )
+            if audit is not None:
+                await audit.append_to(db, now, item_id)
+            return broadcast_id
 
     async def withdraw(
-        self, item_id: int, requested_by: int, progress_chat_id: int, now: datetime
+        self,
+        item_id: int,
+        requested_by: int,
+        progress_chat_id: int,
+        now: datetime,
+        *,
+        audit: AuditRow | None = None,
     ) -> int | None:
-        """Withdraw a published item and queue the removal of every delivered copy."""
+        """Withdraw a published item and queue the removal of every delivered copy (`audit`
+        appended with it)."""
         async with self._connection.transaction() as db:
             if not await withdraw_item(db, item_id, now):
                 return None
@@ -128,7 +155,7 @@ class OutboxStore(BroadcastStore, DeliveryStore):
                 " (SELECT id FROM broadcasts WHERE item_id = ? AND action != 'withdraw')",
                 (item_id,),
             )
-            return await start_broadcast(
+            broadcast_id = await start_broadcast(
                 db,
                 item_id,
                 BroadcastAction.WITHDRAW,
@@ -136,3 +163,6 @@ class OutboxStore(BroadcastStore, DeliveryStore):
                 progress_chat_id=progress_chat_id,
                 now=now,
             )
+            if audit is not None:
+                await audit.append_to(db, now, item_id)
+            return broadcast_id
