@@ -50,6 +50,7 @@ from pressbot.bot.handlers import (
     waiting,
 )
 from pressbot.bot.handlers import help as help_handlers
+from pressbot.bot.handlers.team_changes import team_menu
 from pressbot.bot.rate_limiter import SharedRateLimiter
 from pressbot.bot.release_jobs import start_jobs
 from pressbot.bot.website_jobs import start_ingest
@@ -65,7 +66,7 @@ from pressbot.ingest.items_file import default_data_dir, seed_if_new
 from pressbot.server.telemetry import ObservedSender, ServerBotData, Telemetry
 from pressbot.storage import open_database
 from pressbot.storage.write_blocked import cannot_write_now
-from pressbot.texts.commands import READER_COMMANDS, team_commands
+from pressbot.texts.commands import READER_COMMANDS
 from pressbot.texts.i18n import kind_translators, translator
 
 logger = logging.getLogger(__name__)
@@ -232,22 +233,27 @@ async def register_commands(
 
 
 async def _set_command_menus(application: PressApplication, settings: Settings) -> None:
-    """Set the menus, once in each language: Telegram shows Russian users the Russian one."""
+    """Set the menus, once in each language: Telegram shows Russian users the Russian one.
+
+    The configured owners and the members added from Telegram get the team's commands their
+    role may use (team_changes.py sets and drops a member's menu as they join, change role or
+    leave).
+    """
+    services = application.bot_data.ready()
+    roles = [
+        (user, await team_role(services, user)) for user in await team_ids(services, Right.DRAFT)
+    ]
     for chosen in LANGUAGES:
         tr = translator(chosen)
         code = None if chosen == ENGLISH else chosen
         reader = [BotCommand(c.name, tr(c.description)) for c in READER_COMMANDS]
         await application.bot.set_my_commands(reader, language_code=code)
-        # The configured owners and the members added from Telegram, each with what their
-        # role may use (team_changes.py sets and drops a member's menu as they join, change
-        # role or leave).
-        services = application.bot_data.ready()
-        for admin_id in await team_ids(services, Right.DRAFT):
-            role = await team_role(services, admin_id)
-            admin = reader + [BotCommand(c.name, tr(c.description)) for c in team_commands(role)]
+        for admin_id, role in roles:
+            if role is None:  # removed between the two reads
+                continue
             try:
                 await application.bot.set_my_commands(
-                    admin, scope=BotCommandScopeChat(admin_id), language_code=code
+                    team_menu(tr, role), scope=BotCommandScopeChat(admin_id), language_code=code
                 )
             except BadRequest as error:
                 # An admin who never opened a chat with the bot: they still can type commands.

@@ -10,8 +10,7 @@ from __future__ import annotations
 from telegram import Update
 
 from pressbot.bot.context import PressContext
-from pressbot.bot.handlers.replying import reply_messages
-from pressbot.bot.handlers.rights import record_refused, refuse
+from pressbot.bot.handlers.rights import record_refused, refuse, say_no
 from pressbot.core.models import Draft
 from pressbot.core.team import Action, Right, may, needs_approval
 from pressbot.texts import approval as approval_texts
@@ -40,11 +39,6 @@ async def may_let_out(update: Update, context: PressContext, action: Action) -> 
         return False
     if not needs_approval(context.services.settings.approval, role, action):
         return True
-    query = update.callback_query
     await record_refused(update, context, needs="approval", role=role or "none")
-    text = context.tr(approval_texts.NEEDS_APPROVAL)
-    if query is not None:
-        await query.answer(text, show_alert=True)
-    else:
-        await reply_messages(update, [text])
+    await say_no(update, context.tr(approval_texts.NEEDS_APPROVAL))
     return False

@@ -73,7 +73,7 @@ async def record_refused(update: Update, context: PressContext, **details: objec
 
 async def refuse(update: Update, context: PressContext, role: Role | None, right: Right) -> None:
     """Say why not (an alert under a button, a reply to a command) and record the refusal."""
-    user, query = update.effective_user, update.callback_query
+    user = update.effective_user
     what = tried(update)
     # Recorded before the answer: once told no, the refusal is in the trail. A reader's are
     # recorded once a minute per command or button family: the trail is append-only, and a
@@ -88,9 +88,14 @@ async def refuse(update: Update, context: PressContext, role: Role | None, right
     )
     if not repeated:
         await record_refused(update, context, needs=right, role=role or "none")
-    text = team_texts.refusal(role, right, context.tr)
-    if query is not None:
-        await query.answer(text, show_alert=True)
+    await say_no(update, team_texts.refusal(role, right, context.tr))
+
+
+async def say_no(update: Update, text: str) -> None:
+    """Tell why not where it was asked: in an alert under a pressed button, in a reply to a
+    command or a message."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
     else:
         await reply_messages(update, [text])
 
@@ -146,9 +151,5 @@ async def may_change_or_told_who_may(update: Update, context: PressContext) -> b
     it: in an alert under a pressed button, in a reply to a command."""
     if await may_change_chat_settings(update):
         return True
-    refusal = context.tr(settings_refusal(update.effective_chat))
-    if update.callback_query is not None:
-        await update.callback_query.answer(refusal, show_alert=True)
-    else:
-        await reply_messages(update, [refusal])
+    await say_no(update, context.tr(settings_refusal(update.effective_chat)))
     return False
