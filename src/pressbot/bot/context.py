@@ -125,6 +125,11 @@ class PressContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], 
         action: PRESSBOT_ADMIN_IDS are owners, the others as the team table says."""
         return await team_role(self.services, user_id)
 
+    async def chat_translator(self, chat_id: int) -> Translator:
+        """The translator of a chat's stored language (English when none), for a message
+        that is no reply: a member told of a decision, an admin of their draft."""
+        return self.translator(await self.database.languages.get(chat_id) or ENGLISH)
+
     def translator(self, language: str) -> Translator:
         """The translator of a language (English for any other), naming configured kinds."""
         return pick_translator(self.services.translators, language)

@@ -20,7 +20,6 @@ from pressbot.bot.context import PressApplication, PressContext
 from pressbot.bot.handlers.preview import corrected_said, send_text
 from pressbot.bot.handlers.replying import replace_buttons, reply_messages
 from pressbot.bot.handlers.rights import AdminPress, admin_press, record_refused
-from pressbot.bot.handlers.submitting import member_translator
 from pressbot.bot.release_jobs import schedule_release
 from pressbot.core.inputs import parse_id
 from pressbot.core.models import Draft
@@ -88,7 +87,7 @@ async def approve(
         await _decided_already(context, pressed, submission.id)
         return
     await pressed.query.answer()
-    author_tr = await member_translator(context, submission.author_id)
+    author_tr = await context.chat_translator(submission.author_id)
     who = presser_label(update, pressed.admin_id, author_tr)
     what = told_texts.subject(submission, author_tr, title_of(submission))
     undo = None
@@ -203,7 +202,7 @@ async def reject(
         return
     await pressed.query.answer()
     await take_buttons_off(context, submission.id)
-    author_tr = await member_translator(context, submission.author_id)
+    author_tr = await context.chat_translator(submission.author_id)
     who = presser_label(update, pressed.admin_id, author_tr)
     what = told_texts.subject(submission, author_tr, title_of(submission))
     await tell(

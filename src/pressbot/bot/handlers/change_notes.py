@@ -25,7 +25,6 @@ from pressbot.bot.handlers.approval import (
 from pressbot.bot.handlers.preview import present_preview, send_text
 from pressbot.bot.handlers.replying import replace_buttons, reply_messages
 from pressbot.bot.handlers.rights import admin_press, refuse
-from pressbot.bot.handlers.submitting import member_translator
 from pressbot.core.inputs import parse_id
 from pressbot.core.team import Right, Submission, SubmissionStatus, may, may_decide
 from pressbot.texts import approval as approval_texts
@@ -61,7 +60,7 @@ async def take_note(update: Update, context: PressContext) -> bool:
         found.id, SubmissionStatus.CHANGES_REQUESTED, by=user.id, now=context.now(), note=note
     ):
         await take_buttons_off(context, found.id)
-        author_tr = await member_translator(context, found.author_id)
+        author_tr = await context.chat_translator(found.author_id)
         await give_back(context, found, presser_label(update, user.id, author_tr), note)
         author = await author_label(context, found.author_id, context.tr)
         await reply_messages(update, [approval_texts.sent_back(found.id, author, context.tr)])
@@ -75,7 +74,7 @@ async def give_back(context: PressContext, submission: Submission, who: str, not
     """The author gets the note, and the submitted draft back at its preview (or, with a
     draft in progress, a button to reopen it once that one is done)."""
     author = submission.author_id
-    tr = await member_translator(context, author)
+    tr = await context.chat_translator(author)
     what = told_texts.subject(submission, tr, title_of(submission))
     draft = submission.draft
     busy = draft is not None and await context.database.drafts.get(author) is not None

@@ -19,7 +19,6 @@ from pressbot.core.media import Attachment, MediaKind, too_many
 from pressbot.core.models import Draft
 from pressbot.texts import admin as admin_texts
 from pressbot.texts import media as media_texts
-from pressbot.texts.i18n import pick_translator
 
 #: Seconds without another file of an album before the bot answers for the whole album.
 ALBUM_QUIET: Final = 1.0
@@ -118,8 +117,7 @@ async def _answer_album(context: PressContext) -> None:
     draft = await context.database.drafts.get(job.data)
     if draft is None:
         return
-    language = await context.database.languages.get(draft.chat_id)
-    tr = pick_translator(context.services.translators, language)
+    tr = await context.chat_translator(draft.chat_id)
     text = media_texts.draft_received(
         draft.media, draft.body_html, tr, correction=draft.item_id is not None
     )

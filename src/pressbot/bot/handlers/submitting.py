@@ -25,16 +25,8 @@ from pressbot.core.models import Draft, DraftStage, Item, ItemStatus
 from pressbot.core.team import Action, Right, Submission, may_decide
 from pressbot.texts import admin as admin_texts
 from pressbot.texts import approval as approval_texts
-from pressbot.texts.i18n import Translator, pick_translator
 
 logger = logging.getLogger(__name__)
-
-
-async def member_translator(context: PressContext, user_id: int) -> Translator:
-    """The language a member reads the bot in (their private chat's), for a message that is
-    not a reply to them."""
-    language = await context.database.languages.get(user_id)
-    return pick_translator(context.services.translators, language)
 
 
 async def approvers_of(context: PressContext, author_id: int) -> list[int]:
@@ -132,7 +124,7 @@ async def _ask(
 ) -> bool:
     """The heading, the preview and the decision's buttons in one approver's chat; False
     when Telegram would not take them (a member who never started the bot, or blocked it)."""
-    tr = await member_translator(context, chat_id)
+    tr = await context.chat_translator(chat_id)
     label = approval_texts.member_label(author, submission.author_id, tr)
     changes = submission.action is not Action.WITHDRAWAL  # a withdrawal has no draft to change
     try:

@@ -101,11 +101,9 @@ async def _refused(
 async def tell(context: PressContext, user_id: int, render: Callable[[Translator], str]) -> None:
     """Send a member news of their place in the team, in their chat's language. One who never
     started the bot (or blocked it) cannot be told: a warning, and the change stands."""
-    language = await context.database.languages.get(user_id) or ENGLISH
+    tr = await context.chat_translator(user_id)
     try:
-        await context.bot.send_message(
-            user_id, render(context.translator(language)), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(user_id, render(tr), parse_mode=ParseMode.HTML)
     except TelegramError as error:
         logger.warning("could not tell %d about their place in the team: %s", user_id, error)
 
