@@ -250,7 +250,7 @@ async def test_a_body_past_what_an_update_can_be_gets_400(
 
 
 async def test_a_body_sent_a_byte_a_second_is_cut_after_a_few_seconds(
-    fake_api: FakeBotApi, tmp_path: Path
+    fake_api: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with running(
         fake_api,
@@ -276,12 +276,17 @@ async def test_a_body_sent_a_byte_a_second_is_cut_after_a_few_seconds(
         sending = asyncio.create_task(trickle())
         try:
             answer = await asyncio.wait_for(reader.read(), timeout=30)  # until it is closed
+        except ConnectionResetError:
+            # The server answered 408 and closed while this client still sent bytes: the
+            # kernel then resets the connection, and the answer may be lost before it is read.
+            answer = b""
         finally:
             sending.cancel()
             writer.close()
         elapsed = time.monotonic() - started
-        assert answer.startswith(b"HTTP/1.1 408"), answer
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 408"), answer
         assert elapsed < WEB_BODY_TIMEOUT + 3, elapsed
+        assert "body took over" in caplog.text  # refused for its slowness, not for another reason
         # The server took the next request as usual, and the slow one changed nothing.
         await post(runner, user_update(fake_api, "/help", user_id=1002))
         await bot.new_messages(1002, 1)
