@@ -19,6 +19,7 @@ LAYERS: tuple[str, ...] = (
     "logs",  # logging set-up: imports nothing of pressbot
     "core",  # the domain: models, kinds, clock, quiet hours, release times, ids
     "texts",  # what the bot says: translations, markup, the views
+    "charts",  # the pictures of reports, drawn off the event loop
     "storage",  # SQLite: the only SQL
     "delivery",  # the engine: sending, pacing, outcomes, progress, digests
     "publishing",  # the admin's use cases

@@ -10,44 +10,16 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from pressbot.cli.export import require_file
 from pressbot.core.team import AuditEntry
 from pressbot.storage.audit import read_since
 from pressbot.storage.times import to_db_time
 
-FORMATS = ("csv", "json")
 COLUMNS = ("id", "at", "actor_id", "action", "item_id", "details")
-#: --since's default: every row.
-EVERYTHING = datetime.min.replace(tzinfo=UTC)
-
-
-class AuditExportError(Exception):
-    """An --since or --format the export can't use, or no database to read; said in one line."""
-
-
-def parse_since(text: str | None) -> datetime:
-    """--since: a date (its UTC midnight) or an ISO 8601 time (UTC when it names no zone);
-    EVERYTHING when not given."""
-    if text is None:
-        return EVERYTHING
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise AuditExportError(
-            f"--since {text!r} is not a date (2026-11-01) or an ISO time (2026-11-01T09:30+03:00)"
-        ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def check_format(text: str) -> str:
-    """--format: csv or json, any case."""
-    chosen = text.strip().lower()
-    if chosen not in FORMATS:
-        raise AuditExportError(f"--format {text!r} is not one of {', '.join(FORMATS)}")
-    return chosen
 
 
 def _row(entry: AuditEntry) -> dict[str, object]:
@@ -77,8 +49,6 @@ def write_rows(entries: Sequence[AuditEntry], chosen: str, out: TextIO) -> None:
 
 def export_audit(db_path: Path, since: datetime, chosen: str, out: TextIO) -> int:
     """Write the rows at or after `since` to `out`; return the exit status (0)."""
-    if not db_path.is_file():  # SQLite would make an empty database, with nothing to say
-        what = "is a folder" if db_path.is_dir() else "does not exist"
-        raise AuditExportError(f"{db_path} {what}: there is no audit trail to export")
+    require_file(db_path, "there is no audit trail to export")
     write_rows(read_since(db_path, since), chosen, out)
     return 0

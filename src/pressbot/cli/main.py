@@ -1,9 +1,10 @@
-"""The command line: run, import, console, backup, restore and audit; thin over the rest."""
+"""The command line: run, import, console, backup, restore, audit, report; thin over the rest."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,9 +12,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pressbot.bot.context import utc_now
-from pressbot.cli.audit import AuditExportError, check_format, export_audit, parse_since
+from pressbot.cli.audit import export_audit
+from pressbot.cli.export import ExportError, check_format, parse_since
 from pressbot.cli.instance_lock import DatabaseInUseError, hold_database_lock
 from pressbot.cli.maintenance import backup_database, restore_database
+from pressbot.cli.report import export_report, report_request
 from pressbot.config import MissingSettingError, Settings, describe_settings_error
 from pressbot.core.languages import ENGLISH, LANGUAGES
 from pressbot.ingest.items_file import ItemsFileError, import_items_file
@@ -52,6 +55,24 @@ def _parser() -> argparse.ArgumentParser:
         "--since", metavar="DATE", help="from this date (UTC) or ISO time on (default: all)"
     )
     audit.add_argument("--format", default="csv", metavar="csv|json", help="(default: csv)")
+    report = commands.add_parser(
+        "report", help="export how each release did: reach and reads, or one's deliveries"
+    )
+    report.add_argument(
+        "item", nargs="?", metavar="ID", help="one release only: the item's id (as /stats shows)"
+    )
+    report.add_argument(
+        "--since",
+        metavar="DATE",
+        help="releases from this date (UTC) or ISO time on (default: all)",
+    )
+    report.add_argument(
+        "--until", metavar="DATE", help="releases before this ISO time, or up to this date's end"
+    )
+    report.add_argument(
+        "--deliveries", action="store_true", help="with ID: its deliveries, one row a chat"
+    )
+    report.add_argument("--format", default="csv", metavar="csv|json", help="(default: csv)")
     import_url = commands.add_parser("import-url", help="import one feed or page once")
     import_url.add_argument("url", metavar="URL")
     import_url.add_argument(
@@ -73,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(settings)
         if args.command == "console":
             return _console(settings, args.db, admin=args.admin, language=args.language)
-        if args.command in ("backup", "restore", "audit"):
+        if args.command in ("backup", "restore", "audit", "report"):
             return _maintain(settings, args)
         if args.command == "import-url":
             return asyncio.run(_import_url(settings, args.url, args.language))
@@ -84,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         MissingSettingError,
         ItemsFileError,
         BackupError,
-        AuditExportError,
+        ExportError,
         DatabaseInUseError,
         DatabaseError,
     ) as error:
@@ -118,6 +139,8 @@ def _console(settings: Settings, db_path: Path, *, admin: bool, language: str | 
 
 
 def _maintain(settings: Settings, args: argparse.Namespace) -> int:
+    if args.command == "report":
+        return _report(settings, args)
     if args.command == "audit":
         since, chosen = parse_since(args.since), check_format(args.format)
         return export_audit(settings.db_path, since, chosen, sys.stdout)
@@ -126,6 +149,19 @@ def _maintain(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print(restore_database(settings.db_path, args.path, utc_now()))
     return 0
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    request = report_request(
+        args.item,
+        since=args.since,
+        until=args.until,
+        chosen=args.format,
+        deliveries=args.deliveries,
+    )
+    if isinstance(sys.stdout, io.TextIOWrapper):  # titles in any language, whatever the locale
+        sys.stdout.reconfigure(encoding="utf-8")
+    return asyncio.run(export_report(settings.db_path, request, sys.stdout))
 
 
 async def _import(settings: Settings, files: Sequence[Path]) -> int:

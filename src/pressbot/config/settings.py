@@ -7,6 +7,7 @@ polling are built with, so that no caller copies fields one by one.
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Literal
 
@@ -27,10 +28,12 @@ from pressbot.config.values import (
     UserIds,
     WebhookSecret,
     WebhookUrl,
+    WeeklySlotText,
 )
 from pressbot.core.kinds import all_kinds
 from pressbot.core.models import ItemKind
 from pressbot.core.team import Approval
+from pressbot.core.weekly import WeeklySlot
 from pressbot.delivery.engine import EngineSettings
 from pressbot.ingest.kind_map import DEFAULT_KINDS
 from pressbot.ingest.polling import IngestSettings
@@ -121,6 +124,11 @@ class Settings(BaseSettings):
     )
     digest_check_interval: float = Field(
         default=30.0, ge=0.1, le=300, description="Seconds between looks for due daily digests."
+    )
+    weekly_report: WeeklySlotText = Field(
+        default=WeeklySlot(0, time(9, 0)),
+        description="When owners and publishers get the weekly report: a weekday and a London"
+        " time (mon 09:00), or off.",
     )
 
     # The embassy's website.

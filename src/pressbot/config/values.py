@@ -26,6 +26,7 @@ from pydantic_settings import NoDecode
 from pressbot.core.kinds import ConfiguredKind, parse_configured_kinds
 from pressbot.core.languages import ENGLISH, LANGUAGES
 from pressbot.core.sources import SourceUrl
+from pressbot.core.weekly import WeeklySlot, parse_weekly_slot
 from pressbot.ingest.kind_map import KindMap, parse_kind_map
 
 _HTTP_URL = TypeAdapter(AnyHttpUrl)
@@ -203,3 +204,5 @@ WebhookSecret = Annotated[
 OptionalHostPort = Annotated[
     str | None, BeforeValidator(_unset_when_empty), _when_set(check_host_port)
 ]
+#: A weekday and a London time, or None for "off".
+WeeklySlotText = Annotated[WeeklySlot | None, NoDecode, _text(parse_weekly_slot)]

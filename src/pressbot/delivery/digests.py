@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pressbot.core.languages import N_, TranslatableError
 from pressbot.core.quiet import zone_named
+from pressbot.core.reports import JoinReason
 from pressbot.delivery.engine import DeliveryEngine
 from pressbot.delivery.outcomes import Verdict
 from pressbot.storage import Database
@@ -108,7 +109,7 @@ async def _send(
                 break
             await asyncio.sleep(decision.wait)
         if decision.verdict is Verdict.BLOCKED:
-            await database.subscribers.unsubscribe(chat.chat_id, now)
+            await database.subscribers.unsubscribe(chat.chat_id, now, JoinReason.BLOCKED)
         if decision.verdict is Verdict.MIGRATED and decision.new_chat_id is not None:
             await database.outbox.migrate_chat(chat.chat_id, decision.new_chat_id, now)
         if decision.verdict is not Verdict.SENT:

@@ -43,6 +43,7 @@ from pressbot.bot.handlers import (
     screening,
     sharing,
     sources,
+    stats,
     submitting,
     subscriptions,
     team,
@@ -53,6 +54,7 @@ from pressbot.bot.handlers import help as help_handlers
 from pressbot.bot.handlers.team_changes import team_menu
 from pressbot.bot.rate_limiter import SharedRateLimiter
 from pressbot.bot.release_jobs import start_jobs
+from pressbot.bot.report_jobs import start_weekly_report
 from pressbot.bot.website_jobs import start_ingest
 from pressbot.config import Settings
 from pressbot.core.clock import Clock
@@ -128,6 +130,7 @@ def build_application(
         engine.start()
         await start_jobs(application, clock())
         await start_ingest(application, services)
+        await start_weekly_report(application, services)
         await register_commands(
             application, settings, retry_first=commands_retry or COMMANDS_RETRY_FIRST
         )
@@ -177,6 +180,7 @@ def register_handlers(application: PressApplication) -> None:
     language.register(application)  # first: every other handler answers in its language
     team.register(application)  # before the other /start handlers: /start join_<token>
     reading.register(application)
+    stats.register(application)  # before the drafts' text handler: /stats_<id>
     subscriptions.register(application)
     membership.register(application)
     topics.register(application)

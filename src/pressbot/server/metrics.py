@@ -6,8 +6,12 @@ applications in one process, and each must count only its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
+from prometheus_client.registry import Collector
 from telegram import Update
 
 from pressbot.delivery.outcomes import Decision, Verdict
@@ -16,6 +20,30 @@ from pressbot.delivery.outcomes import Decision, Verdict
 _LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 # A wait for a 429, a group that moved or a network error: the same message goes out again.
 _AGAIN = frozenset({Verdict.RETRY, Verdict.FLOOD, Verdict.MIGRATED, Verdict.REBUILD})
+
+
+class StoredCounter(Collector):
+    """A counter the database keeps, so it stays true across restarts: its value is set from
+    SQLite at each scrape. Not shown until it has been read once: a 0 standing in for a count
+    not yet known would look like a reset, and the count after it like new reads."""
+
+    def __init__(self, name: str, documentation: str, registry: CollectorRegistry) -> None:
+        self._name, self._documentation = name, documentation
+        self._value: float | None = None
+        registry.register(self)
+
+    def set(self, value: float) -> None:
+        """The count as the database has it now."""
+        self._value = value
+
+    def describe(self) -> Iterator[Metric]:
+        """The family's name, for the registry's check against duplicates."""
+        yield CounterMetricFamily(self._name, self._documentation)
+
+    def collect(self) -> Iterator[Metric]:
+        """The counter, once known."""
+        if self._value is not None:
+            yield CounterMetricFamily(self._name, self._documentation, value=self._value)
 
 
 class Metrics:
@@ -57,6 +85,11 @@ class Metrics:
         )
         self.subscribers_active = Gauge(
             "pressbot_subscribers_active", "Chats that get new releases.", registry=registry
+        )
+        self.reads = StoredCounter(
+            "pressbot_reads",
+            "First reads of items: a chat opening an item in full, once per chat and item.",
+            registry,
         )
         self.delivery_latency = Histogram(
             "pressbot_delivery_seconds",

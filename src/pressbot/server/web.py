@@ -155,6 +155,7 @@ class WebServer:
         try:
             metrics.outbox_depth.set(await services.database.outbox.pending_count())
             metrics.subscribers_active.set(await services.database.subscribers.count_active())
+            metrics.reads.set(await services.database.reads.total())
         except (sqlite3.Error, OSError, ValueError) as error:
             # The counters are still worth serving; /healthz reports the database.
             logger.warning("metrics: the database did not answer: %s", error)

@@ -21,6 +21,8 @@ from pressbot.storage.languages import LanguageStore
 from pressbot.storage.media import MediaStore
 from pressbot.storage.migrations import SchemaError, apply_migrations
 from pressbot.storage.outbox import OutboxStore
+from pressbot.storage.readership import ReadStore, SubscriptionHistory
+from pressbot.storage.release_reports import ReleaseReports
 from pressbot.storage.source_entries import SourceEntryStore
 from pressbot.storage.sources import SourceStore
 from pressbot.storage.submissions import SubmissionStore
@@ -51,6 +53,9 @@ class Database:
     team: TeamStore
     submissions: SubmissionStore
     audit: AuditStore
+    reads: ReadStore
+    subscription_history: SubscriptionHistory
+    releases: ReleaseReports
 
     async def close(self) -> None:
         """Close the connection."""
@@ -92,4 +97,7 @@ async def open_database(path: Path | str) -> Database:
         team=TeamStore(connection),
         submissions=SubmissionStore(connection),
         audit=AuditStore(connection),
+        reads=ReadStore(connection),
+        subscription_history=SubscriptionHistory(connection),
+        releases=ReleaseReports(connection),
     )

@@ -115,6 +115,8 @@ def check_pressbot_database(path: Path) -> int:
             [version] = connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
         audit = {(row[0], row[1]) for row in connection.execute(_AUDIT_SQL)}
     except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CORRUPT:  # a page the check itself hit
+            raise BackupError(f"{path} is damaged ({error})") from None
         raise BackupError(f"{path} is not a usable SQLite database: {error}") from None
     finally:
         connection.close()

@@ -16,6 +16,7 @@ import aiosqlite
 from pressbot.core.languages import ENGLISH
 from pressbot.core.models import BroadcastAction, DeliveryStatus
 from pressbot.core.quiet import QuietWindow, stored_window
+from pressbot.core.reports import JoinReason
 from pressbot.storage.connection import Connection
 from pressbot.storage.times import to_db_time
 
@@ -260,8 +261,9 @@ class DeliveryStore:
             )
             await _point_releases_at_new_copies(db, [o for o in final if o.replaced_copy])
             await db.executemany(
-                "UPDATE subscribers SET active = 0, updated_at = ? WHERE chat_id = ?",
-                [(to_db_time(now), o.chat_id) for o in blocked],
+                "UPDATE subscribers SET active = 0, updated_at = ?, change_reason = ?"
+                " WHERE chat_id = ?",
+                [(to_db_time(now), JoinReason.BLOCKED, o.chat_id) for o in blocked],
             )
             sent = [(o.delivery_id, o.revision) for o in final if o.status is DeliveryStatus.SENT]
             await _follow_up_late_copies(db, sent)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pressbot.storage.migration import Migration
 from pressbot.storage.schema_languages import LANGUAGE_MIGRATIONS
+from pressbot.storage.schema_reports import REPORT_MIGRATIONS
 from pressbot.storage.schema_team import TEAM_MIGRATIONS
 
 __all__ = ["MIGRATIONS", "Migration"]
@@ -315,4 +316,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     *LANGUAGE_MIGRATIONS,
     *TEAM_MIGRATIONS,
+    *REPORT_MIGRATIONS,
 )

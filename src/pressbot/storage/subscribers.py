@@ -9,6 +9,7 @@ import aiosqlite
 
 from pressbot.core.models import ChatType, Kind, SubscriptionChange
 from pressbot.core.quiet import HELD_FOR_QUIET_HOURS
+from pressbot.core.reports import JoinReason
 from pressbot.storage.connection import Connection
 from pressbot.storage.times import to_db_time
 
@@ -41,23 +42,25 @@ class SubscriberStore:
             if row is not None and row["active"]:
                 return SubscriptionChange.ALREADY_SUBSCRIBED
             await db.execute(
-                "INSERT INTO subscribers"
-                " (chat_id, chat_type, active, language_code, subscribed_at, updated_at)"
-                " VALUES (?, ?, 1, ?, ?, ?)"
+                "INSERT INTO subscribers (chat_id, chat_type, active, language_code,"
+                " subscribed_at, updated_at, change_reason) VALUES (?, ?, 1, ?, ?, ?, ?)"
                 " ON CONFLICT (chat_id) DO UPDATE SET active = 1, chat_type = excluded.chat_type,"
                 " language_code = coalesce(excluded.language_code, language_code),"
-                " subscribed_at = excluded.subscribed_at, updated_at = excluded.updated_at",
-                (chat_id, chat_type.value, language_code, stamp, stamp),
+                " subscribed_at = excluded.subscribed_at, updated_at = excluded.updated_at,"
+                " change_reason = excluded.change_reason",
+                (chat_id, chat_type.value, language_code, stamp, stamp, JoinReason.SUBSCRIBED),
             )
         return SubscriptionChange.SUBSCRIBED
 
-    async def unsubscribe(self, chat_id: int, now: datetime) -> SubscriptionChange:
-        """Make the chat inactive; say whether it was subscribed."""
+    async def unsubscribe(
+        self, chat_id: int, now: datetime, reason: JoinReason = JoinReason.STOPPED
+    ) -> SubscriptionChange:
+        """Make the chat inactive, for `reason`; say whether it was subscribed."""
         async with self._connection.transaction() as db:
             cursor = await db.execute(
-                "UPDATE subscribers SET active = 0, updated_at = ?"
+                "UPDATE subscribers SET active = 0, updated_at = ?, change_reason = ?"
                 " WHERE chat_id = ? AND active = 1",
-                (to_db_time(now), chat_id),
+                (to_db_time(now), reason, chat_id),
             )
             changed = cursor.rowcount == 1
         return SubscriptionChange.UNSUBSCRIBED if changed else SubscriptionChange.NOT_SUBSCRIBED
@@ -106,18 +109,22 @@ class SubscriberStore:
         stamp = to_db_time(now)
         async with self._connection.transaction() as db:
             await db.executemany(
-                "INSERT INTO subscribers"
-                " (chat_id, chat_type, active, language_code, subscribed_at, updated_at)"
-                " VALUES (?, 'channel', 1, NULL, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
-                " chat_type = 'channel', active = 1, updated_at = excluded.updated_at"
+                "INSERT INTO subscribers (chat_id, chat_type, active, language_code,"
+                " subscribed_at, updated_at, change_reason)"
+                " VALUES (?, 'channel', 1, NULL, ?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET chat_type = 'channel', active = 1,"
+                " updated_at = excluded.updated_at, change_reason = excluded.change_reason"
                 " WHERE active = 0 OR chat_type != 'channel'",
-                [(chat_id, stamp, stamp) for chat_id in sorted(channel_ids)],
+                [
+                    (chat_id, stamp, stamp, JoinReason.CONFIGURED)
+                    for chat_id in sorted(channel_ids)
+                ],
             )
             await db.execute(
-                "UPDATE subscribers SET active = 0, updated_at = ?"
+                "UPDATE subscribers SET active = 0, updated_at = ?, change_reason = ?"
                 " WHERE chat_type = 'channel' AND active = 1"
                 " AND chat_id NOT IN (SELECT value FROM json_each(?))",
-                (stamp, json.dumps(sorted(channel_ids))),
+                (stamp, JoinReason.UNCONFIGURED, json.dumps(sorted(channel_ids))),
             )
 
     async def quiet_hours(self, chat_id: int) -> tuple[str | None, str | None, str]:

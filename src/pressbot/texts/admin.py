@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from pressbot.core.clock import LONDON, MOSCOW
 from pressbot.core.languages import N_
 from pressbot.core.media import Attachment
-from pressbot.core.models import BroadcastAction, BroadcastProgress, Item, Kind
+from pressbot.core.models import Item, Kind
 from pressbot.texts.i18n import Translator
 from pressbot.texts.markup import shown_title
 from pressbot.texts.media import edit_media_note
@@ -252,49 +252,3 @@ def scheduled_list(
             ]
         )
     return "\n\n".join(lines), InlineKeyboardMarkup(buttons)
-
-
-def stats(
-    active: int,
-    inactive: int,
-    kinds: dict[Kind, int],
-    broadcasts: Sequence[tuple[BroadcastProgress, str]],
-    tr: Translator,
-) -> str:
-    """/stats: subscribers, items by kind, and the recent broadcasts' counts."""
-    number = tr.number
-    lines = [
-        tr("<b>Subscribers</b>"),
-        tr(
-            "Active {active} · inactive {inactive}",
-            active=number(active),
-            inactive=number(inactive),
-        ),
-        "",
-        tr("<b>Items</b>"),
-    ]
-    lines += [f"{tr.kind(kind)}: {number(count)}" for kind, count in kinds.items() if count]
-    if not kinds:
-        lines.append(tr("None yet."))
-    lines += ["", tr("<b>Recent releases</b>")]
-    if not broadcasts:
-        lines.append(tr("None yet."))
-    for progress, title in broadcasts:
-        counts = tr(
-            "sent {sent} of {total}, blocked {blocked}, failed {failed}",
-            sent=number(progress.sent),
-            total=number(progress.total),
-            blocked=number(progress.blocked),
-            failed=number(progress.failed),
-        )
-        action = tr(_ACTIONS[progress.action])
-        state = "" if progress.finished else tr(" (running)")
-        lines.append(f"/read_{progress.item_id} {action}{state}: {counts} — {shown_title(title)}")
-    return "\n".join(lines)
-
-
-_ACTIONS = {
-    BroadcastAction.SEND: N_("send"),
-    BroadcastAction.EDIT: N_("edit"),
-    BroadcastAction.WITHDRAW: N_("withdraw"),
-}

@@ -58,7 +58,7 @@ ADMIN_COMMANDS: tuple[CommandInfo, ...] = (
     ),
     CommandInfo("pending", "/pending", N_("submissions waiting for approval"), Right.PUBLISH),
     CommandInfo("scheduled", "/scheduled", N_("releases waiting for their time"), Right.PUBLISH),
-    CommandInfo("stats", "/stats", N_("subscribers, items and delivery counts"), Right.PUBLISH),
+    CommandInfo("stats", "/stats", N_("how each release did: reach, speed, reads"), Right.PUBLISH),
     CommandInfo(
         "sources", "/sources", N_("the website feeds and pages, and what waits"), Right.PUBLISH
     ),

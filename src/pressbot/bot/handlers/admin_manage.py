@@ -1,4 +1,4 @@
-"""Admins look after what is published: /delete (withdraw), /scheduled and /stats."""
+"""Admins look after what is published: /delete (withdraw) and /scheduled."""
 
 from __future__ import annotations
 
@@ -24,8 +24,6 @@ from pressbot.core.team import Action, AuditAction, Right
 from pressbot.publishing import PublishingError, withdraw
 from pressbot.texts import admin as admin_texts
 from pressbot.texts import waiting as waiting_texts
-
-RECENT_BROADCASTS = 5
 
 
 async def delete(update: Update, context: PressContext) -> None:
@@ -110,31 +108,9 @@ async def unschedule(update: Update, context: PressContext) -> None:
     await query.answer(answer)
 
 
-async def stats(update: Update, context: PressContext) -> None:
-    """Subscribers, items by kind, and the recent releases' delivery counts."""
-    if not await admin_in_private(update, context, Right.PUBLISH):
-        return
-    database = context.database
-    recent = []
-    for progress in await database.outbox.recent(RECENT_BROADCASTS):
-        item = await database.items.get(progress.item_id)
-        recent.append(
-            (progress, item.title if item else context.tr("item {id}", id=progress.item_id))
-        )
-    text = admin_texts.stats(
-        await database.subscribers.count_active(),
-        await database.subscribers.count_inactive(),
-        await database.items.count_by_kind(),
-        recent,
-        context.tr,
-    )
-    await reply_messages(update, [text])
-
-
 def register(application: PressApplication) -> None:
-    """Add /delete, /scheduled, /stats and their buttons."""
+    """Add /delete, /scheduled and their buttons."""
     application.add_handler(CommandHandler("delete", delete))
     application.add_handler(CommandHandler("scheduled", scheduled))
-    application.add_handler(CommandHandler("stats", stats))
     application.add_handler(CallbackQueryHandler(confirm_withdrawal, pattern=r"^withdraw:"))
     application.add_handler(CallbackQueryHandler(unschedule, pattern=r"^unschedule:"))

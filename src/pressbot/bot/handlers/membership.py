@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ChatMemberHandler
 
 from pressbot.bot.context import PressApplication, PressContext
+from pressbot.core.reports import JoinReason
 from pressbot.texts.chat import render_added_to_group
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,9 @@ async def track_membership(update: Update, context: PressContext) -> None:
     was, now = membership_change(change)
     chat = change.chat
     if was and not now and change.new_chat_member.status in _GONE:
-        await context.database.subscribers.unsubscribe(chat.id, context.now())
+        private = chat.type == chat.PRIVATE
+        reason = JoinReason.BLOCKED if private else JoinReason.REMOVED
+        await context.database.subscribers.unsubscribe(chat.id, context.now(), reason)
         logger.info("removed from or blocked in chat %d: subscription ended", chat.id)
     elif now and not was and chat.type in (chat.GROUP, chat.SUPERGROUP):
         await context.bot.send_message(

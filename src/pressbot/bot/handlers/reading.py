@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -146,7 +147,21 @@ async def _send_item(
         await _send_media(update, context, item)
     keyboard = InlineKeyboardMarkup([switches]) if switches else None
     await reply_messages(update, render_item_full(shown, tr), keyboard)
+    await _count_read(update, context, item.id)
     return True
+
+
+async def _count_read(update: Update, context: PressContext, item_id: int) -> None:
+    """Keep that this chat opened the item (its first time counts, once): the readership
+    /stats reports. The reader has the item already; a database that fails here costs a
+    count, never the reply."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    try:
+        await context.database.reads.record(item_id, chat.id, context.now())
+    except (sqlite3.Error, OSError) as error:
+        logger.warning("item %d: a read could not be counted: %s", item_id, error)
 
 
 async def _send_media(update: Update, context: PressContext, item: Item) -> None:
