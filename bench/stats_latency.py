@@ -119,14 +119,15 @@ numbered AS (
     FROM copies
 )
 INSERT INTO deliveries (broadcast_id, chat_id, status, attempts, message_id, error, done_at,
-                        copy_sent_at)
+                        copy_sent_at, delivered_at)
 SELECT broadcast_id, chat_id,
        CASE WHEN chat_id % 53 = 0 THEN 'blocked' WHEN chat_id % 211 = 0 THEN 'failed'
             ELSE 'sent' END,
        1,
        CASE WHEN chat_id % 53 = 0 OR chat_id % 211 = 0 THEN NULL ELSE broadcast_id * 10 END,
        CASE WHEN chat_id % 53 = 0 THEN :blocked WHEN chat_id % 211 = 0 THEN :failed END,
-       done, done
+       done, done,
+       CASE WHEN chat_id % 53 = 0 OR chat_id % 211 = 0 THEN NULL ELSE done END
 FROM numbered ORDER BY broadcast_id, chat_id
 """
 _TO_EVERYONE = """

@@ -73,6 +73,7 @@ async def test_stats_lists_each_release_with_its_reach_and_reads_then_a_chart(
     assert copy.reply_markup is not None
     button = copy.reply_markup["inline_keyboard"][0][0]["callback_data"]  # "Read in full"
     await bot.press(copy, button, replies=1, user_id=READERS[1])
+    await bot.say("/help", chat_id=READERS[1], user_id=READERS[1])  # the read is kept by then
     assert reads_in(tmp_path / "bot.sqlite3") == [(item_id, READERS[0]), (item_id, READERS[1])]
 
     overview, chart = await admin_says(bot, "/stats", replies=2)
@@ -99,7 +100,7 @@ async def test_stats_of_one_release_says_how_fast_why_not_and_who_read_it(
         assert "reached 3 of 4 · blocked 1" in text
         assert "Half of the copies were out after " in text and ", all after " in text
         assert "blocked: 1 — Forbidden: bot was blocked by the user" in text
-        assert "Read in full by 1 chats: 33.3 % of the number reached." in text
+        assert "Read in full in 1 chat: 33.3 % of the number reached." in text
         assert chart.text == texts.release_caption(item_id, EN)
         assert png_of(bot, chart).startswith(PNG)
 
@@ -172,3 +173,43 @@ async def test_subscriptions_over_time_keep_why_each_chat_came_and_went(
     overview, _ = await admin_says(bot, "/stats", replies=2)
     assert "3 now · 2 a week ago · 0 a month ago" in (overview.text or "")
     assert "Last 7 days: 1 joined, 0 left" in (overview.text or "")
+
+
+async def test_the_press_offices_own_reads_are_not_counted(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    item_id = await released(bot)
+    await admin_says(bot, f"/read_{item_id}")
+    await bot.say(f"/read_{item_id}", chat_id=READERS[0], user_id=READERS[0])
+    await bot.say("/help", chat_id=READERS[0], user_id=READERS[0])  # the read is kept by then
+    assert reads_in(tmp_path / "bot.sqlite3") == [(item_id, READERS[0])]
+
+
+async def test_a_restored_release_is_not_reported_withdrawn(bot: RunningBot) -> None:
+    item_id = await released(bot)
+    [ask] = await admin_says(bot, f"/delete {item_id}")
+    await bot.press(ask, f"withdraw:{item_id}", replies=1, user_id=ADMIN)
+    [withdrawal] = await bot.database.outbox.recent(1)
+    await settle(bot, withdrawal.broadcast_id)
+    bot.mark_seen(ADMIN)
+    await admin_says(bot, f"/restore {item_id}")
+    detail, _ = await admin_says(bot, f"/stats {item_id}", replies=2)
+    assert "Withdrawn" not in (detail.text or "")
+    assert f"Open it: /read_{item_id}" in (detail.text or "")
+
+
+async def test_another_bots_stats_link_is_left_alone_and_a_readers_tries_recorded_once(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    item_id = await released(bot)
+    bot.fake.user_sends(f"/stats_{item_id}@SomeOtherBot", chat_id=ADMIN, user_id=ADMIN)
+    [help_reply] = await admin_says(bot, "/help")  # answered after it: the link got nothing
+    assert "/stats" in (help_reply.text or "")
+    for n in range(1, 4):  # a reader trying ids: one refusal in the trail a minute
+        await bot.say(f"/stats_{n}", chat_id=READERS[0], user_id=READERS[0])
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        [(refusals,)] = db.execute(
+            "SELECT count(*) FROM audit WHERE actor_id = ? AND action = 'refused'",
+            (READERS[0],),
+        ).fetchall()
+    assert refusals == 1

@@ -222,8 +222,11 @@ class DeliveryStore:
         blocked = [o for o in outcomes if o.status is DeliveryStatus.BLOCKED]
         async with self._connection.transaction() as db:
             await db.executemany(
-                "UPDATE deliveries SET status = ?, message_id = coalesce(?, message_id),"
-                " error = ?, done_at = ?, attempts = attempts + 1,"
+                "UPDATE deliveries SET status = ?1, message_id = coalesce(?2, message_id),"
+                " error = ?3, done_at = ?4, attempts = attempts + 1,"
+                # When the copy first reached its chat: a replaced copy moves done_at, not this.
+                " delivered_at = CASE WHEN ?1 = 'sent' THEN coalesce(delivered_at, ?4)"
+                "  ELSE delivered_at END,"
                 " media_message_ids = coalesce(?, media_message_ids),"
                 " copy_shape = coalesce(?, copy_shape), version = coalesce(?, version)"
                 " WHERE id = ?",
@@ -293,7 +296,8 @@ class DeliveryStore:
             await db.execute(
                 "UPDATE deliveries SET status = 'failed', error = ?"
                 " WHERE chat_id = ? AND status = 'pending'",
-                (f"chat moved to {new_chat_id}, which has this delivery already", old_chat_id),
+                # No chat id in it: /stats shows the reasons to admins, who see only counts.
+                ("the group moved to a supergroup, which has this delivery already", old_chat_id),
             )
 
     async def pending_count(self) -> int:

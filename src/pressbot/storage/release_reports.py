@@ -2,7 +2,8 @@
 
 A release is an item's 'send' broadcast. Its counts come from the counters the triggers of
 schema_reports.py keep on the broadcast row, so listing releases reads no delivery rows; one
-release's detail and timeline read its rows through the (broadcast, status, done_at) index.
+release's detail and timeline read its rows through the (broadcast, status, delivered_at)
+index.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from pressbot.storage.times import from_db_time, to_db_time
 
 #: A release with its counts; callers add which releases, in what order.
 _SUMMARY: Final = (
-    "SELECT b.item_id, i.title, b.created_at, i.status = 'withdrawn', b.total, b.sent,"
+    "SELECT b.item_id, i.title, b.created_at, i.status = 'withdrawn', b.total, b.sent,"  # noqa: S608 - fixed SQL
     " b.blocked, b.failed, b.in_digests,"
+    # The literal, not a parameter, so that SQLite counts them in the partial index.
     " (SELECT count(*) FROM deliveries AS d WHERE d.broadcast_id = b.id"
-    "  AND d.status = 'pending' AND d.error = ?1),"
+    f"  AND d.status = 'pending' AND d.error = '{HELD_FOR_QUIET_HOURS}'),"
     " (SELECT count(*) FROM reads AS r WHERE r.item_id = b.item_id), b.id"
     " FROM broadcasts AS b JOIN items AS i ON i.id = b.item_id WHERE b.action = 'send'"
 )
@@ -59,19 +61,19 @@ class ReleaseReports:
 
     async def latest(self, limit: int) -> list[ReleaseSummary]:
         """The newest releases, newest first."""
-        return await self._summaries(" ORDER BY b.id DESC LIMIT ?2", (limit,))
+        return await self._summaries(" ORDER BY b.id DESC LIMIT ?", (limit,))
 
     async def since(self, since: datetime, until: datetime | None = None) -> list[ReleaseSummary]:
         """The releases from `since` (to `until`), oldest first."""
         until = until or datetime.max.replace(tzinfo=UTC)
         return await self._summaries(
-            " AND b.created_at >= ?2 AND b.created_at < ?3 ORDER BY b.id",
+            " AND b.created_at >= ? AND b.created_at < ? ORDER BY b.id",
             (to_db_time(since), to_db_time(until)),
         )
 
     async def summary(self, item_id: int) -> ReleaseSummary | None:
         """An item's release; None when it was never sent to subscribers."""
-        found = await self._summaries(" AND b.item_id = ?2 ORDER BY b.id LIMIT 1", (item_id,))
+        found = await self._summaries(" AND b.item_id = ? ORDER BY b.id LIMIT 1", (item_id,))
         return found[0] if found else None
 
     async def _summaries(
@@ -80,7 +82,7 @@ class ReleaseReports:
         """`clause` is one of the literals above, never built from input."""
         async with (
             self._connection.reading() as db,
-            db.execute(_SUMMARY + clause, (HELD_FOR_QUIET_HOURS, *parameters)) as cursor,
+            db.execute(_SUMMARY + clause, parameters) as cursor,
         ):
             return [_summary(row) async for row in cursor]
 
@@ -91,7 +93,12 @@ class ReleaseReports:
             return None
         async with self._connection.reading() as db:
             broadcast_id = await _release_broadcast(db, item_id)
-            half_at = await _nth_delivered(db, broadcast_id, (summary.sent + 1) // 2)
+            # Half of the copies that will reach a chat (those out and those still to go), not
+            # of those out so far: until that many are out, there is no "half" to tell.
+            half = (summary.sent + summary.pending + 1) // 2
+            half_at = (
+                await _nth_delivered(db, broadcast_id, half) if summary.sent >= half else None
+            )
             all_at = (
                 await _nth_delivered(db, broadcast_id, summary.sent)
                 if summary.pending == 0
@@ -118,7 +125,10 @@ class ReleaseReports:
             all_at=all_at,
             failures=failures,
             corrections=tuple(at for action, at in later if action == "edit"),
-            withdrawn_at=next((at for action, at in later if action == "withdraw"), None),
+            # The last withdrawal, and only while it holds: a restored item is not withdrawn.
+            withdrawn_at=next((at for action, at in reversed(later) if action == "withdraw"), None)
+            if summary.withdrawn
+            else None,
         )
 
     async def timeline(self, item_id: int, now: datetime) -> Timeline | None:
@@ -137,7 +147,7 @@ class ReleaseReports:
             last = start.timestamp()
             for sql, key in (
                 (
-                    "SELECT max(done_at) FROM deliveries"
+                    "SELECT max(delivered_at) FROM deliveries"
                     " WHERE broadcast_id = ? AND status = 'sent'",
                     broadcast_id,
                 ),
@@ -152,7 +162,7 @@ class ReleaseReports:
             count = int(span / bucket) + 1
             delivered = await _buckets(
                 db,
-                "SELECT CAST((done_at - ?1) / ?2 AS INTEGER) AS n, count(*) FROM deliveries"
+                "SELECT CAST((delivered_at - ?1) / ?2 AS INTEGER) AS n, count(*) FROM deliveries"
                 " WHERE broadcast_id = ?3 AND status = 'sent' GROUP BY n",
                 (start.timestamp(), bucket.total_seconds(), broadcast_id),
                 count,
@@ -173,7 +183,9 @@ class ReleaseReports:
         async with self._connection.reading() as db:
             broadcast_id = await _release_broadcast(db, item_id)
             async with db.execute(
-                "SELECT chat_id, status, done_at, coalesce(error, '') FROM deliveries"
+                "SELECT chat_id, status,"
+                " CASE status WHEN 'sent' THEN coalesce(delivered_at, done_at) ELSE done_at END,"
+                " coalesce(error, '') FROM deliveries"
                 " WHERE broadcast_id = ? ORDER BY id",
                 (broadcast_id,),
             ) as cursor:
@@ -196,8 +208,8 @@ async def _nth_delivered(db: aiosqlite.Connection, broadcast_id: int, n: int) ->
     if n < 1:
         return None
     async with db.execute(
-        "SELECT done_at FROM deliveries WHERE broadcast_id = ? AND status = 'sent'"
-        " AND done_at IS NOT NULL ORDER BY done_at LIMIT 1 OFFSET ?",
+        "SELECT delivered_at FROM deliveries WHERE broadcast_id = ? AND status = 'sent'"
+        " AND delivered_at IS NOT NULL ORDER BY delivered_at LIMIT 1 OFFSET ?",
         (broadcast_id, n - 1),
     ) as cursor:
         row = await cursor.fetchone()

@@ -6,6 +6,7 @@ schema.py lists it after the team's step.
 
 from __future__ import annotations
 
+from pressbot.core.quiet import HELD_FOR_QUIET_HOURS
 from pressbot.storage.migration import Migration
 
 
@@ -69,10 +70,17 @@ REPORT_MIGRATIONS: tuple[Migration, ...] = (
                 WHERE id = OLD.broadcast_id;
             END
             """,
-            # A release's deliveries in the order they were done: when half of them, and all,
-            # had reached their chats. It serves the per-status lookups of the old index too.
+            # When a copy first reached its chat, set once by the outcome's record: done_at moves
+            # when a correction replaces the copy. Earlier copies are read as done_at says.
+            "ALTER TABLE deliveries ADD COLUMN delivered_at REAL",
+            "UPDATE deliveries SET delivered_at = done_at WHERE status = 'sent'",
+            # A release's deliveries in the order they reached their chats: when half of them,
+            # and all, had. It serves the per-status lookups of the old index too.
             "DROP INDEX deliveries_by_status",
-            "CREATE INDEX deliveries_by_status ON deliveries (broadcast_id, status, done_at)",
+            "CREATE INDEX deliveries_by_status ON deliveries (broadcast_id, status, delivered_at)",
+            # The copies of a release waiting for quiet hours, counted without reading the rows.
+            f"CREATE INDEX deliveries_held ON deliveries (broadcast_id)"
+            f" WHERE status = 'pending' AND error = '{HELD_FOR_QUIET_HOURS}'",
             # The first time each chat opened an item in full; `at` in Unix seconds.
             """
             CREATE TABLE reads (

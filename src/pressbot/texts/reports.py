@@ -22,6 +22,8 @@ STATS_LINK_PREFIX = "/stats_"
 #: A reason kept for a failed copy, as long as the report shows it.
 REASON_LIMIT = 80
 TITLE_LIMIT = 80
+#: Reasons a release's copies were blocked or failed, listed one a line; the rest summed.
+FAILURE_LINES = 8
 
 
 def stats_usage(tr: Translator) -> str:
@@ -176,23 +178,42 @@ def release_detail(detail: ReleaseDetail, tr: Translator) -> str:
                 summary.in_digests,
             )
         )
-    for failure in detail.failures:
+    for failure in detail.failures[:FAILURE_LINES]:  # the commonest first
         label = tr("blocked") if failure.blocked else tr("failed")
         reason = escape(shorten(failure.reason, REASON_LIMIT)) or tr("no reason given")
         lines.append(f"{label}: {number(failure.count)} — {reason}")
+    others = sum(failure.count for failure in detail.failures[FAILURE_LINES:])
+    if others:
+        lines.append(
+            tr.plural(
+                "… and {count} more copy blocked or failed for other reasons.",
+                "… and {count} more copies blocked or failed for other reasons.",
+                others,
+            )
+        )
     lines += ["", tr("<b>Reads</b>")]
     rate = summary.read_rate
     if rate is None:
-        lines.append(tr("Read in full by {count} chats.", count=number(summary.reads)))
+        lines.append(
+            tr.plural(
+                "Read in full in {count} chat.", "Read in full in {count} chats.", summary.reads
+            )
+        )
     else:
         lines.append(
-            tr(
-                "Read in full by {count} chats: {rate} of the number reached.",
-                count=number(summary.reads),
+            tr.plural(
+                "Read in full in {count} chat: {rate} of the number reached.",
+                "Read in full in {count} chats: {rate} of the number reached.",
+                summary.reads,
                 rate=_percent(rate, tr),
             )
         )
-    lines.append(tr("Each chat counts once; one that opened a shared link counts too."))
+    lines.append(
+        tr(
+            "Each chat counts once; one that opened a shared link counts too, the press"
+            " office's own do not."
+        )
+    )
     if detail.corrections:
         lines += ["", tr("<b>Corrections</b>")]
         lines += [escape(format_release_time(at, tr)) for at in detail.corrections]

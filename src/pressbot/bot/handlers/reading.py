@@ -153,12 +153,15 @@ async def _send_item(
 
 async def _count_read(update: Update, context: PressContext, item_id: int) -> None:
     """Keep that this chat opened the item (its first time counts, once): the readership
-    /stats reports. The reader has the item already; a database that fails here costs a
+    /stats reports. The press office's own private chats are not readers: /stats links to
+    what it reports. The reader has the item already; a database that fails here costs a
     count, never the reply."""
-    chat = update.effective_chat
+    chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return
     try:
+        if chat.type == chat.PRIVATE and await context.role_of(user.id if user else None):
+            return
         await context.database.reads.record(item_id, chat.id, context.now())
     except (sqlite3.Error, OSError) as error:
         logger.warning("item %d: a read could not be counted: %s", item_id, error)

@@ -31,6 +31,8 @@ _GROUP_ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 #: How much of a refused command or button the audit row keeps.
 _TRIED_LIMIT = 64
 _INVITE_TOKEN = re.compile(rf"(^|\s){INVITE_PREFIX}\S*")
+#: The number of a tappable command (/stats_12): one command, whichever number it names.
+_NUMBERED = re.compile(r"_\d+(@\w+)?$")
 #: A reader's refusals of one command (or button family) are recorded once in this window.
 READER_REFUSALS = timedelta(minutes=1)
 
@@ -80,6 +82,7 @@ async def refuse(update: Update, context: PressContext, role: Role | None, right
     # reader repeating /post must not grow it without end.
     user_id, what = (user.id if user else None), tried(update)
     family = what.split(maxsplit=1)[0].partition(":")[0] if what.strip() else ""
+    family = _NUMBERED.sub("_", family)  # /stats_12 and /stats_13 are one command
     since = context.now() - READER_REFUSALS
     repeated = (
         role is None

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 LATEST_RELEASES = 5
 CHART_DAYS = 90
-_STATS_LINK = re.compile(rf"^{texts.STATS_LINK_PREFIX}({NUMBER_PATTERN})(?:@\w+)?$")
+_STATS_LINK = re.compile(rf"^{texts.STATS_LINK_PREFIX}({NUMBER_PATTERN})(?:@(\w+))?$")
 
 
 async def stats(update: Update, context: PressContext) -> None:
@@ -53,6 +53,9 @@ async def stats_link(update: Update, context: PressContext) -> None:
     match = _STATS_LINK.match(message.text or "") if message else None
     if match is None:
         return
+    addressed_to = match.group(2)
+    if addressed_to and addressed_to.lower() != (context.bot.username or "").lower():
+        return  # another bot's command, in a group
     item_id = parse_id(match.group(1))
     if item_id is None:
         if await admin_in_private(update, context, Right.PUBLISH):
