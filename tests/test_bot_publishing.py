@@ -369,10 +369,11 @@ async def test_stats_counts_subscribers_items_and_deliveries(admin_bot: RunningB
     await bot.say("/stop", chat_id=READERS[2], user_id=READERS[2])
     await publish(bot)
     await wait_for_report(bot, "Delivery report")
-    [stats] = await admin_says(bot, "/stats")
-    assert "Active 2 · inactive 1" in stats.text
+    stats, _chart = await admin_says(bot, "/stats", replies=2)
+    assert "2 now · 0 a week ago · 0 a month ago" in stats.text
+    assert "Last 7 days: 3 joined, 1 left" in stats.text
     assert "Statement: 2" in stats.text and "Event: 10" in stats.text
-    assert "/read_12 send: sent 2 of 2, blocked 0, failed 0" in stats.text
+    assert "/read_12 " in stats.text and "reached 2 of 2 · read by 0 (0 %) · /stats_12" in stats.text
 
 
 async def test_configured_channels_get_every_release(fake_api: FakeBotApi, tmp_path: Path) -> None:
