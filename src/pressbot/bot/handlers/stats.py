@@ -39,12 +39,7 @@ async def stats(update: Update, context: PressContext) -> None:
     if not argument:
         await _overview(update, context)
         return
-    item_id = parse_id(argument)
-    if item_id is None:
-        if await admin_in_private(update, context, Right.PUBLISH):
-            await reply_messages(update, [texts.stats_usage(context.tr)])
-        return
-    await _one_release(update, context, item_id)
+    await _one_release(update, context, parse_id(argument))
 
 
 async def stats_link(update: Update, context: PressContext) -> None:
@@ -56,12 +51,7 @@ async def stats_link(update: Update, context: PressContext) -> None:
     addressed_to = match.group(2)
     if addressed_to and addressed_to.lower() != (context.bot.username or "").lower():
         return  # another bot's command, in a group
-    item_id = parse_id(match.group(1))
-    if item_id is None:
-        if await admin_in_private(update, context, Right.PUBLISH):
-            await reply_messages(update, [texts.stats_usage(context.tr)])
-        return
-    await _one_release(update, context, item_id)
+    await _one_release(update, context, parse_id(match.group(1)))
 
 
 async def _overview(update: Update, context: PressContext) -> None:
@@ -91,10 +81,14 @@ async def _overview(update: Update, context: PressContext) -> None:
     )
 
 
-async def _one_release(update: Update, context: PressContext, item_id: int) -> None:
+async def _one_release(update: Update, context: PressContext, item_id: int | None) -> None:
+    """One release in full; the usage for an id that is not one (after the rights check)."""
     if not await admin_in_private(update, context, Right.PUBLISH):
         return
     database, tr = context.database, context.tr
+    if item_id is None:
+        await reply_messages(update, [texts.stats_usage(tr)])
+        return
     detail = await database.releases.detail(item_id)
     if detail is None:
         item = await database.items.get(item_id)
