@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,6 +52,10 @@ async def start_weekly_report(application: PressApplication, services: Services)
         return
     job_queue = application.job_queue
     assert job_queue is not None  # noqa: S101 - the job-queue extra is a dependency
+    # A new database's record is written here, before updates are taken, not by the look
+    # at start: that look then only ever writes when a report is due.
+    if await services.database.meta.get(PROGRESS_KEY) is None:
+        await _first_look(services.database, slot.latest_slot(services.clock()))
     data = WeeklyJob(slot)
     # Once at start (a report missed while the bot was down goes out now), then repeating; a
     # repeating job added before the queue starts would have its first run an interval late.
@@ -70,7 +75,10 @@ async def weekly_report_job(context: PressContext) -> None:
     if job is None or not isinstance(job.data, WeeklyJob) or job.data.lock.locked():
         return
     async with job.data.lock:
-        await send_weekly_report(context.bot, context.services, job.data.slot)
+        try:
+            await send_weekly_report(context.bot, context.services, job.data.slot)
+        except (sqlite3.Error, OSError) as error:  # locked, disk full: what was sent is kept
+            logger.warning("weekly report: the database did not answer (%s); next look", error)
 
 
 async def build_weekly_report(
@@ -99,8 +107,7 @@ async def send_weekly_report(bot: Bot, services: Services, slot: WeeklySlot) -> 
     due = slot.latest_slot(services.clock())
     stored = await database.meta.get(PROGRESS_KEY)
     if stored is None:
-        await _save(database, WeeklyProgress(due, complete=True))
-        logger.info("weekly report: first look; reports begin after %s", due.isoformat())
+        await _first_look(database, due)
         return
     progress = report_due(WeeklyProgress.from_text(stored), due)
     if progress is None:
@@ -133,6 +140,12 @@ async def _send(bot: Bot, services: Services, chat_id: int, report: WeeklyReport
         logger.warning("weekly report to %d not sent, trying again later: %s", chat_id, error)
         return False
     return True
+
+
+async def _first_look(database: Database, due: datetime) -> None:
+    """A new database: the week that ended at `due` was not seen, so it is not reported."""
+    await _save(database, WeeklyProgress(due, complete=True))
+    logger.info("weekly report: first look; reports begin after %s", due.isoformat())
 
 
 async def _save(database: Database, progress: WeeklyProgress) -> None:
