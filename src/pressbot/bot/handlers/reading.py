@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 
 from telegram import InlineKeyboardMarkup, Update
@@ -17,10 +16,12 @@ from pressbot.bot.handlers.replying import (
     command_argument,
     edit_in_place,
     reply_messages,
+    tappable,
+    tapped_number,
     thread_id,
 )
 from pressbot.core.clock import read_clock
-from pressbot.core.inputs import NUMBER_PATTERN, parse_count, parse_id
+from pressbot.core.inputs import parse_count, parse_id
 from pressbot.core.languages import N_
 from pressbot.core.models import Item, ItemStatus
 from pressbot.delivery.copies import media_steps
@@ -50,7 +51,7 @@ SEARCH_LIMIT = 20
 READ_USAGE = N_("Send /read followed by an item number, e.g. /read 1.")
 BROKEN_LINK = N_("That link does not name an item. /latest lists items.")
 # Only an id by the one rule makes a link; anything else is not understood (handlers/help.py).
-_READ_LINK = re.compile(rf"^/read_({NUMBER_PATTERN})(?:@(\w+))?$")
+_READ_LINK = tappable("read")
 #: The payload of t.me/<bot>?start=read_<id>; the id is judged by the one rule, not here.
 _START_READ = r"^/start(@\w+)? read_"
 
@@ -97,14 +98,9 @@ async def read(update: Update, context: PressContext) -> None:
 
 async def read_link(update: Update, context: PressContext) -> None:
     """Send an item in full: the tappable /read_<id>."""
-    message = update.effective_message
-    match = _READ_LINK.match(message.text or "") if message else None
-    if match is None:
-        return
-    addressed_to = match.group(2)
-    if addressed_to and addressed_to.lower() != (context.bot.username or "").lower():
-        return
-    await _send_item(update, context, parse_id(match.group(1)))
+    number = tapped_number(update, _READ_LINK, context.bot.username)
+    if number:
+        await _send_item(update, context, parse_id(number))
 
 
 async def start_read_link(update: Update, context: PressContext) -> None:

@@ -6,12 +6,14 @@ otherwise add the default parse_mode to methods that have none (editMessageReply
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from pressbot.core.inputs import NUMBER_PATTERN
 from pressbot.texts.chat import BUTTON_NO_LONGER_WORKS
 from pressbot.texts.i18n import Translator
 
@@ -43,6 +45,25 @@ def thread_id(update: Update) -> int | None:
     if message is not None and message.is_topic_message:
         return message.message_thread_id
     return None
+
+
+def tappable(command: str) -> re.Pattern[str]:
+    """The message a tappable command with a number is: /<command>_<number>, or with the
+    bot's name as a group's clients add it (/read_12@embassy_bot)."""
+    return re.compile(rf"^/{command}_({NUMBER_PATTERN})(?:@(\w+))?$")
+
+
+def tapped_number(update: Update, pattern: re.Pattern[str], bot_username: str | None) -> str:
+    """The number of a `tappable` command sent to this bot; "" for another bot's command
+    (in a group) or any other text."""
+    message = update.effective_message
+    match = pattern.match(message.text or "") if message else None
+    if match is None:
+        return ""
+    addressed_to = match.group(2)
+    if addressed_to and addressed_to.lower() != (bot_username or "").lower():
+        return ""
+    return match.group(1)
 
 
 def command_argument(update: Update) -> str:

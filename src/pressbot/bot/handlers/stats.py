@@ -9,7 +9,6 @@ always go first; a chart that cannot be drawn or sent is said so under them.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import timedelta
 
 from telegram import Update
@@ -17,11 +16,17 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from pressbot.bot.context import PressApplication, PressContext
-from pressbot.bot.handlers.replying import command_argument, reply_messages, thread_id
+from pressbot.bot.handlers.replying import (
+    command_argument,
+    reply_messages,
+    tappable,
+    tapped_number,
+    thread_id,
+)
 from pressbot.bot.handlers.rights import admin_in_private
 from pressbot.charts import release_chart, subscribers_chart
 from pressbot.core.clock import EMBASSY_TZ
-from pressbot.core.inputs import NUMBER_PATTERN, parse_id
+from pressbot.core.inputs import parse_id
 from pressbot.core.reports import daily_subscribers
 from pressbot.core.team import Right
 from pressbot.texts import reports as texts
@@ -30,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 LATEST_RELEASES = 5
 CHART_DAYS = 90
-_STATS_LINK = re.compile(rf"^{texts.STATS_LINK_PREFIX}({NUMBER_PATTERN})(?:@(\w+))?$")
+_STATS_LINK = tappable("stats")  # texts.STATS_LINK_PREFIX
 
 
 async def stats(update: Update, context: PressContext) -> None:
@@ -44,14 +49,9 @@ async def stats(update: Update, context: PressContext) -> None:
 
 async def stats_link(update: Update, context: PressContext) -> None:
     """The tappable /stats_<id> under each release in /stats."""
-    message = update.effective_message
-    match = _STATS_LINK.match(message.text or "") if message else None
-    if match is None:
-        return
-    addressed_to = match.group(2)
-    if addressed_to and addressed_to.lower() != (context.bot.username or "").lower():
-        return  # another bot's command, in a group
-    await _one_release(update, context, parse_id(match.group(1)))
+    number = tapped_number(update, _STATS_LINK, context.bot.username)
+    if number:  # not another bot's command, in a group
+        await _one_release(update, context, parse_id(number))
 
 
 async def _overview(update: Update, context: PressContext) -> None:
