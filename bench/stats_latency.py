@@ -209,7 +209,7 @@ async def build(database: Database, subscribers: int, releases: int, big: int) -
         table: int(await connection.value(f"SELECT count(*) FROM {table}"))  # noqa: S608 - ours
         for table in ("subscribers", "broadcasts", "deliveries", "reads", "subscription_events")
     }
-    active = await database.subscription_history.active_count()
+    active = await database.subscribers.count_active()
     print(
         f"built in {time.perf_counter() - started:.1f} s ("
         + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())

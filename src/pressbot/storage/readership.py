@@ -7,7 +7,6 @@ a chat come or go. Times are Unix seconds here, as the delivery rows keep them.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 from pressbot.core.reports import HourlyChange, SubscriberTrend
@@ -32,22 +31,6 @@ class ReadStore:
             )
             return cursor.rowcount == 1
 
-    async def counts(self, item_ids: Collection[int]) -> dict[int, int]:
-        """How many chats opened each of these items (0 for none)."""
-        counts = dict.fromkeys(item_ids, 0)
-        async with self._connection.reading() as db:
-            for item_id in counts:
-                async with db.execute(
-                    "SELECT count(*) FROM reads WHERE item_id = ?", (item_id,)
-                ) as cursor:
-                    row = await cursor.fetchone()
-                counts[item_id] = int(row[0]) if row else 0
-        return counts
-
-    async def total(self) -> int:
-        """First reads of any item, ever."""
-        return int(await self._connection.value("SELECT count(*) FROM reads"))
-
     async def count_since(self, since: datetime) -> int:
         """First reads of any item since `since`."""
         return int(
@@ -55,6 +38,10 @@ class ReadStore:
                 "SELECT count(*) FROM reads WHERE at >= ?", (since.timestamp(),)
             )
         )
+
+    async def total(self) -> int:
+        """First reads of any item, ever."""
+        return int(await self._connection.value("SELECT count(*) FROM reads"))
 
 
 class SubscriptionHistory:
@@ -105,9 +92,3 @@ class SubscriptionHistory:
                 HourlyChange(datetime.fromtimestamp(row[0] * 3600, UTC), int(row[1]), int(row[2]))
                 async for row in cursor
             ]
-
-    async def active_count(self) -> int:
-        """Active subscribers now."""
-        return int(
-            await self._connection.value("SELECT count(*) FROM subscribers WHERE active = 1")
-        )

@@ -32,7 +32,7 @@ _SUMMARY: Final = (
     # The literal, not a parameter, so that SQLite counts them in the partial index.
     " (SELECT count(*) FROM deliveries AS d WHERE d.broadcast_id = b.id"
     f"  AND d.status = 'pending' AND d.error = '{HELD_FOR_QUIET_HOURS}'),"
-    " (SELECT count(*) FROM reads AS r WHERE r.item_id = b.item_id), b.id"
+    " (SELECT count(*) FROM reads AS r WHERE r.item_id = b.item_id)"
     " FROM broadcasts AS b JOIN items AS i ON i.id = b.item_id WHERE b.action = 'send'"
 )
 

@@ -7,6 +7,7 @@ schema.py lists it after the team's step.
 from __future__ import annotations
 
 from pressbot.core.quiet import HELD_FOR_QUIET_HOURS
+from pressbot.core.reports import JoinReason
 from pressbot.storage.migration import Migration
 
 
@@ -22,7 +23,8 @@ def _counters(new: str, old: str) -> str:
 #: Joins and leaves alternate and have reasons of their own, so a statement that changed
 #: `active` without saying why left the last change's reason: the event says "unknown".
 _REASON = (
-    "CASE WHEN NEW.change_reason IS OLD.change_reason THEN 'unknown' ELSE NEW.change_reason END"
+    f"CASE WHEN NEW.change_reason IS OLD.change_reason THEN '{JoinReason.UNKNOWN}'"
+    " ELSE NEW.change_reason END"
 )
 #: An ISO 8601 text time as Unix seconds (unixepoch() needs SQLite 3.38).
 _SECONDS = "CAST(strftime('%s', {}) AS REAL)"
@@ -110,12 +112,12 @@ REPORT_MIGRATIONS: tuple[Migration, ...] = (
             # when it last subscribed, and one that is gone left at its row's last change.
             f"""
             INSERT INTO subscription_events (chat_id, at, joined, reason)
-            SELECT chat_id, {_SECONDS.format("subscribed_at")}, 1, 'earlier'
+            SELECT chat_id, {_SECONDS.format("subscribed_at")}, 1, '{JoinReason.EARLIER}'
             FROM subscribers ORDER BY subscribed_at
             """,
             f"""
             INSERT INTO subscription_events (chat_id, at, joined, reason)
-            SELECT chat_id, {_SECONDS.format("updated_at")}, 0, 'earlier'
+            SELECT chat_id, {_SECONDS.format("updated_at")}, 0, '{JoinReason.EARLIER}'
             FROM subscribers WHERE active = 0 ORDER BY updated_at
             """,
             # Every way a chat comes or goes (a command, a failed send, the bot removed, the
@@ -125,7 +127,8 @@ REPORT_MIGRATIONS: tuple[Migration, ...] = (
             BEGIN
                 INSERT INTO subscription_events (chat_id, at, joined, reason)
                 VALUES (NEW.chat_id, {_SECONDS.format("NEW.updated_at")}, 1,
-                        CASE NEW.change_reason WHEN '' THEN 'unknown' ELSE NEW.change_reason END);
+                        CASE NEW.change_reason WHEN '' THEN '{JoinReason.UNKNOWN}'
+                        ELSE NEW.change_reason END);
             END
             """,
             f"""
