@@ -1,21 +1,32 @@
 # pressbot in a container: `docker build -t pressbot .`, then see compose.yaml and the README's
 # "Deployment" section. The database lives on the /data volume; the bot runs as a non-root user.
+#
+# The same build twice: the base image is pinned to an exact Python release, and every package
+# is installed from requirements/run.txt, one version with its hashes each, by the same script
+# the README's set-up command runs (scripts/install-locked). Rebuild after `scripts/lock` or a
+# new base tag: the tag is the only thing here that changes what goes into the image.
+ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
 
-FROM python:3.11-slim AS build
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY requirements ./requirements
+COPY scripts/install-locked ./scripts/
 COPY src ./src
 COPY data ./data
-RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+# A virtual environment at the path it keeps in the final image (its scripts name it).
+RUN python -m venv /opt/pressbot && scripts/install-locked /opt/pressbot requirements/run.txt
 
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
-COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
-    && useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin pressbot \
-    && mkdir /data && chown pressbot:pressbot /data
+    PATH=/opt/pressbot/bin:$PATH
+COPY --from=build /opt/pressbot /opt/pressbot
+# /backups: where compose.yaml's backup service writes (a volume of its own).
+RUN useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin pressbot \
+    && mkdir /data /backups && chown pressbot:pressbot /data /backups \
+    && chmod 0750 /data /backups
 
 # The database (and its lock file, WAL and backups) on the volume; /healthz and /metrics on
 # 127.0.0.1:8080 in polling mode. In webhook mode set PRESSBOT_LISTEN=0.0.0.0:8080 and publish it.
