@@ -76,5 +76,5 @@ async def test_webhook_mode_answers_serves_health_and_stops_cleanly(
         _, err = await asyncio.wait_for(process.communicate(), timeout=30)
     log = err.decode()
     assert process.returncode == 0, log
-    assert f"taking updates by webhook at {HOOK_URL}" in log
+    assert f", webhook at {HOOK_URL}" in log and "serving @pressbot_test_bot: " in log
     assert TOKEN not in log and TOKEN.partition(":")[2] not in log and SECRET not in log

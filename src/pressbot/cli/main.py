@@ -1,4 +1,4 @@
-"""The command line: run, import, console, backup, restore, audit, report; thin over the rest."""
+"""The command line's dispatch: each sub-command (cli/arguments.py) to the function doing it."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pressbot.bot.context import utc_now
+from pressbot.cli.arguments import build_parser
 from pressbot.cli.audit import export_audit
 from pressbot.cli.export import ExportError, check_format, parse_since
 from pressbot.cli.instance_lock import DatabaseInUseError, hold_database_lock
-from pressbot.cli.maintenance import backup_database, restore_database
+from pressbot.cli.maintenance import backup_database, backup_into, restore_database
 from pressbot.cli.report import export_report, report_request
 from pressbot.config import MissingSettingError, Settings, describe_settings_error
-from pressbot.core.languages import ENGLISH, LANGUAGES
 from pressbot.ingest.items_file import ItemsFileError, import_items_file
 from pressbot.logs import configure_logging
 from pressbot.storage import open_database
@@ -31,63 +31,9 @@ from pressbot.storage.connection import DatabaseError
 EXIT_USAGE = 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pressbot", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling)")
-    importing = commands.add_parser("import", help="load items files into the database")
-    importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    console = commands.add_parser("console", help="talk to the bot here, without Telegram")
-    console.add_argument("--db", type=Path, default=Path("pressbot-console.sqlite3"))
-    console.add_argument("--admin", action="store_true", help="be one of the press office")
-    console.add_argument(
-        "--language",
-        choices=LANGUAGES,
-        help="the bot's language, over the one the file kept (default: that one, else English)",
-    )
-    backup = commands.add_parser("backup", help="copy the database, also while the bot runs")
-    backup.add_argument("path", type=Path, metavar="PATH")
-    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
-    restore = commands.add_parser("restore", help="replace the database with a backup")
-    restore.add_argument("path", type=Path, metavar="PATH")
-    audit = commands.add_parser("audit", help="export the audit trail: who did what, when")
-    audit.add_argument(
-        "--since", metavar="DATE", help="from this date (UTC) or ISO time on (default: all)"
-    )
-    audit.add_argument("--format", default="csv", metavar="csv|json", help="(default: csv)")
-    report = commands.add_parser(
-        "report", help="export how each release did: reach and reads, or one's deliveries"
-    )
-    report.add_argument(
-        "item", nargs="?", metavar="ID", help="one release only: the item's id (as /stats shows)"
-    )
-    report.add_argument(
-        "--since",
-        metavar="DATE",
-        help="releases from this date (UTC) or ISO time on (default: all)",
-    )
-    report.add_argument(
-        "--until", metavar="DATE", help="releases before this ISO time, or up to this date's end"
-    )
-    report.add_argument(
-        "--deliveries", action="store_true", help="with ID: its deliveries, one row a chat"
-    )
-    report.add_argument("--format", default="csv", metavar="csv|json", help="(default: csv)")
-    import_url = commands.add_parser("import-url", help="import one feed or page once")
-    import_url.add_argument("url", metavar="URL")
-    import_url.add_argument(
-        "--language",
-        choices=LANGUAGES,
-        default=ENGLISH,
-        help="the language the source writes in, as ru=URL in PRESSBOT_FEED_URLS"
-        " (default: English)",
-    )
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         settings = Settings()
         if args.command == "run":
@@ -144,7 +90,9 @@ def _maintain(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "audit":
         since, chosen = parse_since(args.since), check_format(args.format)
         return export_audit(settings.db_path, since, chosen, sys.stdout)
-    if args.command == "backup":
+    if args.command == "backup" and args.keep is not None:
+        print(backup_into(settings.db_path, args.path, args.keep, utc_now()))
+    elif args.command == "backup":
         print(backup_database(settings.db_path, args.path, force=args.force))
     else:
         print(restore_database(settings.db_path, args.path, utc_now()))

@@ -25,6 +25,7 @@ from pressbot.bot.updates import ALLOWED_UPDATES
 from pressbot.config import Settings, parse_host_port
 from pressbot.delivery.pacing import backoff_delay
 from pressbot.ingest.items_file import ItemsFileError
+from pressbot.server.summary import log_serving, read_serving
 from pressbot.server.web import Webhook, WebServer
 from pressbot.storage import Database
 from pressbot.storage.connection import DatabaseError
@@ -189,13 +190,13 @@ class Runner:
                 drop_pending_updates=False,
                 error_callback=polling_failed,
             )
-            logger.info("taking updates by long polling")
-            return
-        # Registered last: Telegram may post at once, and the listener is ready by now.
-        await self.application.bot.set_webhook(
-            url, secret_token=self._webhook.secret, allowed_updates=allowed
-        )
-        logger.info("taking updates by webhook at %s", url)
+        else:
+            # Registered last: Telegram may post at once, and the listener is ready by now.
+            await self.application.bot.set_webhook(
+                url, secret_token=self._webhook.secret, allowed_updates=allowed
+            )
+        bot, services = self.application.bot, self._services()
+        log_serving(await read_serving(bot.username, services.database, self.settings))
 
     @property
     def settings(self) -> Settings:
