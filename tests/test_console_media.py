@@ -423,6 +423,7 @@ def test_the_console_sends_a_photo_to_the_real_bot(tmp_path: Path) -> None:
         check=True,
     )
     assert "/photo PATH, /video PATH or /file PATH sends that file" in done.stdout
+    assert "The bot's log is written to x.sqlite3.log.\n" in done.stdout
     assert "you sent [photo 3×2]\n" in done.stdout
     assert "bot › " in done.stdout.split("you sent [photo 3×2]\n", 1)[1]  # /time answered
-    assert "log ! ERROR" not in done.stdout and done.stderr == ""
+    assert "ERROR" not in done.stdout and done.stderr == ""

@@ -3,7 +3,7 @@
 The bot runs as `pressbot run` runs it (long polling, the delivery engine, the job queue), but
 its Bot API is a small server on 127.0.0.1 (local_api.py) that the terminal (terminal.py)
 writes into and prints from. No token, no network, a database file of its own. The bot's log
-shows in the chat one line a record, and in full (tracebacks too) in ``<database>.log``.
+goes to ``<database>.log`` in full (tracebacks too), never into the chat.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ async def console_session(
 ) -> None:
     """Start the local Bot API and the bot, hand the terminal over, and stop both at the end."""
     terminal = Terminal(stdout or sys.stdout)
-    with console_logging(terminal.show_log, log_path_for(db_path), [TOKEN]):
+    with console_logging(log_path_for(db_path), [TOKEN]):
         await _chat(terminal, settings, db_path, admin=admin, language=language, stdin=stdin)
 
 
@@ -111,7 +111,9 @@ async def _chat(
                 # console the flag wins over the one the file keeps from an earlier session.
                 database = runner.application.bot_data.ready().database
                 await database.languages.set(LOCAL_USER["id"], language)
-            banner = BANNER.format(db=db_path) + ("\n" + ADMIN_BANNER if admin else "")
+            banner = BANNER.format(db=db_path, log=log_path_for(db_path)) + (
+                "\n" + ADMIN_BANNER if admin else ""
+            )
             source = stdin or sys.stdin
             lines = read_lines(source)
             await terminal.run(api, banner, lines, wait_for_answers=not source.isatty())

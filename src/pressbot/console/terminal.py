@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # What the console says (English, whole sentences, for translation later).
 BANNER = (
     "pressbot console: you are chatting with the bot, on the database {db}.\n"
+    "The bot's log is written to {log}.\n"
     "Type a message or a command such as /start, /latest or /time, and press Enter.\n"
     "/photo PATH, /video PATH or /file PATH sends that file, with a caption after it if you"
     " like.\n"
@@ -39,7 +40,6 @@ SENT = "bot › "
 EDITED = "bot ✎ "
 DELETED = "bot ✗ The bot deleted a message: {text}"
 NOTICE = "bot ! {text}"
-LOG_LINE = "log ! {line}"
 PRESSED = "you pressed [{number}] {label}"
 SENT_FILE = "you sent {line}"
 NO_PATH = "Name the file to send: {command} PATH, and a caption after it if you like."
@@ -84,10 +84,6 @@ class Terminal:
         heading = EDITED if output.kind == "edited" else SENT
         text = message_text(*(output.album or (message,)))
         self._print(format_message(heading, text, buttons))
-
-    def show_log(self, line: str) -> None:
-        """Print one line of the bot's log (console_logging keeps the full record)."""
-        self._print(LOG_LINE.format(line=line))
 
     async def run(
         self,
