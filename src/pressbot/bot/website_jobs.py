@@ -37,7 +37,10 @@ CHECK_EVERY = 5.0
 
 
 def configured_sources(settings: Settings) -> tuple[tuple[str, SourceKind, str], ...]:
-    """Feeds then pages, each URL once: (url, kind, the language it writes in)."""
+    """Feeds then pages, each URL once: (url, kind, the language it writes in); none when
+    the website is not polled (PRESSBOT_POLL_WEBSITE=false)."""
+    if not settings.poll_website:
+        return ()
     feeds = [(s.url, SourceKind.FEED, s.language) for s in settings.feed_urls]
     feed_urls = {url for url, _, _ in feeds}
     pages = [

@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         description="Listing pages without a feed (dated releases), comma-separated;"
         " ru=https://… for a Russian one.",
     )
+    poll_website: bool = Field(
+        default=True,
+        description="Poll the feeds and pages above; false: the website is not read (as in"
+        " pressbot console).",
+    )
     feed_interval: float = Field(
         default=600.0, ge=60, le=86400, description="Seconds between polls of each source."
     )

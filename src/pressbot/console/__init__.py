@@ -69,7 +69,7 @@ def console_settings(settings: Settings, base_url: str, db_path: Path, *, admin:
         "seed": True,
     }
     # Offline: the embassy's website is not polled from a console.
-    return settings.model_copy(update=update | {"feed_urls": (), "page_urls": ()})
+    return settings.model_copy(update=update | {"poll_website": False})
 
 
 async def console_session(

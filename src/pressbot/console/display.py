@@ -3,6 +3,7 @@ a photo, video or document as a line such as ``[photo 1280×720]`` before its ca
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -73,6 +74,30 @@ def format_message(heading: str, text: str, buttons: list[Choice]) -> str:
     if buttons:
         body.append(INDENT + "  ".join(f"[{b.number}] {b.label}" for b in buttons))
     return "\n".join(body)
+
+
+def wrap_block(block: str, width: int) -> str:
+    """Each line of ``block`` broken at spaces to fit ``width`` columns, continued under INDENT.
+
+    A word longer than the width stays whole on a line of its own: cut, a URL or an id would
+    no longer be one. Lines that fit are left exactly as they are.
+    """
+    wrapped: list[str] = []
+    for line in block.split("\n"):
+        if len(line) <= width:
+            wrapped.append(line)
+            continue
+        # A heading ("bot › ") or the indent stays with the first word that follows it.
+        head = line[: len(INDENT)] if line[len(INDENT) - 1 : len(INDENT)] == " " else ""
+        wrapped += textwrap.wrap(
+            line[len(head) :],
+            width,
+            initial_indent=head,
+            subsequent_indent=INDENT,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [line]
+    return "\n".join(wrapped)
 
 
 def file_size(size: int) -> str:

@@ -11,11 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import threading
 from typing import TextIO
 
 from pressbot.console.chat import BotOutput
-from pressbot.console.display import Choice, choices, format_message, media_line, message_text
+from pressbot.console.display import (
+    Choice,
+    choices,
+    format_message,
+    media_line,
+    message_text,
+    wrap_block,
+)
 from pressbot.console.files import LocalFileError
 from pressbot.console.local_api import LocalBotApi
 from pressbot.core.media import MediaKind
@@ -56,9 +64,12 @@ ANSWER_QUIET_S = 0.3
 class Terminal:
     """Prints what the bot shows and turns typed lines into the local user's updates."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, width: int | None = None) -> None:
+        """``width``: the columns to wrap at; None, the terminal's (read at each print, so a
+        resized window is followed), or no wrapping when ``out`` is not a terminal."""
         self.out = out
         self._interactive = out.isatty()
+        self._width = width
         self._choices: list[Choice] = []
         self._choices_message: int | None = None
         self._shown = asyncio.Event()
@@ -155,6 +166,11 @@ class Terminal:
                 self._print(NO_BUTTONS)
 
     def _print(self, block: str) -> None:
+        width = self._width
+        if width is None and self._interactive:
+            width = shutil.get_terminal_size().columns
+        if width is not None:
+            block = wrap_block(block, width)
         if self._interactive:
             # Over the prompt: clear its line, print, and show the prompt again below.
             self.out.write(f"\r\x1b[K{block}\n{PROMPT}")

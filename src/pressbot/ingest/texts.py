@@ -32,6 +32,11 @@ NO_SOURCES = N_(
     "No website sources are set. Name feeds in PRESSBOT_FEED_URLS and pages in"
     " PRESSBOT_PAGE_URLS, then restart the bot."
 )
+NOT_POLLED = N_(
+    "The website is not read here: PRESSBOT_POLL_WEBSITE is off, as it always is in pressbot"
+    " console. A bot run with it on (the default) polls the feeds in PRESSBOT_FEED_URLS and"
+    " the pages in PRESSBOT_PAGE_URLS."
+)
 NOT_HELD = N_("That entry is not waiting any more: it was published or skipped already.")
 
 
@@ -102,8 +107,10 @@ def skipped_answer(title: str, tr: Translator) -> str:
     return tr("Skipped: “{title}” will not be published.", title=shown_title(title))
 
 
-def sources_list(sources: Sequence[Source], tr: Translator) -> str:
-    """/sources: each source, its last success, items imported and its error."""
+def sources_list(sources: Sequence[Source], tr: Translator, *, polled: bool = True) -> str:
+    """/sources: each source, its last success, items imported and its error; or why none."""
+    if not polled:
+        return tr(NOT_POLLED)
     if not sources:
         return tr(NO_SOURCES)
     blocks = [tr("<b>Website sources</b>")]

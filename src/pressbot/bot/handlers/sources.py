@@ -21,9 +21,11 @@ async def sources(update: Update, context: PressContext) -> None:
     """Show each website source's state, and the entries waiting for Publish."""
     if not await admin_in_private(update, context, Right.PUBLISH):
         return
-    urls = [url for url, _, _ in configured_sources(context.services.settings)]
+    settings = context.services.settings
+    urls = [url for url, _, _ in configured_sources(settings)]
     listed = await context.database.sources.listed(urls)
-    await reply_messages(update, [texts.sources_list(listed, context.tr)])
+    shown = texts.sources_list(listed, context.tr, polled=settings.poll_website)
+    await reply_messages(update, [shown])
     held = await context.database.source_entries.held()
     if held:
         await reply_messages(
