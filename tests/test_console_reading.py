@@ -6,6 +6,7 @@ import contextlib
 import io
 import re
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -94,3 +95,25 @@ def test_console_sources_says_the_website_is_not_read_here(tmp_path: Path) -> No
     assert "then restart the bot" not in (child.before or "")
     with contextlib.closing(sqlite3.connect(tmp_path / "tmp" / "x.sqlite3")) as db:
         assert db.execute("SELECT count(*) FROM sources").fetchone() == (0,)
+
+
+def test_a_line_the_bot_leaves_unanswered_gives_the_prompt_back(tmp_path: Path) -> None:
+    child = spawn_console(tmp_path)
+    child.sendline("/read_11@otherbot")  # a command for another bot: the bot stays silent
+    child.expect_exact("/read_11@otherbot\r\nyou › ")
+    child.sendline("/time")
+    child.expect(r"bot › \d{1,2} \w+ \d{4}")
+    quit_console(child)
+    assert "bot › " not in (child.before or "").split("/read_11@otherbot")[-1].split("/time")[0]
+
+
+def test_piped_lines_after_a_silent_one_are_still_answered_in_order(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pressbot", "console", "--db", "x.sqlite3"],
+        input="/read_11@otherbot\n/contacts\n/latest 1\n1\n",
+        capture_output=True, text=True, cwd=tmp_path, env=console_env(), timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    after = done.stdout.split("/quit or Ctrl-D leaves.", 1)[1]
+    assert after.index("bot › ") < after.index("bot › Latest (1–1)") < after.index("you pressed")
+    assert "bot ✎ Latest (2–2)" in after

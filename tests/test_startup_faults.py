@@ -408,7 +408,11 @@ async def test_command_menus_refused_at_start_are_set_later_and_the_bot_runs(
             await runner.stop()
     statuses = [c.status for c in fake_api.calls if c.method == "setMyCommands"]
     assert statuses[:3] == [500, 500, 200], statuses
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    warnings = [
+        r
+        for r in caplog.records
+        if r.levelno == logging.WARNING and r.name == "pressbot.server.app"
+    ]
     assert [r.getMessage().split(" (")[0] for r in warnings] == ["command menus not set"] * 2
     assert any("command menus set, on try 3" in r.getMessage() for r in caplog.records)
 

@@ -20,6 +20,7 @@ from pressbot.config import Settings
 from pressbot.console.local_api import TOKEN, LocalBotApi
 from pressbot.console.log_lines import console_logging, log_path_for
 from pressbot.console.terminal import ADMIN_BANNER, BANNER, Terminal, read_lines
+from pressbot.console.updates_handled import AnsweredUpdates
 from pressbot.logs import configure_logging
 from pressbot.server.app import build_application
 from pressbot.server.runner import Runner
@@ -103,7 +104,8 @@ async def _chat(
     try:
         # The same steps as `pressbot run` (serving.Runner): long polling the local server.
         local = console_settings(settings, api.base_url, db_path, admin=admin)
-        runner = Runner(build_application(local), local)
+        handled = AnsweredUpdates(terminal.handled)
+        runner = Runner(build_application(local, update_processor=handled), local)
         await runner.start()
         try:
             if language is not None:

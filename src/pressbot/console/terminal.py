@@ -56,7 +56,8 @@ NO_SUCH_BUTTON = "There is no button {number}; the buttons now are {numbers}."
 NO_BUTTONS = "There are no buttons to press right now."
 QUIT_COMMANDS = frozenset({"/quit", "/exit"})
 FILE_COMMANDS = {"/photo": MediaKind.PHOTO, "/video": MediaKind.VIDEO, "/file": MediaKind.DOCUMENT}
-#: With input from a pipe or file, how long to wait for the bot to start and finish answering.
+#: With input from a pipe or file: at most how long to wait for the bot to handle a line, and
+#: how long it must stay quiet after that for its answer to count as complete.
 ANSWER_WAIT_S = 5.0
 ANSWER_QUIET_S = 0.3
 
@@ -73,10 +74,13 @@ class Terminal:
         self._choices: list[Choice] = []
         self._choices_message: int | None = None
         self._shown = asyncio.Event()
+        self._handled = asyncio.Event()  # the bot has handled the latest line's update
+        self._answered = True  # something was shown since the latest line was sent
 
     def show(self, output: BotOutput) -> None:
         """Print a message the bot sent, edited or deleted, or a notice it gave."""
         self._shown.set()
+        self._answered = True
         message = output.message
         if output.kind == "notice" or message is None:
             self._print(NOTICE.format(text=output.notice))
@@ -95,6 +99,18 @@ class Terminal:
         heading = EDITED if output.kind == "edited" else SENT
         text = message_text(*(output.album or (message,)))
         self._print(format_message(heading, text, buttons))
+
+    def handled(self) -> None:
+        """The bot has handled an update of the local user's (AnsweredUpdates calls it).
+
+        When it answered nothing (a command for another bot, say), the prompt is shown again
+        on a terminal, as it is after every answer.
+        """
+        self._handled.set()
+        if self._interactive and not self._answered:
+            self.out.write(PROMPT)
+            self.out.flush()
+        self._answered = True
 
     async def run(
         self,
@@ -115,9 +131,11 @@ class Terminal:
             if text in QUIT_COMMANDS:
                 return
             self._shown.clear()
+            self._handled.clear()
             command = text.split(maxsplit=1)[0] if text else ""
             if text.isdigit():
-                self._press(api, int(text))
+                if not self._press(api, int(text)):
+                    continue  # no button pressed: nothing for the bot to answer
             elif command in FILE_COMMANDS:
                 if not self._send_file(api, command, text[len(command) :].strip()):
                     continue  # nothing sent: no answer to wait for
@@ -125,17 +143,19 @@ class Terminal:
                 api.user_sends(text)
             else:
                 continue
+            self._answered = False
             if wait_for_answers:
                 await self._answer_shown()
 
     async def _answer_shown(self) -> None:
-        """Wait for the bot's first output, then until it has been quiet for a moment."""
-        timeout = ANSWER_WAIT_S
+        """Wait until the bot has handled the line, then until it has been quiet for a
+        moment (what the engine sends after handling, a release's copies, comes then)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._handled.wait(), ANSWER_WAIT_S)
         with contextlib.suppress(TimeoutError):
             while True:
-                await asyncio.wait_for(self._shown.wait(), timeout)
+                await asyncio.wait_for(self._shown.wait(), ANSWER_QUIET_S)
                 self._shown.clear()
-                timeout = ANSWER_QUIET_S
 
     def _send_file(self, api: LocalBotApi, command: str, rest: str) -> bool:
         """/photo PATH [caption…] and the like: True once the file is sent."""
@@ -150,10 +170,11 @@ class Terminal:
         self._print(SENT_FILE.format(line=media_line(file)))
         return True
 
-    def _press(self, api: LocalBotApi, number: int) -> None:
+    def _press(self, api: LocalBotApi, number: int) -> bool:
+        """Press the button ``number``: True once its press went to the bot."""
         if not self._choices or self._choices_message is None:
             self._print(NO_BUTTONS)
-            return
+            return False
         choice = next((c for c in self._choices if c.number == number), None)
         if choice is None:
             numbers = ", ".join(str(c.number) for c in self._choices)
@@ -162,8 +183,10 @@ class Terminal:
             self._print(LINK_BUTTON.format(url=choice.url or ""))
         else:
             self._print(PRESSED.format(number=choice.number, label=choice.label))
-            if not api.user_presses(self._choices_message, choice.callback_data):
-                self._print(NO_BUTTONS)
+            if api.user_presses(self._choices_message, choice.callback_data):
+                return True
+            self._print(NO_BUTTONS)
+        return False
 
     def _print(self, block: str) -> None:
         width = self._width

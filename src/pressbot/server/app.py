@@ -17,7 +17,13 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ApplicationBuilder, ApplicationHandlerStop, ContextTypes, Defaults
+from telegram.ext import (
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseUpdateProcessor,
+    ContextTypes,
+    Defaults,
+)
 
 from pressbot.bot.context import (
     BotData,
@@ -79,12 +85,17 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 def build_application(
-    settings: Settings, clock: Clock = utc_now, *, commands_retry: float | None = None
+    settings: Settings,
+    clock: Clock = utc_now,
+    *,
+    commands_retry: float | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
 ) -> PressApplication:
     """Build the Application: handlers registered; database and engine opened in post_init.
 
     `commands_retry`: the first wait (seconds) before setting the command menus again when
-    Telegram refused them at start; COMMANDS_RETRY_FIRST when None.
+    Telegram refused them at start; COMMANDS_RETRY_FIRST when None. `update_processor`:
+    PTB's, for the console to know when an update was handled; one at a time when None.
     """
     token = settings.require_token()
     # Counts for /metrics, Bot API health for /healthz.
@@ -163,6 +174,7 @@ def build_application(
             Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
         .rate_limiter(SharedRateLimiter(budget))
+        .concurrent_updates(update_processor or False)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
