@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -35,6 +36,40 @@ async def run_cli(tmp_path: Path, *args: str, **variables: str) -> tuple[int, st
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+async def run_until_logged(
+    tmp_path: Path, marker: str, deadline: float, **variables: str
+) -> tuple[list[str], str]:
+    """Start `pressbot run`, read its log until a line holds ``marker``, then stop it with
+    SIGTERM: the lines read until then, and the whole log. It must exit 0 within ``deadline``."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pressbot", "run",
+        cwd=tmp_path,
+        env=pressbot_env(tmp_path, **variables),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stderr is not None
+    lines: list[str] = []
+    try:
+        async with asyncio.timeout(deadline):
+            while not any(marker in line for line in lines):
+                line = (await process.stderr.readline()).decode()
+                assert line, ("it exited", process.returncode, "".join(lines))
+                lines.append(line)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # it ended before the marker
+            process.send_signal(signal.SIGTERM)
+        try:
+            _, rest = await asyncio.wait_for(process.communicate(), timeout=deadline)
+        except TimeoutError:
+            process.kill()
+            _, rest = await process.communicate()
+            raise AssertionError(f"no exit on SIGTERM:\n{''.join(lines)}") from None
+    log = "".join(lines) + rest.decode()
+    assert process.returncode == 0, log
+    return lines, log
 
 
 async def test_run_without_a_token_names_the_variable(tmp_path: Path) -> None:

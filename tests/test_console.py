@@ -14,14 +14,17 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from pressbot.console.display import choices, format_message, html_to_text
+from pressbot.console.display import choices, format_message
+from pressbot.console.styles import from_html, plain, text_of
 
 TIMEOUT = 30
 
 
 def console_env() -> dict[str, str]:
-    """The environment without PRESSBOT_ variables: no token, no settings."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("PRESSBOT_")}
+    """The environment without PRESSBOT_ variables: no token, no settings; and NO_COLOR, so
+    that a test on a terminal reads the words (test_console_styles.py reads the styles)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PRESSBOT_")}
+    return clean | {"NO_COLOR": "1"}
 
 
 @pytest.fixture
@@ -163,8 +166,8 @@ def test_lines_piped_in_wait_for_the_answer_before(tmp_path: Path) -> None:
 
 def test_html_becomes_the_text_a_reader_sees() -> None:
     html = '<b>Title</b> &amp; <a href="https://example.org/x">more</a>\n<i>1 &lt; 2</i>'
-    assert html_to_text(html) == "Title & more (https://example.org/x)\n1 < 2"
-    assert html_to_text('<a href="https://t.me/x">https://t.me/x</a>') == "https://t.me/x"
+    assert text_of(from_html(html)) == "Title & more (https://example.org/x)\n1 < 2"
+    assert text_of(from_html('<a href="https://t.me/x">https://t.me/x</a>')) == "https://t.me/x"
 
 
 def test_buttons_are_numbered_row_by_row() -> None:
@@ -179,7 +182,7 @@ def test_buttons_are_numbered_row_by_row() -> None:
         (1, "Publish", "post:publish", None),
         (2, "Site", None, "https://example.org"),
     ]
-    assert format_message("bot › ", "One\n\nTwo", buttons) == (
+    assert text_of(format_message("bot › ", plain("One\n\nTwo"), buttons)) == (
         "bot › One\n\n      Two\n      [1] Publish  [2] Site"
     )
 
@@ -249,5 +252,5 @@ def test_a_failing_handler_keeps_its_log_out_of_the_chat_and_in_the_file(
     assert "IntegrityError" not in shown.getvalue()
     assert "Traceback" not in shown.getvalue()
     log = (tmp_path / "tmp" / "x.sqlite3.log").read_text(encoding="utf-8")
-    assert "ERROR pressbot.server.app: error while handling an update\nTraceback" in log
+    assert "ERROR pressbot.bot.errors: error while handling an update\nTraceback" in log
     assert "sqlite3.IntegrityError: refused by the test" in log

@@ -405,8 +405,8 @@ def test_sizes_and_lines() -> None:
     api = LocalBotApi(LOCAL_USER, lambda output: None)
     odd = api.files.add_url(MediaKind.DOCUMENT, "https://example.org/s.pdf", {})
     assert media_line(odd) == "[document https://example.org/s.pdf]"
-    message = api.local.add(LOCAL_USER, "", None)
-    assert message_text(message) == ""
+    message = api.local.add(LOCAL_USER, (), None)
+    assert message_text(message) == ()
 
 
 def test_the_console_sends_a_photo_to_the_real_bot(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ import pexpect
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pressbot.console.display import INDENT, wrap_block
+from pressbot.console.display import INDENT, wrap_text
+from pressbot.console.styles import columns, plain, render
 from test_console import console_env, quit_console, spawn_console
 
 WIDTH = 60
@@ -46,6 +47,11 @@ def test_a_long_statement_on_a_narrow_terminal_breaks_at_spaces_under_the_indent
     assert " ".join(title.split()) in " ".join(words)
 
 
+def wrap_block(block: str, width: int) -> str:
+    """``block`` as the console prints it, plain, at ``width`` columns."""
+    return render(wrap_text(plain(block), width), styled=False)
+
+
 def test_lines_that_fit_are_left_as_they_are() -> None:
     block = f"bot › Latest (1–3)\n{INDENT}15.10.2018 — a reply /read_11\n\n{INDENT}[1] Older ›"
     assert wrap_block(block, 40) == block
@@ -68,7 +74,7 @@ def test_wrapping_keeps_every_word_in_order_and_no_line_passes_the_width(
     assert wrapped.split() == block.split()
     for line in wrapped.split("\n"):
         assert (
-            len(line) <= width
+            columns(line) <= width
             or len(line.split()) == 1
             or (line.startswith(("bot › ", INDENT)) and len(line[len(INDENT) :].split()) == 1)
         ), line

@@ -11,7 +11,6 @@ import contextlib
 import logging
 import os
 import shutil
-import signal
 import socket
 import sqlite3
 import sys
@@ -32,7 +31,7 @@ from pressbot.server.runner import Runner, start_retry_delay
 from pressbot.storage import open_database
 from pressbot.storage.migrations import SchemaError, check_schema_version
 from pressbot.storage.schema import MIGRATIONS
-from test_cli import pressbot_env
+from test_cli import pressbot_env, run_until_logged
 
 KNOWN = max(m.version for m in MIGRATIONS)
 ROOT = Path(__file__).resolve().parents[1]
@@ -329,33 +328,10 @@ def closed_port() -> int:
 async def test_unreachable_telegram_is_tried_again_until_sigterm_which_exits_0(
     tmp_path: Path,
 ) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "pressbot", "run",
-        cwd=tmp_path,
-        env=pressbot_env(
-            tmp_path, BOT_TOKEN=TOKEN, API_BASE_URL=f"http://127.0.0.1:{closed_port()}/bot"
-        ),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    lines, log = await run_until_logged(
+        tmp_path, "(try 2)", DEADLINE,
+        BOT_TOKEN=TOKEN, API_BASE_URL=f"http://127.0.0.1:{closed_port()}/bot",
     )  # fmt: skip
-    assert process.stderr is not None
-    lines: list[str] = []
-    try:
-        async with asyncio.timeout(DEADLINE):
-            while not any("(try 2)" in line for line in lines):
-                line = (await process.stderr.readline()).decode()
-                assert line, ("it exited", process.returncode, lines)
-                lines.append(line)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            _, rest = await asyncio.wait_for(process.communicate(), timeout=DEADLINE)
-        except TimeoutError:
-            process.kill()
-            _, rest = await process.communicate()
-            raise AssertionError(f"no exit on SIGTERM:\n{''.join(lines)}") from None
-    log = "".join(lines) + rest.decode()
-    assert process.returncode == 0, log
     assert "Traceback" not in log, log
     tries = [line for line in lines if "Telegram can't be reached" in line]
     assert len(tries) == 2, log  # one line a try

@@ -3,9 +3,6 @@ who may publish, a warning says so. A real process against the fake Bot API."""
 
 from __future__ import annotations
 
-import asyncio
-import signal
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +12,7 @@ from harness import TOKEN
 from pressbot.core.models import ChatType
 from pressbot.core.team import Role
 from pressbot.storage import open_database
-from test_cli import pressbot_env, run_cli
+from test_cli import run_cli, run_until_logged
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 NOBODY = "nobody can publish. Set PRESSBOT_ADMIN_IDS"
@@ -38,25 +35,8 @@ async def prepared(tmp_path: Path, subscribers: int, members: dict[int, Role]) -
 
 async def start_up_log(tmp_path: Path, fake_api: FakeBotApi, **variables: str) -> str:
     """Start `pressbot run`, read its log until the start line, stop it; return the log."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "pressbot", "run",
-        cwd=tmp_path,
-        env=pressbot_env(tmp_path, BOT_TOKEN=TOKEN, API_BASE_URL=fake_api.base_url, **variables),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stderr is not None
-    lines: list[str] = []
-    try:
-        while not any("serving @" in line for line in lines):
-            line = await asyncio.wait_for(process.stderr.readline(), timeout=30)
-            assert line, "".join(lines)  # the process ended before the start line
-            lines.append(line.decode())
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, rest = await asyncio.wait_for(process.communicate(), timeout=30)
-    log = "".join(lines) + rest.decode()
-    assert process.returncode == 0, log
+    variables = {"BOT_TOKEN": TOKEN, "API_BASE_URL": fake_api.base_url, **variables}
+    _, log = await run_until_logged(tmp_path, "serving @", 30, **variables)
     return log
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pressbot.cli.instance_lock import hold_database_lock
 from pressbot.cli.progress_bar import ProgressBar
-from pressbot.cli.rotation import check_keep, copies_of, copy_name, remove_beyond
+from pressbot.cli.rotation import check_keep, copy_name, remove_beyond
 from pressbot.storage.backup import BackupError, check_pressbot_database, copy_database
 from pressbot.storage.backup import replace_database as put_in_place
 
@@ -37,10 +37,10 @@ def backup_into(db_path: Path, folder: Path, keep: int, now: datetime) -> str:
     except BackupError:
         target.unlink(missing_ok=True)  # not a copy to keep, nor to count among the N
         raise
-    removed = remove_beyond(db_path, folder, keep)
+    removed, left = remove_beyond(db_path, folder, keep)
     lines = [f"Backed up {db_path} to {target} (schema version {version})."]
     lines += [f"Removed the older copy {path}." for path in removed]
-    count = len(copies_of(db_path, folder))
+    count = len(left)
     lines.append(f"{count} {'copy' if count == 1 else 'copies'} of {db_path.name} in {folder}.")
     return "\n".join(lines)
 

@@ -70,13 +70,17 @@ def _dated(db_path: Path, folder: Path) -> list[tuple[str, int, Path]]:
     return found
 
 
-def remove_beyond(db_path: Path, folder: Path, keep: int) -> tuple[Path, ...]:
-    """Remove the oldest copies beyond the newest ``keep``; return what was removed."""
+def remove_beyond(
+    db_path: Path, folder: Path, keep: int
+) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """Remove the oldest copies beyond the newest ``keep``; return what was removed, and the
+    copies left."""
     copies = copies_of(db_path, folder)
     removed = tuple(copies[: max(0, len(copies) - keep)])
+    left = tuple(copies[len(removed) :])
     for path in removed:
         try:
             path.unlink(missing_ok=True)
         except OSError as error:
             raise BackupError(f"could not remove the old copy {path}: {error.strerror}") from None
-    return removed
+    return removed, left

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,6 +20,7 @@ from pydantic import SecretStr
 from pressbot.config import Settings
 from pressbot.console.local_api import TOKEN, LocalBotApi
 from pressbot.console.log_lines import console_logging, log_path_for
+from pressbot.console.styles import wants_styles
 from pressbot.console.terminal import ADMIN_BANNER, BANNER, Terminal, read_lines
 from pressbot.console.updates_handled import AnsweredUpdates
 from pressbot.logs import configure_logging
@@ -83,7 +85,8 @@ async def console_session(
     stdout: TextIO | None = None,
 ) -> None:
     """Start the local Bot API and the bot, hand the terminal over, and stop both at the end."""
-    terminal = Terminal(stdout or sys.stdout)
+    out = stdout or sys.stdout
+    terminal = Terminal(out, styled=wants_styles(out, os.environ))
     with console_logging(log_path_for(db_path), [TOKEN]):
         await _chat(terminal, settings, db_path, admin=admin, language=language, stdin=stdin)
 

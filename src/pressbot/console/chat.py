@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pressbot.console.styles import Text, text_of
 from pressbot.core.media import MediaKind
 
 JsonDict = dict[str, Any]
@@ -88,17 +89,22 @@ def _known(values: JsonDict) -> JsonDict:
 
 @dataclass
 class ChatMessage:
-    """A message in the local chat, as the console shows it; ``text`` is a media's caption."""
+    """A message in the local chat, as the console shows it; ``shown`` is a media's caption."""
 
     chat_id: int
     message_id: int
     date: int
     sender: JsonDict
-    text: str
+    shown: Text  # what the reader sees, with its bold, italic and links
     reply_markup: JsonDict | None = None
     edited: bool = False
     file: LocalFile | None = None
     media_group_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The message's text (or caption) without its styles."""
+        return text_of(self.shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,14 +150,14 @@ class LocalChat:
     def add(
         self,
         sender: JsonDict,
-        text: str,
+        shown: Text,
         markup: JsonDict | None,
         file: LocalFile | None = None,
         media_group_id: str | None = None,
     ) -> ChatMessage:
         """Store a new message with the chat's next message id."""
         message_id = next(self._ids)  # shared by the user and the bot; never reused
-        message = ChatMessage(self.user["id"], message_id, int(time.time()), sender, text, markup)
+        message = ChatMessage(self.user["id"], message_id, int(time.time()), sender, shown, markup)
         message.file, message.media_group_id = file, media_group_id
         self.messages[message_id] = message
         return message

@@ -1,50 +1,17 @@
-"""What the console prints: the bot's Telegram HTML as plain text, buttons as numbered choices,
-a photo, video or document as a line such as ``[photo 1280×720]`` before its caption."""
+"""What the console prints: a bot message as a block under its heading, buttons as numbered
+choices, a photo, video or document as a line such as ``[photo 1280×720]`` before its caption,
+wrapped at the terminal's width under the indent."""
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
 from pressbot.console.chat import ChatMessage, LocalFile
+from pressbot.console.styles import Run, Text, lines_of, plain, wrap
 from pressbot.core.media import MediaKind
 
 INDENT = "      "
-
-
-class _PlainText(HTMLParser):
-    """Collects the text of Telegram's HTML subset; a link keeps its address in brackets."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._links: list[tuple[str, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._links.append((dict(attrs).get("href") or "", len(self.parts)))
-        elif tag == "br":
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._links:
-            href, start = self._links.pop()
-            label = "".join(self.parts[start:])
-            if href and href != label:
-                self.parts.append(f" ({href})")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """The text a reader sees for a message sent with parse_mode HTML."""
-    parser = _PlainText()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,37 +34,23 @@ def choices(reply_markup: dict[str, Any] | None) -> list[Choice]:
     ]
 
 
-def format_message(heading: str, text: str, buttons: list[Choice]) -> str:
+def format_message(heading: str, text: Text, buttons: list[Choice]) -> Text:
     """A bot message as a block: the heading, the text indented, the buttons on one line."""
-    lines = text.splitlines() or [""]
-    body = [f"{heading}{lines[0]}", *(f"{INDENT}{line}" if line else "" for line in lines[1:])]
+    block: list[Run] = [Run(heading)]
+    for number, line in enumerate(lines_of(text)):
+        if number:
+            block += [Run("\n"), *((Run(INDENT), *line) if line else ())]
+        else:
+            block += line
     if buttons:
-        body.append(INDENT + "  ".join(f"[{b.number}] {b.label}" for b in buttons))
-    return "\n".join(body)
+        block.append(Run("\n" + INDENT + "  ".join(f"[{b.number}] {b.label}" for b in buttons)))
+    return tuple(block)
 
 
-def wrap_block(block: str, width: int) -> str:
-    """Each line of ``block`` broken at spaces to fit ``width`` columns, continued under INDENT.
-
-    A word longer than the width stays whole on a line of its own: cut, a URL or an id would
-    no longer be one. Lines that fit are left exactly as they are.
-    """
-    wrapped: list[str] = []
-    for line in block.split("\n"):
-        if len(line) <= width:
-            wrapped.append(line)
-            continue
-        # A heading ("bot › ") or the indent stays with the first word that follows it.
-        head = line[: len(INDENT)] if line[len(INDENT) - 1 : len(INDENT)] == " " else ""
-        wrapped += textwrap.wrap(
-            line[len(head) :],
-            width,
-            initial_indent=head,
-            subsequent_indent=INDENT,
-            break_long_words=False,
-            break_on_hyphens=False,
-        ) or [line]
-    return "\n".join(wrapped)
+def wrap_text(text: Text, width: int) -> list[Text]:
+    """Each line of ``text`` broken at spaces to fit ``width`` columns, continued under INDENT
+    (styles.wrap: a line that fits stays as it is, a word too long for any line stays whole)."""
+    return [part for line in lines_of(text) for part in wrap(line, width, INDENT)]
 
 
 def file_size(size: int) -> str:
@@ -128,10 +81,13 @@ def media_line(file: LocalFile) -> str:
     return f"[{file.kind} {', '.join(parts)}]" if parts else f"[{file.kind}]"
 
 
-def message_text(*messages: ChatMessage) -> str:
+def message_text(*messages: ChatMessage) -> Text:
     """What a message shows, or an album of them: a line a file, then the text or captions."""
-    lines = [media_line(message.file) for message in messages if message.file is not None]
-    return "\n".join([*lines, *(message.text for message in messages if message.text)])
+    lines = [plain(media_line(message.file)) for message in messages if message.file]
+    shown: list[Run] = []
+    for number, part in enumerate([*lines, *(m.shown for m in messages if m.text)]):
+        shown += [Run("\n"), *part] if number else part
+    return tuple(shown)
 
 
 def _duration(seconds: int) -> str:

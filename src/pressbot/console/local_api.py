@@ -30,9 +30,9 @@ from pressbot.console.chat import (
     LocalFile,
     bot_sender,
 )
-from pressbot.console.display import html_to_text
 from pressbot.console.files import FileStore, check_caption
 from pressbot.console.local_media import MediaMethods
+from pressbot.console.styles import as_sent, plain, text_of
 from pressbot.core.media import UPLOAD_LIMITS, MediaKind
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class LocalBotApi:
 
     def user_sends(self, text: str) -> None:
         """The local user writes ``text``; a leading /command is marked as Telegram marks it."""
-        message = self.local.add(self.local.user, text, None)
+        message = self.local.add(self.local.user, plain(text), None)
         payload = self.local.to_api(message)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
@@ -118,7 +118,7 @@ class LocalBotApi:
         Telegram app would; LocalFileError (nothing sent) when it can't be sent."""
         check_caption(caption)
         file = self.files.read_user_file(kind, path)
-        message = self.local.add(self.local.user, caption, None, file)
+        message = self.local.add(self.local.user, plain(caption), None, file)
         self._push("message", self.local.to_api(message))
         return file
 
@@ -191,12 +191,12 @@ class LocalBotApi:
 
     async def _send_message(self, params: JsonDict) -> JsonDict:
         chat_id = int(params["chat_id"])
-        text = html_to_text(params["text"]) if params.get("parse_mode") else params["text"]
+        shown = as_sent(params["text"], params.get("parse_mode"))
         markup = params.get("reply_markup")
         markup = markup if isinstance(markup, dict) and "inline_keyboard" in markup else None
         if chat_id != self.local.user["id"]:
-            return self.local.elsewhere(chat_id, text)
-        message = self.local.add(bot_sender(), text, markup)
+            return self.local.elsewhere(chat_id, text_of(shown))
+        message = self.local.add(bot_sender(), shown, markup)
         self.on_output(BotOutput("sent", message))
         return self.local.to_api(message)
 
@@ -212,14 +212,14 @@ class LocalBotApi:
         if chat_id != self.local.user["id"]:
             return self.local.elsewhere(chat_id, params.get("text", ""))
         message = self.local.bot_message(int(params.get("message_id", 0)))
-        text = message.text
+        shown = message.shown
         if "text" in params:
-            raw = params["text"]
-            text = html_to_text(raw) if params.get("parse_mode") else raw
+            shown = as_sent(params["text"], params.get("parse_mode"))
         markup = params.get("reply_markup")  # omitted: the buttons go, as in Telegram
-        if (text, markup) == (message.text, message.reply_markup):
+        # The same text with other styles is modified, as Telegram compares the entities too.
+        if (shown, markup) == (message.shown, message.reply_markup):
             raise ApiError(400, NOT_MODIFIED)
-        message.text, message.reply_markup, message.edited = text, markup, True
+        message.shown, message.reply_markup, message.edited = shown, markup, True
         self.on_output(BotOutput("edited", message))
         return self.local.to_api(message)
 

@@ -26,8 +26,8 @@ from pressbot.console.chat import (
     LocalFile,
     bot_sender,
 )
-from pressbot.console.display import html_to_text
 from pressbot.console.files import WRONG_FILE, FileStore
+from pressbot.console.styles import Text, as_sent, strip, text_of
 from pressbot.core.media import ALBUM_LIMIT, CAPTION_LIMIT, MediaKind
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class MediaMethods:
         file = self._file(kind, params[kind.value], params, params)
         markup = _markup(params)
         if chat_id != self.local.user["id"]:
-            return self.local.elsewhere(chat_id, caption, file)
+            return self.local.elsewhere(chat_id, text_of(caption), file)
         message = self.local.add(bot_sender(), caption, markup, file)
         self.on_output(BotOutput("sent", message))
         return self.local.to_api(message)
@@ -100,7 +100,7 @@ class MediaMethods:
         album = str(next(self._albums)) if len(items) > 1 else None
         if chat_id != self.local.user["id"]:
             return [
-                self.local.elsewhere(chat_id, caption, file, media_group_id=album)
+                self.local.elsewhere(chat_id, text_of(caption), file, media_group_id=album)
                 for caption, file in zip(captions, files, strict=True)
             ]
         messages = [
@@ -135,7 +135,7 @@ class MediaMethods:
         caption = _caption(params)
         if chat_id != self.local.user["id"]:
             file = self.local.other_files.get((chat_id, message_id))
-            return self.local.elsewhere(chat_id, caption, file, message_id=message_id)
+            return self.local.elsewhere(chat_id, text_of(caption), file, message_id=message_id)
         message = self.local.bot_message(message_id)
         if message.file is None:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
@@ -151,7 +151,7 @@ class MediaMethods:
         caption = _caption(media)
         file = self._file(kind, media.get("media"), params, media)
         if chat_id != self.local.user["id"]:
-            return self.local.elsewhere(chat_id, caption, file, message_id=message_id)
+            return self.local.elsewhere(chat_id, text_of(caption), file, message_id=message_id)
         message = self.local.bot_message(message_id)
         if message.file is None:
             raise ApiError(400, "Bad Request: there is no media in the message to edit")
@@ -161,13 +161,13 @@ class MediaMethods:
         return self._edited(message, file, caption, params.get("reply_markup"))
 
     def _edited(
-        self, message: ChatMessage, file: LocalFile, caption: str, markup: JsonDict | None
+        self, message: ChatMessage, file: LocalFile, caption: Text, markup: JsonDict | None
     ) -> JsonDict:
         """Apply an edit (markup omitted: the buttons go, as in Telegram) and show it."""
-        before = (message.file and message.file.file_id, message.text, message.reply_markup)
+        before = (message.file and message.file.file_id, message.shown, message.reply_markup)
         if (file.file_id, caption, markup) == before:
             raise ApiError(400, NOT_MODIFIED)
-        message.file, message.text, message.reply_markup = file, caption, markup
+        message.file, message.shown, message.reply_markup = file, caption, markup
         message.edited = True
         self.on_output(BotOutput("edited", message))
         return self.local.to_api(message)
@@ -205,13 +205,13 @@ def _chat_id(params: JsonDict) -> int:
         raise ApiError(400, "Bad Request: chat not found") from None
 
 
-def _caption(params: JsonDict) -> str:
+def _caption(params: JsonDict) -> Text:
     """The caption a reader sees; as Telegram, no longer than 1,024 characters."""
     raw = params.get("caption")
     if not isinstance(raw, str):
-        return ""
-    caption = (html_to_text(raw) if params.get("parse_mode") else raw).strip()
-    if len(caption) > CAPTION_LIMIT:
+        return ()
+    caption = strip(as_sent(raw, params.get("parse_mode")))
+    if len(text_of(caption)) > CAPTION_LIMIT:
         raise ApiError(400, "Bad Request: message caption is too long")
     return caption
 

@@ -22,10 +22,11 @@ from pressbot.console.display import (
     format_message,
     media_line,
     message_text,
-    wrap_block,
+    wrap_text,
 )
 from pressbot.console.files import LocalFileError
 from pressbot.console.local_api import LocalBotApi
+from pressbot.console.styles import Text, lines_of, plain, render, text_of
 from pressbot.core.media import MediaKind
 
 logger = logging.getLogger(__name__)
@@ -65,12 +66,14 @@ ANSWER_QUIET_S = 0.3
 class Terminal:
     """Prints what the bot shows and turns typed lines into the local user's updates."""
 
-    def __init__(self, out: TextIO, width: int | None = None) -> None:
+    def __init__(self, out: TextIO, width: int | None = None, *, styled: bool = False) -> None:
         """``width``: the columns to wrap at; None, the terminal's (read at each print, so a
-        resized window is followed), or no wrapping when ``out`` is not a terminal."""
+        resized window is followed), or no wrapping when ``out`` is not a terminal.
+        ``styled``: bold, italic and links shown with ANSI styles (styles.wants_styles)."""
         self.out = out
         self._interactive = out.isatty()
         self._width = width
+        self._styled = styled
         self._choices: list[Choice] = []
         self._choices_message: int | None = None
         self._shown = asyncio.Event()
@@ -86,8 +89,8 @@ class Terminal:
             self._print(NOTICE.format(text=output.notice))
             return
         if output.kind == "deleted":
-            first_line = (message_text(message).splitlines() or [""])[0]
-            self._print(DELETED.format(text=first_line))
+            first_line = (lines_of(message_text(message)) or [()])[0]
+            self._print(DELETED.format(text=text_of(first_line)))
             if message.message_id == self._choices_message:
                 self._choices, self._choices_message = [], None
             return
@@ -188,12 +191,15 @@ class Terminal:
             self._print(NO_BUTTONS)
         return False
 
-    def _print(self, block: str) -> None:
+    def _print(self, shown: str | Text) -> None:
+        """Print a block of the console's or the bot's (only through styles.render, which drops
+        the control characters a text may hold)."""
+        text = plain(shown) if isinstance(shown, str) else shown
         width = self._width
         if width is None and self._interactive:
             width = shutil.get_terminal_size().columns
-        if width is not None:
-            block = wrap_block(block, width)
+        lines = wrap_text(text, width) if width is not None else lines_of(text)
+        block = render(lines, styled=self._styled)
         if self._interactive:
             # Over the prompt: clear its line, print, and show the prompt again below.
             self.out.write(f"\r\x1b[K{block}\n{PROMPT}")

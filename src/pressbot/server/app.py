@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 from datetime import timedelta
@@ -11,15 +10,11 @@ from typing import Any
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
-    CallbackQuery,
     LinkPreviewOptions,
-    Update,
 )
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationBuilder,
-    ApplicationHandlerStop,
     BaseUpdateProcessor,
     ContextTypes,
     Defaults,
@@ -34,6 +29,7 @@ from pressbot.bot.context import (
     team_role,
     utc_now,
 )
+from pressbot.bot.errors import report_error
 from pressbot.bot.handlers import (
     admin_manage,
     admin_post,
@@ -64,7 +60,7 @@ from pressbot.bot.report_jobs import start_weekly_report
 from pressbot.bot.website_jobs import start_ingest
 from pressbot.config import Settings
 from pressbot.core.clock import Clock
-from pressbot.core.languages import ENGLISH, LANGUAGES, N_
+from pressbot.core.languages import ENGLISH, LANGUAGES
 from pressbot.core.team import Right
 from pressbot.delivery.budget import SendBudget
 from pressbot.delivery.engine import DeliveryEngine
@@ -73,7 +69,6 @@ from pressbot.delivery.tracking import ProgressTracker
 from pressbot.ingest.items_file import default_data_dir, seed_if_new
 from pressbot.server.telemetry import ObservedSender, ServerBotData, Telemetry
 from pressbot.storage import open_database
-from pressbot.storage.write_blocked import cannot_write_now
 from pressbot.texts.commands import READER_COMMANDS
 from pressbot.texts.i18n import kind_translators, translator
 
@@ -274,59 +269,3 @@ async def _set_command_menus(application: PressApplication, settings: Settings) 
             except BadRequest as error:
                 # An admin who never opened a chat with the bot: they still can type commands.
                 logger.warning("admin menu for %d not set: %s", admin_id, error.message)
-
-
-async def report_error(update: object, context: PressContext) -> None:
-    """Log a handler's error, tell the chat in one reply, and stop handling that update.
-
-    A database that cannot be written now (locked, disk full) is said to be busy, in one log
-    line; any other error is sorry, logged with its traceback. Either way the update's later
-    handlers do not run: the reader gets the apology, not an answer after it. The apology
-    failing (chat not found, Telegram down) is logged in one line: this never raises.
-    """
-    error = context.error
-    text: str | None = SORRY
-    if isinstance(error, Forbidden):
-        # The user blocked the bot or removed it from the group: nobody to tell.
-        logger.info("could not reply: %s", error.message)
-        text = None
-    elif cannot_write_now(error):
-        logger.warning("the database cannot be written now (%s): answered busy", error)
-        text = BUSY
-    else:
-        logger.error("error while handling an update", exc_info=error)
-    if not isinstance(update, Update):
-        return  # a job's error: no chat to tell, no update to stop
-    if text is not None and update.effective_chat is not None:
-        language.remembered_language(context, update)
-        await _apologise(context, update.effective_chat.id, text)
-    if update.callback_query is not None:
-        await _stop_spinner(update.callback_query)
-    raise ApplicationHandlerStop
-
-
-SORRY = N_("Sorry, something went wrong. Please try again in a minute.")
-BUSY = N_("The bot is busy right now. Please try again in a minute.")
-
-
-async def _apologise(context: PressContext, chat_id: int, text: str) -> None:
-    """Send the translated `text` to the chat; a failure is one log line, never an error."""
-    try:
-        await context.bot.send_message(
-            chat_id, html.escape(context.tr(text)), parse_mode=ParseMode.HTML
-        )
-    except Exception as failure:  # the error handler's last word: nothing may escape it
-        logger.warning(
-            "could not tell chat %d about the error: %s: %s",
-            chat_id,
-            type(failure).__name__,
-            failure,
-        )
-
-
-async def _stop_spinner(query: CallbackQuery) -> None:
-    """Answer the pressed button, so that its spinner stops; it may have been answered."""
-    try:
-        await query.answer()
-    except TelegramError as failure:  # answered before the error, or too old: nothing to do
-        logger.debug("button not answered after the error: %s", failure)
