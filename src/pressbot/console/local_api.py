@@ -32,6 +32,7 @@ from pressbot.console.chat import (
 )
 from pressbot.console.files import FileStore, check_caption
 from pressbot.console.local_media import MediaMethods
+from pressbot.console.markup import parse, utf16_len
 from pressbot.console.styles import as_sent, plain, text_of
 from pressbot.core.media import UPLOAD_LIMITS, MediaKind
 
@@ -103,23 +104,32 @@ class LocalBotApi:
 
     # -- what the local user does -------------------------------------------------------------
 
-    def user_sends(self, text: str) -> None:
-        """The local user writes ``text``; a leading /command is marked as Telegram marks it."""
+    def user_sends(self, typed: str) -> None:
+        """The local user writes ``typed``: its ``*bold*``, ``_italic_`` and ``[label](url)``
+        become entities (markup.py), and a leading /command is marked as Telegram marks it."""
+        text, entities = parse(typed)
         message = self.local.add(self.local.user, plain(text), None)
         payload = self.local.to_api(message)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
-            length = len(command.encode("utf-16-le")) // 2
-            payload["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            marked = {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+            entities = [marked, *entities]
+        if entities:
+            payload["entities"] = entities
         self._push("message", payload)
 
-    def user_sends_file(self, kind: MediaKind, path: str, caption: str) -> LocalFile:
+    def user_sends_file(self, kind: MediaKind, path: str, typed: str) -> LocalFile:
         """The local user sends the file at ``path`` as a photo, video or document, as a
-        Telegram app would; LocalFileError (nothing sent) when it can't be sent."""
+        Telegram app would, with the caption ``typed`` (markup.py); LocalFileError (nothing
+        sent) when it can't be sent."""
+        caption, entities = parse(typed)
         check_caption(caption)
         file = self.files.read_user_file(kind, path)
         message = self.local.add(self.local.user, plain(caption), None, file)
-        self._push("message", self.local.to_api(message))
+        payload = self.local.to_api(message)
+        if entities:
+            payload["caption_entities"] = entities
+        self._push("message", payload)
         return file
 
     def user_presses(self, message_id: int, callback_data: str) -> bool:

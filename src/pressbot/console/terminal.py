@@ -36,6 +36,8 @@ BANNER = (
     "pressbot console: you are chatting with the bot, on the database {db}.\n"
     "The bot's log is written to {log}.\n"
     "Type a message or a command such as /start, /latest or /time, and press Enter.\n"
+    "*bold*, _italic_ and [a label](https://example.org) are typed as in Telegram;"
+    " \\* types a star itself.\n"
     "/photo PATH, /video PATH or /file PATH sends that file, with a caption after it if you"
     " like.\n"
     "Type the number of a button, such as 1 for [1], to press it. /quit or Ctrl-D leaves."
