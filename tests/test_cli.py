@@ -38,6 +38,20 @@ async def run_cli(tmp_path: Path, *args: str, **variables: str) -> tuple[int, st
     return process.returncode, out.decode(), err.decode()
 
 
+async def stderr_at_exit(
+    process: asyncio.subprocess.Process, deadline: float, before: str = ""
+) -> str:
+    """What ``process`` writes to stderr until it exits. Not exited within ``deadline``, it is
+    killed and the test fails, showing ``before`` (what was read of it already) and the rest."""
+    try:
+        _, err = await asyncio.wait_for(process.communicate(), timeout=deadline)
+    except TimeoutError:
+        process.kill()
+        _, err = await process.communicate()
+        raise AssertionError(f"no exit within {deadline} s:\n{before}{err.decode()}") from None
+    return err.decode()
+
+
 async def run_until_logged(
     tmp_path: Path, marker: str, deadline: float, **variables: str
 ) -> tuple[list[str], str]:
@@ -61,13 +75,8 @@ async def run_until_logged(
     finally:
         with contextlib.suppress(ProcessLookupError):  # it ended before the marker
             process.send_signal(signal.SIGTERM)
-        try:
-            _, rest = await asyncio.wait_for(process.communicate(), timeout=deadline)
-        except TimeoutError:
-            process.kill()
-            _, rest = await process.communicate()
-            raise AssertionError(f"no exit on SIGTERM:\n{''.join(lines)}") from None
-    log = "".join(lines) + rest.decode()
+        rest = await stderr_at_exit(process, deadline, "".join(lines))
+    log = "".join(lines) + rest
     assert process.returncode == 0, log
     return lines, log
 

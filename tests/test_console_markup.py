@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pressbot.console.markup import escape, parse, utf16_len
-from test_console import console_env
+from test_console import run_piped
 
 URL = "https://x.org"
 
@@ -198,17 +196,10 @@ def test_text_without_markers_comes_back_unchanged(typed: str) -> None:
 def test_an_admin_posts_bold_italic_and_a_link_typed_in_the_console(tmp_path: Path) -> None:
     """The release is stored with the styles typed, as if written in a Telegram app."""
     typed = "*Closed* on 1 December, _urgent cases only_: see [the site](https://example.org)."
-    done = subprocess.run(
-        [sys.executable, "-m", "pressbot", "console", "--db", "x.sqlite3", "--admin"],
-        input=f"/post\nConsular hours\n{typed}\n/done\n2\n1\n",
-        capture_output=True, text=True, cwd=tmp_path, env=console_env(), timeout=60, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "Published as /read_12" in done.stdout
+    shown = run_piped(tmp_path, f"/post\nConsular hours\n{typed}\n/done\n2\n1\n", "--admin")
+    assert "Published as /read_12" in shown
     # Piped, the preview shows the words, the link's address after its label.
-    assert "Closed on 1 December, urgent cases only: see the site (https://example.org)." in (
-        done.stdout
-    )
+    assert "Closed on 1 December, urgent cases only: see the site (https://example.org)." in shown
     with contextlib.closing(sqlite3.connect(tmp_path / "x.sqlite3")) as db:
         (body,) = db.execute("SELECT body_html FROM items WHERE id = 12").fetchone()
     assert body == (
@@ -218,10 +209,5 @@ def test_an_admin_posts_bold_italic_and_a_link_typed_in_the_console(tmp_path: Pa
 
 
 def test_a_command_keeps_its_underscores_and_is_still_a_command(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "pressbot", "console", "--db", "x.sqlite3"],
-        input="/read_11\n",
-        capture_output=True, text=True, cwd=tmp_path, env=console_env(), timeout=60, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "bot › Embassy Press Officer’s reply to a media question" in done.stdout
+    shown = run_piped(tmp_path, "/read_11\n")
+    assert "bot › Embassy Press Officer’s reply to a media question" in shown

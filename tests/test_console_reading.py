@@ -6,7 +6,6 @@ import contextlib
 import io
 import re
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 
 from pressbot.console.display import INDENT, wrap_text
 from pressbot.console.styles import columns, plain, render
-from test_console import console_env, quit_console, spawn_console
+from test_console import console_env, quit_console, run_piped, spawn_console
 
 WIDTH = 60
 _CLEAR = re.compile(r"\r?\x1b\[K")
@@ -114,12 +113,7 @@ def test_a_line_the_bot_leaves_unanswered_gives_the_prompt_back(tmp_path: Path) 
 
 
 def test_piped_lines_after_a_silent_one_are_still_answered_in_order(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "pressbot", "console", "--db", "x.sqlite3"],
-        input="/read_11@otherbot\n/contacts\n/latest 1\n1\n",
-        capture_output=True, text=True, cwd=tmp_path, env=console_env(), timeout=60, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    after = done.stdout.split("/quit or Ctrl-D leaves.", 1)[1]
+    shown = run_piped(tmp_path, "/read_11@otherbot\n/contacts\n/latest 1\n1\n")
+    after = shown.split("/quit or Ctrl-D leaves.", 1)[1]
     assert after.index("bot › ") < after.index("bot › Latest (1–1)") < after.index("you pressed")
     assert "bot ✎ Latest (2–2)" in after

@@ -121,11 +121,12 @@ def test_styled_lines_fit_the_terminal_and_keep_every_word(
     assert shown.split() == clean(text_of(text)).split()
 
 
-def test_the_console_on_a_terminal_shows_bold_and_italic(tmp_path: Path) -> None:
-    env = {k: v for k, v in console_env().items() if k != "NO_COLOR"} | {"TERM": "xterm"}
+def read_11_on_a_terminal(tmp_path: Path, env: dict[str, str], columns: int) -> str:
+    """What a console on a terminal ``columns`` wide prints for /read_11, as it was sent."""
     child = pexpect.spawn(
         sys.executable, ["-m", "pressbot", "console", "--db", "x.sqlite3"],
-        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(ROWS, 100),
+        cwd=str(tmp_path), env=env | {"TERM": "xterm"}, encoding="utf-8", timeout=30,
+        dimensions=(ROWS, columns),
     )  # fmt: skip
     shown = io.StringIO()
     child.logfile_read = shown
@@ -134,7 +135,13 @@ def test_the_console_on_a_terminal_shows_bold_and_italic(tmp_path: Path) -> None
     child.expect_exact("bot › ")
     child.expect_exact("\r\nyou › ")
     quit_console(child)
-    screen = screen_of(shown.getvalue().replace("\r\n", "\n"), 100)
+    return shown.getvalue()
+
+
+def test_the_console_on_a_terminal_shows_bold_and_italic(tmp_path: Path) -> None:
+    env = {k: v for k, v in console_env().items() if k != "NO_COLOR"}
+    shown = read_11_on_a_terminal(tmp_path, env, 100)
+    screen = screen_of(shown.replace("\r\n", "\n"), 100)
     assert all(c.bold for c in cells(screen, "Embassy Press Officer"))
     assert all(c.italics for c in cells(screen, "15.10.2018"))
     assert not any(c.bold for c in cells(screen, "There is no contradiction"))
@@ -142,17 +149,18 @@ def test_the_console_on_a_terminal_shows_bold_and_italic(tmp_path: Path) -> None
 
 def test_no_color_keeps_the_terminal_plain(tmp_path: Path) -> None:
     """NO_COLOR (https://no-color.org), as console_env sets it: the same words, no styles."""
-    child = pexpect.spawn(
-        sys.executable, ["-m", "pressbot", "console", "--db", "x.sqlite3"],
-        cwd=str(tmp_path), env=console_env() | {"TERM": "xterm"}, encoding="utf-8", timeout=30,
-        dimensions=(ROWS, 200),
-    )  # fmt: skip
-    shown = io.StringIO()
-    child.logfile_read = shown
-    child.expect_exact("/quit or Ctrl-D leaves.")
-    child.sendline("/read_11")
-    child.expect_exact("\r\nyou › ")
-    quit_console(child)
-    assert "Embassy Press Officer" in shown.getvalue()
+    shown = read_11_on_a_terminal(tmp_path, console_env(), 200)
+    assert "Embassy Press Officer" in shown
     # The only terminal code left is the console's own: the prompt's line cleared.
-    assert set(re.findall(r"\x1b\[[0-9;]*[A-Za-z]", shown.getvalue())) == {"\x1b[K"}
+    assert set(re.findall(r"\x1b\[[0-9;]*[A-Za-z]", shown)) == {"\x1b[K"}
+
+
+def test_a_stray_or_self_closed_tag_does_not_end_a_style() -> None:
+    shown = from_html("<b>bold<br/>still</i> bold</b> plain")
+    assert [(run.text, run.styles) for run in shown] == [
+        ("bold", frozenset({Style.BOLD})),
+        ("\n", frozenset({Style.BOLD})),
+        ("still", frozenset({Style.BOLD})),
+        (" bold", frozenset({Style.BOLD})),
+        (" plain", frozenset()),
+    ]

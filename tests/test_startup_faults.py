@@ -31,7 +31,7 @@ from pressbot.server.runner import Runner, start_retry_delay
 from pressbot.storage import open_database
 from pressbot.storage.migrations import SchemaError, check_schema_version
 from pressbot.storage.schema import MIGRATIONS
-from test_cli import pressbot_env, run_until_logged
+from test_cli import pressbot_env, run_until_logged, stderr_at_exit
 
 KNOWN = max(m.version for m in MIGRATIONS)
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,14 +164,9 @@ async def pressbot(
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    try:
-        _, err = await asyncio.wait_for(process.communicate(), timeout=DEADLINE)
-    except TimeoutError:
-        process.kill()
-        _, err = await process.communicate()
-        raise AssertionError(f"no exit within {DEADLINE} s:\n{err.decode()}") from None
+    err = await stderr_at_exit(process, DEADLINE)
     assert process.returncode is not None
-    return process.returncode, err.decode()
+    return process.returncode, err
 
 
 COMMANDS = [

@@ -71,7 +71,7 @@ class _Parser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.runs: list[Run] = []
-        self._open: list[Style | None] = []  # one entry a tag open, None for an unstyled tag
+        self._open: list[tuple[str, Style | None]] = []  # the tags open, with their styles
         self._links: list[tuple[str, int]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -83,11 +83,14 @@ class _Parser(HTMLParser):
             style = Style.SPOILER
         if tag == "a":
             self._links.append((dict(attrs).get("href") or "", len(self.runs)))
-        self._open.append(style)
+        self._open.append((tag, style))
 
     def handle_endtag(self, tag: str) -> None:
-        if self._open:
-            self._open.pop()
+        # Back to the tag this one closes; an end tag that closes nothing open is ignored.
+        tags = [name for name, _ in self._open]
+        if tag not in tags:
+            return
+        del self._open[len(tags) - 1 - tags[::-1].index(tag) :]
         if tag == "a" and self._links:
             href, start = self._links.pop()
             label = "".join(run.text for run in self.runs[start:])
@@ -98,7 +101,7 @@ class _Parser(HTMLParser):
         self.runs.append(Run(data, self._styles()))
 
     def _styles(self) -> frozenset[Style]:
-        return frozenset(style for style in self._open if style is not None)
+        return frozenset(style for _, style in self._open if style is not None)
 
 
 def from_html(markup: str) -> Text:
