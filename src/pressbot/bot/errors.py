@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import CallbackQuery, Update
@@ -14,6 +13,7 @@ from pressbot.bot.context import PressContext
 from pressbot.bot.handlers import language
 from pressbot.core.languages import N_
 from pressbot.storage.write_blocked import cannot_write_now
+from pressbot.texts.markup import escape
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ async def _apologise(context: PressContext, chat_id: int, text: str) -> None:
     """Send the translated `text` to the chat; a failure is one log line, never an error."""
     try:
         await context.bot.send_message(
-            chat_id, html.escape(context.tr(text)), parse_mode=ParseMode.HTML
+            chat_id, escape(context.tr(text)), parse_mode=ParseMode.HTML
         )
     except Exception as failure:  # the error handler's last word: nothing may escape it
         logger.warning(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pressbot.console.chat import ChatMessage, LocalFile
-from pressbot.console.styles import Run, Text, lines_of, plain, wrap
+from pressbot.console.styles import Run, Text, join_lines, lines_of, plain, wrap
 from pressbot.core.media import MediaKind
 
 INDENT = "      "
@@ -36,15 +36,11 @@ def choices(reply_markup: dict[str, Any] | None) -> list[Choice]:
 
 def format_message(heading: str, text: Text, buttons: list[Choice]) -> Text:
     """A bot message as a block: the heading, the text indented, the buttons on one line."""
-    block: list[Run] = [Run(heading)]
-    for number, line in enumerate(lines_of(text)):
-        if number:
-            block += [Run("\n"), *((Run(INDENT), *line) if line else ())]
-        else:
-            block += line
+    first, *rest = lines_of(text)
+    body = [(Run(heading), *first), *(((Run(INDENT), *line) if line else ()) for line in rest)]
     if buttons:
-        block.append(Run("\n" + INDENT + "  ".join(f"[{b.number}] {b.label}" for b in buttons)))
-    return tuple(block)
+        body.append((Run(INDENT + "  ".join(f"[{b.number}] {b.label}" for b in buttons)),))
+    return join_lines(body)
 
 
 def wrap_text(text: Text, width: int) -> list[Text]:
@@ -83,11 +79,8 @@ def media_line(file: LocalFile) -> str:
 
 def message_text(*messages: ChatMessage) -> Text:
     """What a message shows, or an album of them: a line a file, then the text or captions."""
-    lines = [plain(media_line(message.file)) for message in messages if message.file]
-    shown: list[Run] = []
-    for number, part in enumerate([*lines, *(m.shown for m in messages if m.text)]):
-        shown += [Run("\n"), *part] if number else part
-    return tuple(shown)
+    files = [plain(media_line(message.file)) for message in messages if message.file]
+    return join_lines([*files, *(message.shown for message in messages if message.text)])
 
 
 def _duration(seconds: int) -> str:

@@ -41,6 +41,7 @@ class Run:
 
 
 Text = tuple[Run, ...]
+Cell = tuple[str, frozenset[Style]]  # a character and its styles, as wrap places them
 
 #: Telegram's HTML tags (https://core.telegram.org/bots/api#html-style) and their styles.
 _TAGS = {
@@ -151,6 +152,14 @@ def lines_of(text: Iterable[Run]) -> list[Text]:
     return [tuple(run for run in line if run.text) for line in lines]
 
 
+def join_lines(lines: Iterable[Text]) -> Text:
+    """The lines as one text, a line break between each two (lines_of the other way)."""
+    joined: list[Run] = []
+    for number, line in enumerate(lines):
+        joined += [Run("\n"), *line] if number else line
+    return tuple(joined)
+
+
 def clean(text: str) -> str:
     """``text`` without control characters; a tab becomes a space."""
     return _CONTROLS.sub(lambda found: " " if found.group() == "\t" else "", text)
@@ -169,23 +178,20 @@ def wrap(line: Text, width: int, indent: str) -> list[Text]:
     a URL or an id would no longer be one. The spaces at a break are dropped.
     """
     cells = [(char, run.styles) for run in line for char in clean(run.text)]
-    if columns("".join(char for char, _ in cells)) <= width:
+    if _columns_of(cells) <= width:
         return [line]
-    head: list[tuple[str, frozenset[Style]]] = []
+    head: list[Cell] = []
     if len(cells) > len(indent) and cells[len(indent) - 1][0] == " ":
         head, cells = cells[: len(indent)], cells[len(indent) :]
-    wrapped: list[list[tuple[str, frozenset[Style]]]] = [head]
-    used = columns("".join(char for char, _ in head))
-    has_word = False
-    for spaces, word in _words(cells):
-        gap = spaces
-        needed = columns("".join(char for char, _ in gap + word))
-        if has_word and used + needed > width:
+    wrapped: list[list[Cell]] = [head]
+    used = _columns_of(head)
+    for number, (gap, word) in enumerate(_words(cells)):
+        placed = gap + word
+        if number and used + _columns_of(placed) > width:  # the first stays with the heading
             wrapped.append([(char, frozenset()) for char in indent])
-            used, gap = len(indent), []
-            needed = columns("".join(char for char, _ in word))
-        wrapped[-1] += gap + word
-        used, has_word = used + needed, True
+            used, placed = len(indent), word
+        wrapped[-1] += placed
+        used += _columns_of(placed)
     return [_runs(cells) for cells in wrapped]
 
 
@@ -219,7 +225,8 @@ def _sgr(styles: frozenset[Style]) -> str:
     return f"\x1b[{codes}m"
 
 
-Cell = tuple[str, frozenset[Style]]
+def _columns_of(cells: list[Cell]) -> int:
+    return columns("".join(char for char, _ in cells))
 
 
 def _words(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
